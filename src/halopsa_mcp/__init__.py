@@ -1,0 +1,1 @@
+"""HaloPSA MCP server: validated, safe access to HaloPSA tickets for AI agents."""

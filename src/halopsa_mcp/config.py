@@ -1,0 +1,130 @@
+"""Settings read from the environment, validated once at start.
+
+Every problem is reported at once, each naming the environment variable to fix. The
+client secret is a ``SecretStr``: it never appears in a repr, a log line or an error.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+)
+
+
+class ConfigError(Exception):
+    """The environment does not describe a usable HaloPSA connection."""
+
+
+def _http_url(value: str) -> str:
+    value = value.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http(s) URL such as https://acme.halopsa.com")
+    if parts.query or parts.fragment:
+        raise ValueError("must not carry a query string or fragment")
+    return value
+
+
+def _base_url(value: str) -> str:
+    value = _http_url(value)
+    # People paste the "Resource Server" URL from Halo's API settings, which ends in
+    # /api; the client adds /api and /auth itself.
+    if value.lower().endswith("/api"):
+        value = value[: -len("/api")]
+    return value
+
+
+def _not_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+BaseUrl = Annotated[str, AfterValidator(_base_url)]
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+NonBlank = Annotated[str, AfterValidator(_not_blank)]
+
+# What each variable is for, used to make "missing" errors say what to set.
+_HINTS = {
+    "HALOPSA_URL": "your HaloPSA base URL, e.g. https://acme.halopsa.com",
+    "HALOPSA_CLIENT_ID": (
+        "the Client ID of an API application (HaloPSA: Config > Integrations > HaloPSA API)"
+    ),
+    "HALOPSA_CLIENT_SECRET": "the Client Secret of that API application",
+}
+
+
+class HaloSettings(BaseModel):
+    """How to reach and authenticate against one HaloPSA instance."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    url: BaseUrl = Field(alias="HALOPSA_URL")
+    client_id: NonBlank = Field(alias="HALOPSA_CLIENT_ID")
+    client_secret: SecretStr = Field(alias="HALOPSA_CLIENT_SECRET")
+    tenant: str | None = Field(default=None, alias="HALOPSA_TENANT")
+    scope: NonBlank = Field(default="all", alias="HALOPSA_SCOPE")
+    auth_url: HttpUrl | None = Field(
+        default=None,
+        alias="HALOPSA_AUTH_URL",
+        description="Authorisation server; defaults to {HALOPSA_URL}/auth.",
+    )
+    timeout: float = Field(default=30.0, gt=0, le=600, alias="HALOPSA_TIMEOUT")
+    connect_timeout: float = Field(default=10.0, gt=0, le=120, alias="HALOPSA_CONNECT_TIMEOUT")
+    max_retries: int = Field(default=3, ge=0, le=10, alias="HALOPSA_MAX_RETRIES")
+    max_rate_limit_wait: float = Field(
+        default=60.0, ge=0, le=900, alias="HALOPSA_MAX_RATE_LIMIT_WAIT"
+    )
+    rate_limit_requests: int = Field(default=0, ge=0, alias="HALOPSA_RATE_LIMIT")
+    rate_limit_window: float = Field(default=300.0, gt=0, alias="HALOPSA_RATE_LIMIT_WINDOW")
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.auth_url or self.url + '/auth'}/token"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> HaloSettings:
+        """Build settings from ``environ`` (default ``os.environ``) or raise ``ConfigError``.
+
+        Empty variables count as unset, so ``HALOPSA_TENANT=`` in a config file means
+        "no tenant" rather than a tenant named "".
+        """
+        env = os.environ if environ is None else environ
+        names = {f.alias for f in cls.model_fields.values() if f.alias}
+        values = {name: env[name] for name in names if env.get(name, "").strip()}
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            raise ConfigError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    secret_names = {"HALOPSA_CLIENT_SECRET"}
+    lines = ["HaloPSA configuration is invalid:"]
+    for err in exc.errors():
+        name = str(err["loc"][0]) if err["loc"] else "configuration"
+        if err["type"] == "missing":
+            lines.append(f"- {name} is not set: set it to {_HINTS.get(name, 'a value')}.")
+            continue
+        message = str(err["msg"]).removeprefix("Value error, ")
+        shown: Any = err.get("input")
+        if name in secret_names or not isinstance(shown, str):
+            lines.append(f"- {name} {message}.")
+        else:
+            lines.append(f"- {name}={shown!r}: {message}.")
+    return "\n".join(lines)
