@@ -1,0 +1,93 @@
+"""Typed errors for everything that can go wrong talking to HaloPSA.
+
+Each carries the upstream HTTP status (``None`` when no answer came) and HaloPSA's own
+message, so the layer above can tell the model exactly what happened and what to do.
+"""
+
+from __future__ import annotations
+
+# HaloPSA's error bodies are free text and can be whole HTML pages; enough to read,
+# not enough to flood a model's context.
+_MAX_MESSAGE = 500
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
+
+
+class HaloError(Exception):
+    """Base class: a HaloPSA request did not succeed."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        method: str = "",
+        path: str = "",
+        may_have_applied: bool = False,
+    ) -> None:
+        self.message = _clip(message)
+        self.status = status
+        self.method = method
+        self.path = path
+        # True when a write failed in a way that leaves its effect unknown: the
+        # caller must look before trying again, or risk doing it twice.
+        self.may_have_applied = may_have_applied
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.method} {self.path}".strip()
+        status = f"HTTP {self.status}" if self.status is not None else "no answer"
+        text = f"HaloPSA {status} for {where}: {self.message}" if where else self.message
+        if self.may_have_applied:
+            text += " The write may have been applied: check the record before repeating it."
+        return text
+
+
+class HaloBadRequest(HaloError):
+    """400: HaloPSA refused the request's content (its text often does not name the field)."""
+
+
+class HaloAuthError(HaloError):
+    """401, or the token endpoint refused the credentials or tenant."""
+
+
+class HaloForbidden(HaloError):
+    """403: the API application or its agent lacks permission."""
+
+
+class HaloNotFound(HaloError):
+    """404: the record does not exist (or is not visible to this API application)."""
+
+
+class HaloRateLimited(HaloError):
+    """429 that persisted past the configured total wait."""
+
+
+class HaloServerError(HaloError):
+    """5xx from HaloPSA."""
+
+
+class HaloConnectionError(HaloError):
+    """No usable answer: connection refused, timed out or dropped."""
+
+
+class HaloResponseError(HaloError):
+    """An answer arrived but was not the JSON shape HaloPSA documents."""
+
+
+_BY_STATUS: dict[int, type[HaloError]] = {
+    400: HaloBadRequest,
+    401: HaloAuthError,
+    403: HaloForbidden,
+    404: HaloNotFound,
+    429: HaloRateLimited,
+}
+
+
+def error_for_status(status: int) -> type[HaloError]:
+    if status >= 500:
+        return HaloServerError
+    return _BY_STATUS.get(status, HaloError)

@@ -1,0 +1,50 @@
+"""Normalise the shapes HaloPSA answers in.
+
+The same kind of answer comes in different wrappings: lookups often as a bare array,
+lists as ``{"record_count": N, "<things>": [...]}``, and a POST of a one-element array
+usually as one object, sometimes as an array or a wrapped list.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from halopsa_mcp.client.errors import HaloResponseError
+
+Record = dict[str, Any]
+
+
+def records(body: Any, key: str) -> list[Record]:
+    """The list of records in ``body``: a bare array, or the array under ``key``."""
+    if isinstance(body, dict):
+        if key in body:
+            body = body[key]
+        elif "id" in body:
+            return [body]
+    if isinstance(body, list) and all(isinstance(item, dict) for item in body):
+        return body
+    raise HaloResponseError(f"expected a list of {key}, got {_describe(body)}")
+
+
+def record_count(body: Any, rows: list[Record]) -> int:
+    """The total number of matches the server reports, or the rows' count if it is silent."""
+    if isinstance(body, dict):
+        count = body.get("record_count")
+        if isinstance(count, int) and count >= 0:
+            return count
+    return len(rows)
+
+
+def single(body: Any, key: str) -> Record:
+    """The one record a POST of a one-element array answers with, however wrapped."""
+    rows = records(body, key)
+    if len(rows) != 1:
+        raise HaloResponseError(f"expected one saved record in {key}, got {len(rows)}")
+    return rows[0]
+
+
+def _describe(body: Any) -> str:
+    if isinstance(body, dict):
+        keys = ", ".join(sorted(body)[:8])
+        return f"an object with keys [{keys}]"
+    return type(body).__name__
