@@ -1,0 +1,26 @@
+"""Settings of one sandbox HaloPSA instance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """Credentials, limits and seed of a sandbox instance.
+
+    The defaults mirror a hosted Halo tenant closely enough for a client to be tested
+    against them unchanged: a one-hour token and 300 requests per rolling 5 minutes.
+    """
+
+    client_id: str = "sandbox-client"
+    client_secret: str = "sandbox-secret"
+    # Hosted Halo needs the tenant name on token requests; None accepts any or none.
+    tenant: str | None = None
+    token_lifetime: float = 3600.0
+    # 0 requests switches the rate limit off.
+    rate_limit_requests: int = 300
+    rate_limit_window: float = 300.0
+    seed: int = 7
+    ticket_count: int = 120
+    max_attachment_bytes: int = 10 * 1024 * 1024
