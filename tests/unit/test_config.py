@@ -43,6 +43,18 @@ def test_separate_auth_host_and_tenant() -> None:
     assert s.tenant == "acme"
 
 
+def test_pasted_token_url_and_padded_tenant_are_tidied() -> None:
+    s = HaloSettings.from_env(
+        {
+            **BASE,
+            "HALOPSA_AUTH_URL": "https://acme.halopsa.com/auth/token",
+            "HALOPSA_TENANT": " acme ",
+        }
+    )
+    assert s.token_url == "https://acme.halopsa.com/auth/token"
+    assert s.tenant == "acme"
+
+
 def test_empty_values_count_as_unset() -> None:
     s = HaloSettings.from_env({**BASE, "HALOPSA_TENANT": "", "HALOPSA_SCOPE": "  "})
     assert s.tenant is None
@@ -64,6 +76,7 @@ def test_missing_variables_are_all_named_with_what_to_set() -> None:
         ("HALOPSA_URL", "acme.halopsa.com"),
         ("HALOPSA_URL", "ftp://acme.halopsa.com"),
         ("HALOPSA_URL", "https://acme.halopsa.com/?x=1"),
+        ("HALOPSA_URL", "https://user:pw@acme.halopsa.com"),
         ("HALOPSA_AUTH_URL", "not a url"),
         ("HALOPSA_TIMEOUT", "soon"),
         ("HALOPSA_TIMEOUT", "0"),

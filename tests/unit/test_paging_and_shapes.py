@@ -41,10 +41,11 @@ def test_records_rejects_unknown_shapes(body: object) -> None:
         records(body, "tickets")
 
 
-def test_record_count_prefers_the_servers_total() -> None:
-    assert record_count({"record_count": 120, "tickets": [{}]}, [{}]) == 120
-    assert record_count([{}, {}], [{}, {}]) == 2
-    assert record_count({"record_count": "lots"}, [{}]) == 1
+def test_record_count_is_the_servers_total_or_unknown() -> None:
+    assert record_count({"record_count": 120, "tickets": [{}]}) == 120
+    assert record_count([{}, {}]) is None
+    assert record_count({"record_count": "lots"}) is None
+    assert record_count({"record_count": True}) is None
 
 
 def test_single_unwraps_one_record() -> None:

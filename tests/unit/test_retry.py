@@ -7,6 +7,7 @@ import pytest
 
 from halopsa_mcp.client.retry import (
     Failure,
+    RetryBudget,
     RetryPolicy,
     backoff_delay,
     may_have_applied,
@@ -63,3 +64,43 @@ def test_backoff_grows_is_capped_and_jittered() -> None:
 def test_retry_after_header(header: str | None, expected: float | None) -> None:
     now = datetime(2026, 11, 22, 10, 0, 0, tzinfo=UTC)
     assert retry_after_seconds(header, now) == expected
+
+
+def test_budget_gives_one_fresh_token_retry() -> None:
+    budget = RetryBudget(RetryPolicy())
+    rng = random.Random(0)
+    assert budget.next_delay(Failure.UNAUTHORIZED, None, rng) == 0.0
+    assert budget.next_delay(Failure.UNAUTHORIZED, None, rng) is None
+
+
+def test_budget_bounds_other_retries_by_count() -> None:
+    budget = RetryBudget(RetryPolicy(max_retries=2))
+    rng = random.Random(0)
+    assert budget.next_delay(Failure.SERVER_ERROR, None, rng) is not None
+    assert budget.next_delay(Failure.DROPPED, None, rng) is not None
+    assert budget.next_delay(Failure.TIMED_OUT, None, rng) is None
+
+
+@pytest.mark.parametrize("retry_after", [0.0, None])
+def test_a_zero_or_absent_retry_after_still_backs_off_and_ends(retry_after: float | None) -> None:
+    policy = RetryPolicy(max_rate_limit_wait=5.0, backoff_base=0.5, backoff_cap=2.0)
+    budget = RetryBudget(policy)
+    rng = random.Random(0)
+    delays = []
+    while (delay := budget.next_delay(Failure.RATE_LIMITED, retry_after, rng)) is not None:
+        delays.append(delay)
+        assert len(delays) < 100, "a 429 loop must end"
+    assert all(d >= 0.25 for d in delays)
+    assert sum(delays) <= 5.0
+
+
+def test_retry_after_is_honoured_and_a_huge_one_gives_up_at_once() -> None:
+    rng = random.Random(0)
+    policy = RetryPolicy(max_rate_limit_wait=60.0, backoff_base=0.01, backoff_cap=0.02)
+    assert RetryBudget(policy).next_delay(Failure.RATE_LIMITED, 7.0, rng) == 7.0
+    assert RetryBudget(policy).next_delay(Failure.RATE_LIMITED, 3600.0, rng) is None
+
+
+@pytest.mark.parametrize("header", ["nan", "inf", "-inf"])
+def test_non_finite_retry_after_is_ignored(header: str) -> None:
+    assert retry_after_seconds(header) is None

@@ -1,6 +1,7 @@
 """The shared token cache and the rolling-window limiter, on a fake clock."""
 
 import anyio
+import pytest
 
 from halopsa_mcp.client.auth import Token, TokenCache, refresh_margin
 from halopsa_mcp.client.ratelimit import RollingWindowLimiter
@@ -86,3 +87,36 @@ async def test_limiter_admits_max_requests_per_rolling_window() -> None:
     for i, start in enumerate(starts):
         in_window = [s for s in starts[: i + 1] if s > start - 10.0]
         assert len(in_window) <= 3
+
+
+class FailingIssuer:
+    """A token endpoint that refuses every request."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def __call__(self) -> Token:
+        self.calls += 1
+        await anyio.sleep(0.01)
+        raise RuntimeError("refused")
+
+
+async def test_callers_waiting_on_a_failed_fetch_share_its_failure() -> None:
+    issuer = FailingIssuer()
+    cache = TokenCache(issuer, clock=FakeClock())
+    failures: list[str] = []
+
+    async def call() -> None:
+        try:
+            await cache.get()
+        except RuntimeError as exc:
+            failures.append(str(exc))
+
+    async with anyio.create_task_group() as tg:
+        for _ in range(20):
+            tg.start_soon(call)
+    assert issuer.calls == 1
+    assert failures == ["refused"] * 20
+    with pytest.raises(RuntimeError):
+        await cache.get()  # a later call tries again
+    assert issuer.calls == 2

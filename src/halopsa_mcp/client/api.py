@@ -129,7 +129,8 @@ class HaloClient:
             params["count"] = limit
         body = await self._http.request("GET", "Actions", params=params)
         rows = records(body, "actions")
-        return Page(items=rows, total=record_count(body, rows), offset=0)
+        total = record_count(body)
+        return Page(items=rows, total=len(rows) if total is None else total, offset=0)
 
     async def add_action(self, fields: ActionFields) -> Record:
         return await self._write("Actions", "actions", [fields.wire()])
@@ -206,11 +207,10 @@ class HaloClient:
         offset: int,
     ) -> Page:
         plan = plan_pages(offset, limit)
-        items: list[Record] = []
-        total = 0
+        fetched: list[Record] = []
+        total: int | None = None
         page_no = plan.first_page
-        skip = plan.skip
-        while len(items) < limit:
+        while len(fetched) - plan.skip < limit:
             # page_size and page_no are ignored by HaloPSA unless pageinate=true.
             body = await self._http.request(
                 "GET",
@@ -223,13 +223,19 @@ class HaloClient:
                 },
             )
             rows = records(body, key)
-            total = record_count(body, rows)
-            items.extend(rows[skip:])
-            skip = 0
-            if len(rows) < plan.page_size or (page_no * plan.page_size) >= total:
+            total = record_count(body)
+            fetched.extend(rows)
+            last_page = len(rows) < plan.page_size or (
+                total is not None and page_no * plan.page_size >= total
+            )
+            if last_page:
                 break
             page_no += 1
-        return Page(items=items[:limit], total=total, offset=offset)
+        items = fetched[plan.skip : plan.skip + limit]
+        if total is None:
+            # Without a count from the server, all that is known is what was seen.
+            total = (plan.first_page - 1) * plan.page_size + len(fetched)
+        return Page(items=items, total=total, offset=offset)
 
     async def _write(self, path: str, key: str, body: list[dict[str, Any]]) -> Record:
         answer = await self._http.request("POST", path, json_body=body)

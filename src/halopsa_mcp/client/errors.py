@@ -11,9 +11,10 @@ from __future__ import annotations
 _MAX_MESSAGE = 500
 
 
-def _clip(text: str) -> str:
+def clip(text: str, limit: int = _MAX_MESSAGE) -> str:
+    """``text`` on one line, cut to ``limit`` characters."""
     text = " ".join(text.split())
-    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class HaloError(Exception):
@@ -28,7 +29,7 @@ class HaloError(Exception):
         path: str = "",
         may_have_applied: bool = False,
     ) -> None:
-        self.message = _clip(message)
+        self.message = clip(message)
         self.status = status
         self.method = method
         self.path = path

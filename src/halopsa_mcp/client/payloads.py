@@ -38,14 +38,10 @@ class TicketFields(_Payload):
     team: str | None = Field(default=None, description="Team NAME; Faults has no team_id.")
     category_1: str | None = None
     category_2: str | None = None
-    category_3: str | None = None
-    category_4: str | None = None
     dateoccurred: datetime | None = None
     reportedby: str | None = None
     # The skill document calls this "resolution"; the API's field is closure_note.
     closure_note: str | None = None
-    impact: int | None = None
-    urgency: int | None = None
 
 
 class ActionFields(_Payload):

@@ -6,6 +6,7 @@ Pure functions over plain values, so every decision is tested without a network.
 from __future__ import annotations
 
 import enum
+import math
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -78,9 +79,11 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -88,3 +91,41 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+@dataclass
+class RetryBudget:
+    """What one logical request has spent on retrying, and what it may still spend."""
+
+    policy: RetryPolicy
+    retries: int = 0
+    rate_limit_hits: int = 0
+    rate_limit_waited: float = 0.0
+    token_refreshed: bool = False
+
+    def next_delay(
+        self, failure: Failure, retry_after: float | None, rng: random.Random
+    ) -> float | None:
+        """Seconds to wait before the next attempt, or None once the budget is spent.
+
+        A 401 earns one immediate retry (with a fresh token). A 429 waits at least as
+        long as Retry-After asks, and never less than the backoff, so a server that
+        says "0" cannot make the client spin; the sum of those waits is bounded by
+        ``max_rate_limit_wait``. Other failures get ``max_retries`` backed-off retries.
+        """
+        if failure is Failure.UNAUTHORIZED:
+            if self.token_refreshed:
+                return None
+            self.token_refreshed = True
+            return 0.0
+        if failure is Failure.RATE_LIMITED:
+            self.rate_limit_hits += 1
+            delay = max(retry_after or 0.0, backoff_delay(self.rate_limit_hits, self.policy, rng))
+            if self.rate_limit_waited + delay > self.policy.max_rate_limit_wait:
+                return None
+            self.rate_limit_waited += delay
+            return delay
+        self.retries += 1
+        if self.retries > self.policy.max_retries:
+            return None
+        return backoff_delay(self.retries, self.policy, rng)

@@ -26,13 +26,13 @@ def records(body: Any, key: str) -> list[Record]:
     raise HaloResponseError(f"expected a list of {key}, got {_describe(body)}")
 
 
-def record_count(body: Any, rows: list[Record]) -> int:
-    """The total number of matches the server reports, or the rows' count if it is silent."""
+def record_count(body: Any) -> int | None:
+    """The total number of matches the server reports, or None when it does not say."""
     if isinstance(body, dict):
         count = body.get("record_count")
-        if isinstance(count, int) and count >= 0:
+        if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
             return count
-    return len(rows)
+    return None
 
 
 def single(body: Any, key: str) -> Record:

@@ -1,11 +1,11 @@
 """Sends one logical HaloPSA request: token, quota, retries, and errors with meaning.
 
 Knows HTTP and HaloPSA's auth and failure modes; knows nothing of tickets or of MCP.
+Whether and when to retry is decided in ``retry``; this module carries it out.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 from collections.abc import Mapping
@@ -14,7 +14,7 @@ from typing import Any
 import anyio
 import httpx
 
-from halopsa_mcp.client.auth import Token, TokenCache, token_request
+from halopsa_mcp.client.auth import Token, TokenCache, parse_token, refusal_hint, token_request
 from halopsa_mcp.client.errors import (
     HaloAuthError,
     HaloBadRequest,
@@ -23,13 +23,14 @@ from halopsa_mcp.client.errors import (
     HaloRateLimited,
     HaloResponseError,
     HaloServerError,
+    clip,
     error_for_status,
 )
 from halopsa_mcp.client.ratelimit import RollingWindowLimiter
 from halopsa_mcp.client.retry import (
     Failure,
+    RetryBudget,
     RetryPolicy,
-    backoff_delay,
     may_have_applied,
     may_retry,
     retry_after_seconds,
@@ -49,7 +50,7 @@ def _query(params: Params | None) -> dict[str, str]:
     return {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in params.items()}
 
 
-def _failure_of(exc: httpx.TransportError) -> Failure:
+def _failure_of(exc: httpx.RequestError) -> Failure:
     # ConnectError, ConnectTimeout and PoolTimeout all fire before a byte of the
     # request has left this machine; any other transport error may come after the
     # server received it.
@@ -57,10 +58,12 @@ def _failure_of(exc: httpx.TransportError) -> Failure:
         return Failure.NOT_SENT
     if isinstance(exc, httpx.TimeoutException):
         return Failure.TIMED_OUT
+    if isinstance(exc, httpx.DecodingError):
+        return Failure.MALFORMED
     return Failure.DROPPED
 
 
-class _Retry(Exception):
+class _Failed(Exception):
     """One attempt failed in a way the retry policy gets to judge."""
 
     def __init__(
@@ -73,7 +76,7 @@ class _Retry(Exception):
     ) -> None:
         super().__init__(detail)
         self.failure = failure
-        self.detail = detail
+        self.detail = clip(detail, 200)
         self.status = status
         self.retry_after = retry_after
 
@@ -136,23 +139,15 @@ class HaloTransport:
             )
         except HaloBadRequest as exc:
             raise HaloAuthError(
-                f"HaloPSA refused the token request ({exc.message}). "
-                "Check HALOPSA_SCOPE (e.g. 'all')",
+                f"HaloPSA refused the token request ({exc.message}). {refusal_hint(exc.message)}",
                 status=400,
                 method="POST",
                 path=exc.path,
             ) from None
-        if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
-            raise HaloResponseError(
-                "the token endpoint answered without an access_token",
-                method="POST",
-                path=_path_of(req.url),
-            )
         try:
-            expires_in = float(body.get("expires_in", 3600))
-        except (TypeError, ValueError):
-            expires_in = 3600.0
-        return Token(value=body["access_token"], expires_in=expires_in)
+            return parse_token(body)
+        except ValueError as exc:
+            raise HaloResponseError(str(exc), method="POST", path=_path_of(req.url)) from None
 
     async def _send(
         self,
@@ -165,37 +160,23 @@ class HaloTransport:
         authenticate: bool = True,
         replay_safe: bool = False,
     ) -> Any:
-        retries = 0
-        rate_limit_waited = 0.0
-        rate_limit_hits = 0
-        refreshed_token = False
+        budget = RetryBudget(self._policy)
         while True:
             token = await self._tokens.get() if authenticate else None
             try:
                 return await self._attempt(method, url, params, json_body, form, token)
-            except _Retry as failed:
-                if failed.failure is Failure.UNAUTHORIZED:
-                    if token is None or refreshed_token:
-                        raise self._auth_error(failed, method, url) from None
-                    # One retry with a fresh token: the old one expired or was revoked.
+            except _Failed as failed:
+                # A 401 from the token endpoint itself is a verdict on the credentials:
+                # no fresh token can change it.
+                retryable = may_retry(method, failed.failure, replay_safe=replay_safe) and not (
+                    failed.failure is Failure.UNAUTHORIZED and token is None
+                )
+                delay = budget.next_delay(failed.failure, failed.retry_after, self._rng)
+                if not retryable or delay is None:
+                    raise self._final_error(failed, method, url, replay_safe, budget) from None
+                if token is not None and failed.failure is Failure.UNAUTHORIZED:
                     self._tokens.invalidate(token)
-                    refreshed_token = True
                     continue
-                if not may_retry(method, failed.failure, replay_safe=replay_safe):
-                    raise self._final_error(failed, method, url, replay_safe) from None
-                if failed.failure is Failure.RATE_LIMITED:
-                    rate_limit_hits += 1
-                    delay = failed.retry_after
-                    if delay is None:
-                        delay = backoff_delay(rate_limit_hits, self._policy, self._rng)
-                    if rate_limit_waited + delay > self._policy.max_rate_limit_wait:
-                        raise self._final_error(failed, method, url, replay_safe) from None
-                    rate_limit_waited += delay
-                else:
-                    retries += 1
-                    if retries > self._policy.max_retries:
-                        raise self._final_error(failed, method, url, replay_safe) from None
-                    delay = backoff_delay(retries, self._policy, self._rng)
                 log.warning(
                     "HaloPSA %s %s failed (%s); retrying in %.2fs",
                     method,
@@ -221,51 +202,72 @@ class HaloTransport:
             response = await self._http.request(
                 method, url, params=params, json=json_body, data=form, headers=headers
             )
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             failure = _failure_of(exc)
-            raise _Retry(failure, f"{failure.value}: {type(exc).__name__}") from None
+            raise _Failed(failure, f"{failure.value}: {type(exc).__name__}") from None
         status = response.status_code
         if status == 401:
-            raise _Retry(Failure.UNAUTHORIZED, _error_text(response), status=401)
+            raise _Failed(Failure.UNAUTHORIZED, _error_text(response), status=401)
         if status == 429:
-            raise _Retry(
+            raise _Failed(
                 Failure.RATE_LIMITED,
-                f"429 {response.text[:200]}".strip(),
+                _error_text(response),
                 status=429,
                 retry_after=retry_after_seconds(response.headers.get("Retry-After")),
             )
         if status >= 500:
-            raise _Retry(Failure.SERVER_ERROR, f"{status} {response.text}", status=status)
+            raise _Failed(Failure.SERVER_ERROR, f"{status} {response.text}", status=status)
+        if 300 <= status < 400:
+            raise HaloError(
+                f"HaloPSA answered with a redirect to {response.headers.get('location', '?')}; "
+                "check HALOPSA_URL (the scheme, host and no path)",
+                status=status,
+                method=method,
+                path=_path_of(url),
+            )
         if status >= 400:
             raise error_for_status(status)(
                 _error_text(response), status=status, method=method, path=_path_of(url)
             )
         try:
             return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise _Retry(Failure.MALFORMED, f"{status} answer is not JSON", status=status) from None
+        except (ValueError, RecursionError):
+            # ValueError covers invalid JSON and undecodable text; absurdly deep
+            # nesting exhausts the parser's recursion instead.
+            raise _Failed(
+                Failure.MALFORMED, f"{status} answer is not JSON", status=status
+            ) from None
 
-    def _auth_error(self, failed: _Retry, method: str, url: str) -> HaloError:
-        if url == self._settings.token_url:
-            message = (
-                f"HaloPSA refused the client credentials ({failed.detail}). "
-                "Check HALOPSA_CLIENT_ID and HALOPSA_CLIENT_SECRET"
-            )
-        else:
-            message = (
-                f"HaloPSA rejected a freshly issued token ({failed.detail}). Check that the "
-                "API application is active and its agent may use this part of the API"
-            )
-        return HaloAuthError(message, status=401, method=method, path=_path_of(url))
-
-    def _final_error(self, failed: _Retry, method: str, url: str, replay_safe: bool) -> HaloError:
+    def _final_error(
+        self,
+        failed: _Failed,
+        method: str,
+        url: str,
+        replay_safe: bool,
+        budget: RetryBudget,
+    ) -> HaloError:
         path = _path_of(url)
         unknown = not replay_safe and may_have_applied(method, failed.failure)
+        if failed.failure is Failure.UNAUTHORIZED:
+            if url == self._settings.token_url:
+                message = (
+                    f"HaloPSA refused the client credentials ({failed.detail}). "
+                    f"{refusal_hint(failed.detail)}"
+                )
+            else:
+                message = (
+                    f"HaloPSA rejected a freshly issued token ({failed.detail or '401'}). "
+                    "Check that the API application is active and its agent may use this "
+                    "part of the API"
+                )
+            return HaloAuthError(message, status=401, method=method, path=path)
         if failed.failure is Failure.RATE_LIMITED:
+            asked = f", Retry-After {failed.retry_after:.0f}s" if failed.retry_after else ""
             return HaloRateLimited(
-                f"HaloPSA's rate limit persisted after waiting "
-                f"{self._policy.max_rate_limit_wait:.0f}s in total: {failed.detail}. "
-                "Wait a few minutes, or lower HALOPSA_RATE_LIMIT to pace requests",
+                f"HaloPSA's rate limit persisted ({failed.detail}{asked}) after "
+                f"{budget.rate_limit_waited:.1f}s of waiting (HALOPSA_MAX_RATE_LIMIT_WAIT is "
+                f"{self._policy.max_rate_limit_wait:.0f}s). Wait a few minutes, or set "
+                "HALOPSA_RATE_LIMIT to pace requests under the tenant's quota",
                 status=429,
                 method=method,
                 path=path,
@@ -286,11 +288,19 @@ class HaloTransport:
                 may_have_applied=unknown,
             )
         return HaloConnectionError(
-            f"could not reach HaloPSA at {self._settings.url} ({failed.detail})",
+            _connection_message(failed.failure, self._settings),
             method=method,
             path=path,
             may_have_applied=unknown,
         )
+
+
+def _connection_message(failure: Failure, settings: HaloSettings) -> str:
+    if failure is Failure.NOT_SENT:
+        return f"could not connect to HaloPSA at {settings.url}"
+    if failure is Failure.TIMED_OUT:
+        return f"HaloPSA did not answer within {settings.timeout:g}s (HALOPSA_TIMEOUT)"
+    return "the connection to HaloPSA closed before its answer arrived"
 
 
 def _path_of(url: str) -> str:
@@ -298,10 +308,10 @@ def _path_of(url: str) -> str:
 
 
 def _error_text(response: httpx.Response) -> str:
-    """HaloPSA's message: free text, or the useful field of an OAuth-style JSON error."""
+    """HaloPSA's message: free text, or the useful fields of an OAuth-style JSON error."""
     try:
         body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         return response.text or response.reason_phrase
     if isinstance(body, dict):
         parts = [str(body[k]) for k in ("error", "error_description", "message") if body.get(k)]
