@@ -32,6 +32,8 @@ def _http_url(value: str) -> str:
         raise ValueError("must be an http(s) URL such as https://acme.halopsa.com")
     if parts.query or parts.fragment:
         raise ValueError("must not carry a query string or fragment")
+    if parts.username or parts.password:
+        raise ValueError("must not carry a user name or password; use the client credentials")
     return value
 
 
@@ -44,6 +46,14 @@ def _base_url(value: str) -> str:
     return value
 
 
+def _auth_url(value: str) -> str:
+    value = _http_url(value)
+    # The token endpoint's own URL is a natural thing to paste; the client adds /token.
+    if value.lower().endswith("/token"):
+        value = value[: -len("/token")]
+    return value
+
+
 def _not_blank(value: str) -> str:
     value = value.strip()
     if not value:
@@ -52,7 +62,7 @@ def _not_blank(value: str) -> str:
 
 
 BaseUrl = Annotated[str, AfterValidator(_base_url)]
-HttpUrl = Annotated[str, AfterValidator(_http_url)]
+AuthUrl = Annotated[str, AfterValidator(_auth_url)]
 NonBlank = Annotated[str, AfterValidator(_not_blank)]
 
 # What each variable is for, used to make "missing" errors say what to set.
@@ -73,9 +83,9 @@ class HaloSettings(BaseModel):
     url: BaseUrl = Field(alias="HALOPSA_URL")
     client_id: NonBlank = Field(alias="HALOPSA_CLIENT_ID")
     client_secret: SecretStr = Field(alias="HALOPSA_CLIENT_SECRET")
-    tenant: str | None = Field(default=None, alias="HALOPSA_TENANT")
+    tenant: NonBlank | None = Field(default=None, alias="HALOPSA_TENANT")
     scope: NonBlank = Field(default="all", alias="HALOPSA_SCOPE")
-    auth_url: HttpUrl | None = Field(
+    auth_url: AuthUrl | None = Field(
         default=None,
         alias="HALOPSA_AUTH_URL",
         description="Authorisation server; defaults to {HALOPSA_URL}/auth.",
