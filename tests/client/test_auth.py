@@ -63,6 +63,24 @@ async def test_unknown_scope_points_at_the_scope_setting(
             await halo.list_statuses()
 
 
+async def test_twenty_concurrent_calls_share_one_failed_token_request(
+    sandbox: SandboxServer, client: Callable[..., HaloClient]
+) -> None:
+    failures: list[Exception] = []
+
+    async def call(halo: HaloClient) -> None:
+        try:
+            await halo.list_statuses()
+        except HaloAuthError as exc:
+            failures.append(exc)
+
+    async with client(HALOPSA_CLIENT_SECRET="wrong") as halo, anyio.create_task_group() as tg:
+        for _ in range(20):
+            tg.start_soon(call, halo)
+    assert len(failures) == 20
+    assert requests_to(sandbox, "POST", TOKEN) == [401]
+
+
 async def test_twenty_concurrent_calls_share_one_token(
     sandbox: SandboxServer, client: Callable[..., HaloClient]
 ) -> None:
@@ -73,7 +91,7 @@ async def test_twenty_concurrent_calls_share_one_token(
     assert len(requests_to(sandbox, "GET", "/api/Actions")) == 20
 
 
-async def test_token_is_refreshed_before_it_expires(
+async def test_an_expired_token_is_replaced_without_a_401(
     sandbox: SandboxServer, client: Callable[..., HaloClient]
 ) -> None:
     reconfigure(sandbox, token_lifetime=1.0)

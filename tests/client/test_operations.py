@@ -16,7 +16,7 @@ from halopsa_mcp.client import (
 )
 from halopsa_mcp.sandbox import SandboxServer
 
-from .conftest import requests_to
+from .conftest import reconfigure, requests_to
 
 TICKETS = "/api/Tickets"
 
@@ -101,6 +101,22 @@ async def test_create_then_partial_update(
     assert update_body == [{"id": created["id"], "summary": "Laptop fan noise"}]
 
 
+@pytest.mark.parametrize("answer", ["object", "array", "wrapped"])
+async def test_every_shape_of_write_answer_is_understood(
+    sandbox: SandboxServer, client: Callable[..., HaloClient], answer: str
+) -> None:
+    reconfigure(sandbox, write_answer=answer)
+    async with client() as halo:
+        created = await halo.create_ticket(TicketFields(summary="Shape check", client_id=12))
+        action = await halo.add_action(
+            ActionFields(ticket_id=created["id"], outcome="Private Note", note="n")
+        )
+        attachment = await halo.upload_attachment(created["id"], "a.txt", b"a")
+    assert created["summary"] == "Shape check"
+    assert action["ticket_id"] == created["id"]
+    assert attachment["filename"] == "a.txt"
+
+
 async def test_halo_refusals_become_typed_errors(
     sandbox: SandboxServer, client: Callable[..., HaloClient]
 ) -> None:
@@ -140,6 +156,22 @@ async def test_actions_add_and_list(
     assert action["ticket_id"] == ticket["id"]
     assert after.total == before.total + 1
     assert action["id"] in {a["id"] for a in after.items}
+
+
+async def test_a_limited_action_list_still_reports_the_total(
+    sandbox: SandboxServer, client: Callable[..., HaloClient]
+) -> None:
+    busiest = max(
+        {a.ticket_id for a in sandbox.state.actions.values()},
+        key=lambda t: sum(1 for a in sandbox.state.actions.values() if a.ticket_id == t),
+    )
+    async with client() as halo:
+        everything = await halo.list_actions(busiest)
+        one = await halo.list_actions(busiest, limit=1)
+    assert everything.total >= 2
+    assert len(one.items) == 1
+    assert one.total == everything.total
+    assert one.has_more
 
 
 async def test_attachments_upload_list_and_read_back(

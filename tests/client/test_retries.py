@@ -1,6 +1,7 @@
 """Retries under injected faults: reads recover, writes are never replayed blind."""
 
 import socket
+import time
 from collections.abc import Callable
 
 import anyio
@@ -41,9 +42,39 @@ async def test_read_waits_out_a_429_burst(
         FaultRule(kind="rate_limit", times=2, path=TICKETS, retry_after=retry_after)
     )
     async with client() as halo:
+        started = time.monotonic()
         page = await halo.list_tickets(limit=3)
+        waited = time.monotonic() - started
     assert len(page.items) == 3
     assert requests_to(sandbox, "GET", TICKETS) == [429, 429, 200]
+    if retry_after is not None:
+        assert waited >= 2 * retry_after, "Retry-After was not honoured"
+
+
+async def test_a_zero_retry_after_cannot_make_the_client_spin(
+    sandbox: SandboxServer, client: Callable[..., HaloClient]
+) -> None:
+    sandbox.state.faults.add(FaultRule(kind="rate_limit", times=None, path=TICKETS, retry_after=0))
+    policy = RetryPolicy(max_rate_limit_wait=0.5, backoff_base=0.1, backoff_cap=0.2)
+    async with client(policy=policy) as halo:
+        with pytest.raises(HaloRateLimited):
+            await halo.list_tickets(limit=3)
+    assert 2 <= len(requests_to(sandbox, "GET", TICKETS)) <= 11
+
+
+async def test_a_retry_after_beyond_the_budget_fails_at_once_and_says_so(
+    sandbox: SandboxServer, client: Callable[..., HaloClient]
+) -> None:
+    sandbox.state.faults.add(
+        FaultRule(kind="rate_limit", times=None, path=TICKETS, retry_after=3600)
+    )
+    async with client() as halo:
+        started = time.monotonic()
+        with pytest.raises(HaloRateLimited) as err:
+            await halo.list_tickets(limit=3)
+    assert time.monotonic() - started < 3
+    assert "Retry-After 3600s" in str(err.value)
+    assert requests_to(sandbox, "GET", TICKETS) == [429]
 
 
 async def test_rate_limit_gives_up_after_the_total_wait(
@@ -158,24 +189,28 @@ async def test_reads_recover_from_drops_garbage_and_timeouts(
     assert len(requests_to(sandbox, "GET", "/api/Outcome")) == 2
 
 
-async def test_a_connection_that_never_opens_is_safe_to_report(
+async def test_a_write_whose_connection_never_opens_is_reported_as_not_applied(
     sandbox: SandboxServer,
 ) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    # Tokens come from the sandbox; the API itself is a port nobody listens on.
     settings = HaloSettings.from_env(
         {
             "HALOPSA_URL": f"http://127.0.0.1:{port}",
-            "HALOPSA_CLIENT_ID": "x",
-            "HALOPSA_CLIENT_SECRET": "y",
+            "HALOPSA_AUTH_URL": f"{sandbox.url}/auth",
+            "HALOPSA_CLIENT_ID": sandbox.state.config.client_id,
+            "HALOPSA_CLIENT_SECRET": sandbox.state.config.client_secret,
         }
     )
     async with HaloClient(settings, policy=FAST) as halo:
         with pytest.raises(HaloConnectionError) as err:
-            await halo.create_ticket(TicketFields(summary="never sent", client_id=1))
+            await halo.create_ticket(TicketFields(summary="never sent", client_id=12))
+    assert err.value.path == "/api/Tickets"
     assert not err.value.may_have_applied
-    assert f"127.0.0.1:{port}" in str(err.value)
+    assert "could not connect" in str(err.value)
+    assert requests_to(sandbox, "POST", "/auth/token") == [200]
 
 
 async def test_client_side_limiter_keeps_under_the_quota(

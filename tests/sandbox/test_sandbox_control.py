@@ -1,8 +1,9 @@
 """/_sandbox/*: steering a sandbox over HTTP, as a benchmark script running it would."""
 
 import httpx
+from starlette.testclient import TestClient
 
-from halopsa_mcp.sandbox import SandboxServer
+from halopsa_mcp.sandbox import SandboxServer, SandboxState, create_app
 
 
 def test_faults_can_be_added_listed_and_cleared(sandbox: SandboxServer, api: httpx.Client) -> None:
@@ -31,7 +32,7 @@ def test_reset_restores_the_seed(sandbox: SandboxServer, api: httpx.Client) -> N
     assert httpx.post(f"{sandbox.url}/_sandbox/reset").status_code == 204
     assert len(sandbox.state.tickets) == 120
     assert sandbox.state.tickets[1001].summary != "changed"
-    assert sandbox.state.request_log == []
+    assert not sandbox.state.request_log
     assert api.get("/Status").status_code == 401  # tokens are forgotten too
 
 
@@ -53,9 +54,17 @@ def test_the_request_log(sandbox: SandboxServer, api: httpx.Client) -> None:
     assert log[1]["query"] == "count=2"
     assert log[2]["body"] == [{"id": 1001, "summary": "logged"}]
     assert httpx.delete(f"{sandbox.url}/_sandbox/requests").status_code == 204
-    assert sandbox.state.request_log == []
+    assert not sandbox.state.request_log
 
 
 def test_control_needs_no_token_and_is_not_logged(sandbox: SandboxServer) -> None:
     assert httpx.get(f"{sandbox.url}/_sandbox/faults").status_code == 200
-    assert sandbox.state.request_log == []
+    assert not sandbox.state.request_log
+
+
+def test_control_endpoints_refuse_clients_off_this_machine() -> None:
+    # Starlette's TestClient presents itself as host "testclient", not a loopback address.
+    with TestClient(create_app(SandboxState())) as remote:
+        answer = remote.post("/_sandbox/reset")
+    assert answer.status_code == 403
+    assert "loopback" in answer.text

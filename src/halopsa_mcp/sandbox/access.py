@@ -27,8 +27,11 @@ class TokenStore:
         self._grants: dict[str, _Grant] = {}
 
     def issue(self, scopes: frozenset[str], lifetime: float) -> str:
+        now = time.monotonic()
+        # Forget expired grants as new ones come, so a long-running sandbox stays small.
+        self._grants = {t: g for t, g in self._grants.items() if g.expires_at > now}
         token = secrets.token_urlsafe(32)
-        self._grants[token] = _Grant(scopes, time.monotonic() + lifetime)
+        self._grants[token] = _Grant(scopes, now + lifetime)
         return token
 
     def scopes_of(self, token: str) -> frozenset[str] | None:

@@ -120,8 +120,18 @@ def _authorise(request: Request, state: SandboxState, method: str) -> None:
         raise HaloError(403, NO_ACCESS)
 
 
-def saved(objects: list[dict[str, Any]]) -> JSONResponse:
-    """Halo answers a one-element POST with the object itself, a longer one with an array."""
+def saved(state: SandboxState, key: str, objects: list[dict[str, Any]]) -> JSONResponse:
+    """The answer to a POST of an array.
+
+    Halo answers a one-element POST with the object itself and a longer one with an
+    array; some deployments have been seen to wrap the list (``{"tickets": [...]}``).
+    ``config.write_answer`` picks the shape, so clients can be tested against each.
+    """
+    answer = state.config.write_answer
+    if answer == "array":
+        return JSONResponse(objects)
+    if answer == "wrapped":
+        return JSONResponse({key: objects})
     return JSONResponse(objects[0] if len(objects) == 1 else objects)
 
 

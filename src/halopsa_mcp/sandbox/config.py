@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -24,3 +25,6 @@ class SandboxConfig:
     seed: int = 7
     ticket_count: int = 120
     max_attachment_bytes: int = 10 * 1024 * 1024
+    # How a POST's saved records come back: "object" for a one-element array (as live
+    # Halo), or always an "array", or "wrapped" as {"tickets": [...]}.
+    write_answer: Literal["object", "array", "wrapped"] = "object"

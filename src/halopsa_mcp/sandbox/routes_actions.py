@@ -23,10 +23,12 @@ async def list_actions(call: ApiRequest) -> Response:
             if (ticket_id is None or action.ticket_id == ticket_id) and _wanted(action, call)
         ]
         actions.sort(key=lambda a: (a.datetime, a.id), reverse=True)
+        total = len(actions)
         if count := query.integer("count"):
             actions = actions[:count]
         rows = [shapes.action_row(state, a) for a in actions]
-    return JSONResponse({"record_count": len(rows), "actions": rows})
+    # record_count is the number of matches, as on the Tickets list, not of rows sent.
+    return JSONResponse({"record_count": total, "actions": rows})
 
 
 def _wanted(action: Action, call: ApiRequest) -> bool:
@@ -57,7 +59,7 @@ async def post_actions(call: ApiRequest) -> Response:
     state = call.state
     with state.lock:
         bodies = [shapes.action_row(state, add_action(state, item)) for item in items]
-    return saved(bodies)
+    return saved(state, "actions", bodies)
 
 
 async def list_attachments(call: ApiRequest) -> Response:
@@ -92,7 +94,7 @@ async def post_attachments(call: ApiRequest) -> Response:
     state = call.state
     with state.lock:
         bodies = [shapes.attachment_row(add_attachment(state, item)) for item in items]
-    return saved(bodies)
+    return saved(state, "attachments", bodies)
 
 
 ROUTES: list[Route] = [

@@ -1,11 +1,15 @@
 """/_sandbox/*: steering a running sandbox from tests or benchmark scripts.
 
-No authentication and never faulted, so a scenario can always be set up and read back.
+No authentication and never faulted, so a scenario can always be set up and read back;
+answered only to clients on this machine, so a sandbox served on a network address
+cannot be reset or sabotaged from elsewhere.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 
 from starlette.requests import Request
@@ -57,12 +61,29 @@ async def clear_requests(request: Request) -> Response:
     return Response(status_code=204)
 
 
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _local_only(handler: Handler) -> Handler:
+    async def guarded(request: Request) -> Response:
+        host = request.client.host if request.client else ""
+        try:
+            local = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            local = False
+        if not local:
+            return PlainTextResponse("sandbox: control endpoints answer only on loopback", 403)
+        return await handler(request)
+
+    return guarded
+
+
 ROUTES = [
-    Route("/_sandbox/reset", reset, methods=["POST"]),
-    Route("/_sandbox/faults", add_fault, methods=["POST"]),
-    Route("/_sandbox/faults", list_faults, methods=["GET"]),
-    Route("/_sandbox/faults", clear_faults, methods=["DELETE"]),
-    Route("/_sandbox/expire-tokens", expire_tokens, methods=["POST"]),
-    Route("/_sandbox/requests", list_requests, methods=["GET"]),
-    Route("/_sandbox/requests", clear_requests, methods=["DELETE"]),
+    Route("/_sandbox/reset", _local_only(reset), methods=["POST"]),
+    Route("/_sandbox/faults", _local_only(add_fault), methods=["POST"]),
+    Route("/_sandbox/faults", _local_only(list_faults), methods=["GET"]),
+    Route("/_sandbox/faults", _local_only(clear_faults), methods=["DELETE"]),
+    Route("/_sandbox/expire-tokens", _local_only(expire_tokens), methods=["POST"]),
+    Route("/_sandbox/requests", _local_only(list_requests), methods=["GET"]),
+    Route("/_sandbox/requests", _local_only(clear_requests), methods=["DELETE"]),
 ]

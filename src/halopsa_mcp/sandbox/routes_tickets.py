@@ -47,7 +47,7 @@ async def post_tickets(call: ApiRequest) -> Response:
             shapes.ticket_full(state, t, with_attachments=False, with_last_action=False)
             for t in saved_tickets
         ]
-    return saved(bodies)
+    return saved(state, "tickets", bodies)
 
 
 ROUTES: list[Route] = [

@@ -8,6 +8,7 @@ take it around each whole read or write; nothing awaits while holding it.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +39,8 @@ from halopsa_mcp.sandbox.seed import (
     Landmarks,
     build_seed,
 )
+
+REQUEST_LOG_LIMIT = 10_000
 
 
 @dataclass
@@ -72,7 +75,8 @@ class SandboxState:
         self.faults = FaultPlan(self.config.seed)
         self.tokens = TokenStore()
         self.rate_window = RateWindow()
-        self.request_log: list[RequestRecord] = []
+        # Bounded, so a sandbox left running for days does not grow without end.
+        self.request_log: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_LIMIT)
         self.reset()
 
     def reset(self) -> None:
