@@ -7,7 +7,7 @@ and per schema, the property names and their types.
     python scripts/extract_openapi_fields.py ../shared/reference/halopsa/openapi-v2-tickets.json \
         > src/halopsa_mcp/sandbox/openapi_fields.json
 
-tests/test_openapi_fields.py fails if the committed file drifts from the OpenAPI file.
+tests/unit/test_openapi_fields.py fails if the committed file drifts from the OpenAPI file.
 """
 
 from __future__ import annotations

@@ -59,10 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _sandbox_parser(commands)
     args = parser.parse_args(argv)
-    if args.command == "sandbox":
-        return _run_sandbox(args)
-    parser.error(f"unknown command {args.command!r}")
-    return 2
+    return _run_sandbox(args)
 
 
 if __name__ == "__main__":
