@@ -1,0 +1,142 @@
+"""Rules for actions (notes, time entries, status changes) added to a ticket."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from halopsa_mcp.rules.catalog import Catalog, OutcomeInfo
+from halopsa_mcp.rules.text import minutes_to_hours, text_to_html
+from halopsa_mcp.rules.tickets import Plan, TicketState
+from halopsa_mcp.rules.transitions import check_transition
+from halopsa_mcp.rules.verdict import Problem, Verdict
+from halopsa_mcp.rules.wording import label, use_one_of
+
+# More than a day in one action is almost surely hours or seconds passed as minutes.
+MAX_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class NewAction:
+    """The arguments of add_action."""
+
+    ticket_id: int
+    note: str | None = None
+    time_minutes: float | None = None
+    outcome_id: int | None = None
+    new_status_id: int | None = None
+    visible_to_customer: bool = False
+    billable: bool | None = None
+
+
+def plan_action(
+    action: NewAction, ticket: TicketState | None, catalog: Catalog, *, default_outcome: str
+) -> Plan:
+    """Every rule for a new action, all violations at once. ``ticket`` is None when the
+    ticket does not exist; ``default_outcome`` names the outcome used when none is given."""
+    has_note = action.note is not None and bool(action.note.strip())
+    type_id = ticket.ticket_type_id if ticket else None
+    outcome, outcome_verdict = _outcome(action, type_id, catalog, default_outcome)
+    target = action.new_status_id
+    if target is None and outcome is not None:
+        target = outcome.new_status_id
+    verdict = (
+        _ticket(action.ticket_id, ticket)
+        + _note(has_note, action.time_minutes)
+        + _time(action.time_minutes)
+        + outcome_verdict
+    )
+    if ticket is not None and target is not None:
+        verdict += check_transition(
+            ticket.status_id,
+            target,
+            ticket_type_id=ticket.ticket_type_id,
+            # An action that resolves or closes the ticket carries the resolution in its note.
+            has_resolution=ticket.has_resolution or has_note,
+            has_agent=bool(ticket.agent_id),
+            catalog=catalog,
+            field="outcome_id" if action.new_status_id is None else "new_status_id",
+        )
+    fields: dict[str, Any] = {
+        "ticket_id": action.ticket_id,
+        "hiddenfromuser": not action.visible_to_customer,
+    }
+    if outcome is not None:
+        fields["outcome_id"] = outcome.id
+    if has_note and action.note is not None:
+        fields["note_html"] = text_to_html(action.note)
+    if action.time_minutes is not None:
+        fields["timetaken"] = minutes_to_hours(action.time_minutes)
+    # Sent even when the outcome implies it, so the write says what it does.
+    if target is not None:
+        fields["new_status"] = target
+    if action.billable is not None:
+        fields["actisbillable"] = action.billable
+    return Plan(fields, verdict)
+
+
+def _ticket(ticket_id: int, ticket: TicketState | None) -> Verdict:
+    if ticket is not None:
+        return Verdict()
+    return _error(
+        "ticket_id", f"ticket {ticket_id} does not exist", "find the ticket with search_tickets"
+    )
+
+
+def _note(has_note: bool, time_minutes: float | None) -> Verdict:
+    if has_note or (time_minutes is not None and time_minutes > 0):
+        return Verdict()
+    return _error(
+        "note",
+        "a note is required unless the action only logs time",
+        "write what was done in note, or pass time_minutes above 0 to log time alone",
+    )
+
+
+def _time(time_minutes: float | None) -> Verdict:
+    if time_minutes is None:
+        return Verdict()
+    if not math.isfinite(time_minutes) or time_minutes < 0:
+        return _error(
+            "time_minutes",
+            f"time_minutes is {time_minutes}, not a number of minutes of 0 or more",
+            "pass the time spent in minutes, e.g. 30 for half an hour",
+        )
+    if time_minutes > MAX_MINUTES:
+        return _error(
+            "time_minutes",
+            f"{time_minutes:g} minutes is more than a day ({MAX_MINUTES} minutes) in one action",
+            "time_minutes is in MINUTES (90 = an hour and a half); "
+            "log longer work as one action per day",
+        )
+    return Verdict()
+
+
+def _outcome(
+    action: NewAction, type_id: int | None, catalog: Catalog, default_outcome: str
+) -> tuple[OutcomeInfo | None, Verdict]:
+    """The action's outcome (its kind, as HaloPSA sees it): the one given, else the default."""
+    choices = catalog.outcomes_for(type_id)
+    fix = use_one_of((o.id, o.name) for o in choices)
+    if action.outcome_id is not None:
+        outcome = catalog.outcome(action.outcome_id)
+        if outcome is None:
+            return None, _error("outcome_id", f"outcome {action.outcome_id} does not exist", fix)
+    else:
+        outcome = catalog.outcome_named(default_outcome)
+        if outcome is None:
+            message = f"no outcome_id given, and there is no '{default_outcome}' outcome to use"
+            return None, _error("outcome_id", message, "pass outcome_id: " + fix)
+    if outcome not in choices:
+        type_ = catalog.ticket_type(type_id) if type_id is not None else None
+        type_name = label(type_.id, type_.name) if type_ else str(type_id)
+        message = (
+            f"outcome {label(outcome.id, outcome.name)} is not used by ticket type {type_name}"
+        )
+        return None, _error("outcome_id", message, fix)
+    return outcome, Verdict()
+
+
+def _error(field: str, message: str, fix: str) -> Verdict:
+    return Verdict(errors=(Problem(field, message, fix),))

@@ -1,0 +1,90 @@
+"""The skill's duplicate check: an open ticket with a summary like the new one's."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from halopsa_mcp.rules.verdict import Problem, Verdict
+
+# Words that make two summaries look different without changing what they report.
+_STOP_WORDS = frozenset(
+    {"a", "an", "the", "my", "our", "their", "his", "her", "on", "in", "at", "of", "to", "for"}
+    | {"is", "are", "and", "with", "from", "it", "this", "that", "please"}
+)
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    summary: str
+    similarity: float  # 0..1
+
+
+# A match refuses the create, so a false alarm costs the user a retry. 0.82 catches
+# rewordings and extensions of the same summary ("on my laptop", "... since Monday"
+# score 0.84 and up) but not tickets that merely share a template ("Password reset for
+# John" / "... for Mary" scores 0.79).
+DEFAULT_THRESHOLD = 0.82
+
+
+def similar_tickets(
+    summary: str,
+    open_tickets: Sequence[tuple[int, str]],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> tuple[Candidate, ...]:
+    """The open tickets (id, summary) whose summary is at least ``threshold`` similar,
+    most similar first."""
+    found = (Candidate(id_, other, similarity(summary, other)) for id_, other in open_tickets)
+    return tuple(
+        sorted((c for c in found if c.similarity >= threshold), key=lambda c: (-c.similarity, c.id))
+    )
+
+
+# A summary whose words all appear in another is a restatement of it ("Outlook not
+# syncing on laptop" / "... since Monday"), but only once it says enough: three words
+# ("New starter laptop") fit inside too many unrelated summaries.
+_CONTAINED_MIN_WORDS = 4
+_CONTAINED_SCORE = 0.9
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two summaries are, 0..1: the best of a character-level match (catches
+    typos and word forms), word overlap (catches reordered words) and containment (one
+    summary extends the other)."""
+    words_a, words_b = _words(a), _words(b)
+    if not words_a or not words_b:
+        return 0.0
+    ratio = SequenceMatcher(None, " ".join(words_a), " ".join(words_b)).ratio()
+    set_a, set_b = set(words_a), set(words_b)
+    jaccard = len(set_a & set_b) / len(set_a | set_b)
+    contained = min(len(set_a), len(set_b)) >= _CONTAINED_MIN_WORDS and (
+        set_a <= set_b or set_b <= set_a
+    )
+    return max(ratio, jaccard, _CONTAINED_SCORE if contained else 0.0)
+
+
+def _words(summary: str) -> list[str]:
+    words = _PUNCTUATION.sub(" ", summary.casefold()).split()
+    meaningful = [w for w in words if w not in _STOP_WORDS]
+    # A summary of stop words alone ("It is on") is still compared, word for word.
+    return meaningful or words
+
+
+def duplicates_verdict(candidates: Sequence[Candidate]) -> Verdict:
+    if not candidates:
+        return Verdict()
+    named = ", ".join(
+        f"#{c.id} '{c.summary}' ({round(c.similarity * 100)}% similar)" for c in candidates
+    )
+    problem = Problem(
+        "summary",
+        f"this may duplicate open ticket{'s' if len(candidates) > 1 else ''} {named}",
+        "add a note to the existing ticket with add_action, "
+        "or pass not_duplicate=true if this is a different problem",
+    )
+    return Verdict(errors=(problem,))

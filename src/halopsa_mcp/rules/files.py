@@ -1,0 +1,41 @@
+"""Rules for files sent as attachments: a safe name, a size cap, allowed folders."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import PurePath
+
+from halopsa_mcp.rules.verdict import Problem
+
+MAX_FILENAME = 200
+# Characters Windows, HaloPSA's storage or a URL would choke on, plus path separators.
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def safe_filename(name: str) -> str:
+    """``name`` as a plain file name: no folders, no control or reserved characters,
+    no leading dots (hidden files), at most 200 characters with the extension kept."""
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cf", "Cc"))
+    name = PurePath(name.replace("\\", "/")).name
+    name = _UNSAFE.sub("_", name).strip().lstrip(".").strip()
+    if len(name) > MAX_FILENAME:
+        stem, dot, ext = name.rpartition(".")
+        if dot and 0 < len(ext) <= 16:
+            name = stem[: MAX_FILENAME - len(ext) - 1] + "." + ext
+        else:
+            name = name[:MAX_FILENAME]
+    return name or "attachment"
+
+
+def size_problem(size: int, limit: int, field: str) -> Problem | None:
+    if size == 0:
+        return Problem(field, "the file is empty", "attach a file with content")
+    if size > limit:
+        return Problem(
+            field,
+            f"the file is {size / 1_048_576:.1f} MiB, over the {limit / 1_048_576:.1f} MiB limit",
+            "attach a smaller file, or compress it first",
+        )
+    return None

@@ -1,0 +1,304 @@
+"""Rules for creating and updating tickets: what is required, what defaults apply, and
+which HaloPSA fields a valid request becomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from halopsa_mcp.rules.catalog import DEFAULT_PRIORITY, Catalog, PriorityInfo, TicketTypeInfo
+from halopsa_mcp.rules.text import text_to_html
+from halopsa_mcp.rules.transitions import check_transition
+from halopsa_mcp.rules.verdict import Problem, Verdict
+from halopsa_mcp.rules.wording import label, use_one_of
+
+MAX_SUMMARY = 255
+# An LLM reads the agent list in a fix; past this many it is noise.
+MAX_AGENTS_LISTED = 20
+_CLIENT_FIX = "find the client's ID on one of its tickets with search_tickets, or ask the user"
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """The arguments of create_ticket; all optional here, because the rules decide."""
+
+    summary: str | None = None
+    client_id: int | None = None
+    ticket_type_id: int | None = None
+    status_id: int | None = None
+    priority_id: int | None = None
+    agent_id: int | None = None
+    site_id: int | None = None
+    user_id: int | None = None
+    team: str | None = None
+    category: str | None = None
+    details: str | None = None
+    resolution: str | None = None
+
+
+@dataclass(frozen=True)
+class TicketState:
+    """What the rules need to know about an existing ticket."""
+
+    id: int
+    client_id: int | None
+    status_id: int
+    ticket_type_id: int | None
+    sla_id: int | None
+    agent_id: int | None
+    has_resolution: bool
+
+
+@dataclass(frozen=True)
+class TicketChanges:
+    """The arguments of update_ticket besides ticket_id; None means leave it as it is."""
+
+    summary: str | None = None
+    details: str | None = None
+    status_id: int | None = None
+    priority_id: int | None = None
+    agent_id: int | None = None
+    team: str | None = None
+    category: str | None = None
+    resolution: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A request the rules have judged: the HaloPSA fields to send (wire names, only what
+    is to be written) and the verdict. Send ``fields`` only when ``verdict.ok``."""
+
+    fields: dict[str, Any]
+    verdict: Verdict
+
+
+def plan_new_ticket(
+    ticket: NewTicket,
+    catalog: Catalog,
+    *,
+    client_exists: bool,
+    default_ticket_type_id: int | None = None,
+) -> Plan:
+    """Every rule for a new ticket, all violations reported at once, defaults filled in."""
+    type_id = ticket.ticket_type_id if ticket.ticket_type_id is not None else default_ticket_type_id
+    type_, type_verdict = _creatable_type(type_id, catalog)
+    status_id, status_verdict = _initial_status(ticket, type_, catalog)
+    priorities = _priorities(type_.sla_id if type_ else None, catalog)
+    where = f"tickets of type {label(type_.id, type_.name)}" if type_ else "this ticket"
+    priority_id, priority_verdict = _priority(ticket.priority_id, priorities, where)
+    verdict = (
+        _summary(ticket.summary, required=True)
+        + _client(ticket.client_id, client_exists=client_exists)
+        + type_verdict
+        + status_verdict
+        + priority_verdict
+        + _agent(ticket.agent_id, catalog)
+        + _resolution(ticket.resolution)
+    )
+    fields = {
+        "summary": _strip(ticket.summary),
+        "client_id": ticket.client_id,
+        "tickettype_id": type_.id if type_ else None,
+        "status_id": status_id,
+        "priority_id": priority_id,
+        "site_id": ticket.site_id,
+        "user_id": ticket.user_id,
+    }
+    return Plan(_given(fields) | _common_fields(ticket), verdict)
+
+
+def plan_ticket_update(current: TicketState, changes: TicketChanges, catalog: Catalog) -> Plan:
+    """Only the changes given are checked and sent; the rest of the ticket is left alone."""
+    fields = _given(
+        {
+            "summary": _strip(changes.summary),
+            "status_id": changes.status_id,
+            "priority_id": changes.priority_id,
+        }
+    ) | _common_fields(changes)
+    if not fields:
+        problem = Problem("changes", "nothing to change", "pass at least one field to update")
+        return Plan({}, Verdict(errors=(problem,)))
+    verdict = _summary(changes.summary, required=False) + _agent(changes.agent_id, catalog)
+    verdict += _resolution(changes.resolution)
+    if changes.status_id is not None:
+        agent_id = changes.agent_id if changes.agent_id is not None else current.agent_id
+        verdict += check_transition(
+            current.status_id,
+            changes.status_id,
+            ticket_type_id=current.ticket_type_id,
+            has_resolution=current.has_resolution or _has_text(changes.resolution),
+            has_agent=bool(agent_id),
+            catalog=catalog,
+        )
+    if changes.priority_id is not None:
+        priorities = _priorities(_sla_of(current, catalog), catalog)
+        where = f"ticket {current.id}"
+        verdict += _priority(changes.priority_id, priorities, where)[1]
+    return Plan(fields, verdict)
+
+
+def _sla_of(ticket: TicketState, catalog: Catalog) -> int | None:
+    """The ticket's own SLA, else its type's default one."""
+    if ticket.sla_id is not None or ticket.ticket_type_id is None:
+        return ticket.sla_id
+    type_ = catalog.ticket_type(ticket.ticket_type_id)
+    return type_.sla_id if type_ else None
+
+
+def _common_fields(request: NewTicket | TicketChanges) -> dict[str, Any]:
+    """The fields create and update send the same way, when given."""
+    return _given(
+        {
+            "agent_id": request.agent_id,
+            "team": _strip(request.team),
+            "category_1": _strip(request.category),
+            "details_html": text_to_html(request.details) if request.details is not None else None,
+            # The skill's "resolution" is the API's closure_note.
+            "closure_note": _strip(request.resolution),
+        }
+    )
+
+
+def _given(fields: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def _has_text(value: str | None) -> bool:
+    return value is not None and bool(value.strip())
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if value is not None else None
+
+
+# --- One rule each -------------------------------------------------------------------------
+
+
+def _summary(summary: str | None, *, required: bool) -> Verdict:
+    if summary is None:
+        if not required:
+            return Verdict()
+        return _error("summary", "a summary is required", "pass a one-line summary of the issue")
+    text = summary.strip()
+    if not text:
+        return _error("summary", "the summary is blank", "pass a one-line summary of the issue")
+    if len(text) > MAX_SUMMARY:
+        return _error(
+            "summary",
+            f"the summary has {len(text)} characters, more than the {MAX_SUMMARY} allowed",
+            f"shorten it to at most {MAX_SUMMARY} characters and put the rest in details",
+        )
+    return Verdict()
+
+
+def _client(client_id: int | None, *, client_exists: bool) -> Verdict:
+    if client_id is None:
+        return _error("client_id", "a client is required: every ticket has one", _CLIENT_FIX)
+    if not client_exists:
+        return _error("client_id", f"client {client_id} does not exist", _CLIENT_FIX)
+    return Verdict()
+
+
+def _creatable_type(type_id: int | None, catalog: Catalog) -> tuple[TicketTypeInfo | None, Verdict]:
+    creatable = [(t.id, t.name) for t in catalog.ticket_types if t.can_create]
+    fix = use_one_of(creatable)
+    if type_id is None:
+        return None, _error("ticket_type_id", "a ticket type is required", fix)
+    type_ = catalog.ticket_type(type_id)
+    if type_ is None:
+        return None, _error("ticket_type_id", f"ticket type {type_id} does not exist", fix)
+    if not type_.can_create:
+        message = f"ticket type {label(type_.id, type_.name)} cannot be used for new tickets"
+        return None, _error("ticket_type_id", message, fix)
+    return type_, Verdict()
+
+
+def _initial_status(
+    ticket: NewTicket, type_: TicketTypeInfo | None, catalog: Catalog
+) -> tuple[int | None, Verdict]:
+    type_id = type_.id if type_ else None
+    status_id = ticket.status_id
+    # The default: the instance's New (by name, else the documented ID), then the type's own.
+    if status_id is None:
+        status_id = catalog.roles.new
+    if status_id is None and type_ is not None:
+        status_id = type_.initial_status_id
+    if status_id is None:
+        fix = use_one_of((s.id, s.name) for s in catalog.statuses_for(type_id))
+        return None, _error("status_id", "this instance has no New status to default to", fix)
+    verdict = check_transition(
+        None,
+        status_id,
+        ticket_type_id=type_id,
+        has_resolution=_has_text(ticket.resolution),
+        has_agent=bool(ticket.agent_id),
+        catalog=catalog,
+    )
+    return status_id, verdict
+
+
+def _priorities(sla_id: int | None, catalog: Catalog) -> tuple[PriorityInfo, ...]:
+    """The priorities open to a ticket on this SLA; with no SLA, those of any SLA."""
+    if sla_id is not None:
+        return catalog.priorities_for(sla_id)
+    seen: dict[int, PriorityInfo] = {}
+    for p in catalog.priorities:
+        if not p.hidden:
+            seen.setdefault(p.priority_id, p)
+    return tuple(seen.values())
+
+
+def _priority(
+    priority_id: int | None, priorities: tuple[PriorityInfo, ...], where: str
+) -> tuple[int | None, Verdict]:
+    """The priority to send, defaulting to Medium; ``where`` names whose SLA it is."""
+    fix = use_one_of((p.priority_id, p.name) for p in priorities)
+    if priority_id is None:
+        default = _medium(priorities)
+        if default is None:
+            message = f"a priority is required: there is no Medium priority for {where}"
+            return None, _error("priority_id", message, fix)
+        return default, Verdict()
+    if all(p.priority_id != priority_id for p in priorities):
+        return priority_id, _error(
+            "priority_id", f"priority {priority_id} is not available for {where}", fix
+        )
+    return priority_id, Verdict()
+
+
+def _medium(priorities: tuple[PriorityInfo, ...]) -> int | None:
+    """The skill's default priority: the one named Medium, else the documented ID."""
+    named = next((p.priority_id for p in priorities if p.name.casefold() == "medium"), None)
+    if named is not None:
+        return named
+    return DEFAULT_PRIORITY if any(p.priority_id == DEFAULT_PRIORITY for p in priorities) else None
+
+
+def _agent(agent_id: int | None, catalog: Catalog) -> Verdict:
+    # 0 is HaloPSA's "unassigned".
+    if not agent_id:
+        return Verdict()
+    agent = catalog.agent(agent_id)
+    enabled = ((a.id, a.name) for a in catalog.agents if not a.disabled)
+    fix = use_one_of(enabled, limit=MAX_AGENTS_LISTED)
+    if agent is None:
+        return _error("agent_id", f"agent {agent_id} does not exist", fix)
+    if agent.disabled:
+        message = f"agent {label(agent.id, agent.name)} is disabled and cannot be assigned"
+        return _error("agent_id", message, fix)
+    return Verdict()
+
+
+def _resolution(resolution: str | None) -> Verdict:
+    if resolution is not None and not resolution.strip():
+        return _error(
+            "resolution",
+            "the resolution is blank",
+            "write what was done to fix the problem, or leave resolution out",
+        )
+    return Verdict()
+
+
+def _error(field: str, message: str, fix: str) -> Verdict:
+    return Verdict(errors=(Problem(field, message, fix),))

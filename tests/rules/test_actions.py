@@ -1,0 +1,271 @@
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from halopsa_mcp.client.payloads import ActionFields
+from halopsa_mcp.rules.actions import NewAction, plan_action
+from halopsa_mcp.rules.catalog import Catalog
+from halopsa_mcp.rules.tickets import Plan, TicketState
+from halopsa_mcp.rules.verdict import Problem
+from tests.rules.catalogs import CHANGE, DEFAULT, INCIDENT, REMAPPED
+
+TICKET = TicketState(
+    id=1116,
+    client_id=12,
+    status_id=2,
+    ticket_type_id=INCIDENT,
+    sla_id=1,
+    agent_id=3,
+    has_resolution=False,
+)
+NOTE = NewAction(ticket_id=1116, note="Checked the mail profile.")
+OUTCOMES_INCIDENT = (
+    "use one of: 1 Private Note, 2 Customer Update, 4 Time Entry, 5 Start Work, 7 Resolve, 8 Close"
+)
+
+
+def plan(
+    action: NewAction,
+    ticket: TicketState | None = TICKET,
+    catalog: Catalog = DEFAULT,
+    default_outcome: str = "Private Note",
+) -> Plan:
+    result = plan_action(action, ticket, catalog, default_outcome=default_outcome)
+    if result.verdict.ok:  # fields are only sent then: each must be one HaloPSA has
+        ActionFields(**result.fields)
+    return result
+
+
+def only_error(result: Plan) -> Problem:
+    (error,) = result.verdict.errors
+    return error
+
+
+def test_a_note() -> None:
+    result = plan(replace(NOTE, note="Checked <profile>.\nRebuilt it."))
+    assert result.verdict.ok
+    assert result.verdict.warnings == ()
+    assert result.fields == {
+        "ticket_id": 1116,
+        "outcome_id": 1,
+        "note_html": "<p>Checked &lt;profile&gt;.<br>Rebuilt it.</p>",
+        "hiddenfromuser": True,
+    }
+
+
+def test_every_field_by_its_wire_name() -> None:
+    action = NewAction(
+        ticket_id=1116,
+        note="Called the user.",
+        time_minutes=45,
+        outcome_id=2,
+        new_status_id=5,
+        visible_to_customer=True,
+        billable=False,
+    )
+    result = plan(action)
+    assert result.verdict.ok
+    assert result.fields == {
+        "ticket_id": 1116,
+        "outcome_id": 2,
+        "note_html": "<p>Called the user.</p>",
+        "hiddenfromuser": False,
+        "timetaken": 0.75,
+        "new_status": 5,
+        "actisbillable": False,
+    }
+
+
+def test_unknown_ticket() -> None:
+    result = plan(NOTE, ticket=None)
+    error = only_error(result)
+    assert (error.field, error.message) == ("ticket_id", "ticket 1116 does not exist")
+    assert "search_tickets" in error.fix
+
+
+@pytest.mark.parametrize(
+    ("note", "minutes", "errors"),
+    [
+        (None, None, ["note"]),
+        ("", None, ["note"]),
+        (" \n ", None, ["note"]),
+        (None, 0, ["note"]),
+        (None, 30, []),
+        ("  ", 30, []),
+        ("Done", 0, []),
+        ("Done", -5, ["time_minutes"]),
+        (None, -5, ["note", "time_minutes"]),
+        ("Done", float("nan"), ["time_minutes"]),
+        ("Done", float("inf"), ["time_minutes"]),
+        ("Done", 1440, []),
+        ("Done", 1440.5, ["time_minutes"]),
+        (None, 3000, ["time_minutes"]),
+    ],
+)
+def test_note_and_time(note: str | None, minutes: float | None, errors: list[str]) -> None:
+    result = plan(NewAction(ticket_id=1116, note=note, time_minutes=minutes))
+    assert [e.field for e in result.verdict.errors] == errors
+
+
+def test_note_required_explains_time_only() -> None:
+    error = only_error(plan(NewAction(ticket_id=1116)))
+    assert error.message == "a note is required unless the action only logs time"
+    assert "time_minutes" in error.fix
+
+
+def test_time_only_sends_no_note() -> None:
+    result = plan(NewAction(ticket_id=1116, note=" ", time_minutes=90))
+    assert "note_html" not in result.fields
+    assert result.fields["timetaken"] == 1.5
+
+
+def test_too_much_time_says_minutes() -> None:
+    error = only_error(plan(replace(NOTE, time_minutes=1500)))
+    assert error.message == "1500 minutes is more than a day (1440 minutes) in one action"
+    assert "MINUTES" in error.fix
+
+
+@pytest.mark.parametrize(("minutes", "hours"), [(1, 0.0167), (30, 0.5), (45, 0.75), (120, 2.0)])
+def test_minutes_become_hours(minutes: float, hours: float) -> None:
+    assert plan(replace(NOTE, time_minutes=minutes)).fields["timetaken"] == hours
+
+
+def test_unknown_outcome() -> None:
+    result = plan(replace(NOTE, outcome_id=77))
+    error = only_error(result)
+    assert (error.field, error.message) == ("outcome_id", "outcome 77 does not exist")
+    assert error.fix == OUTCOMES_INCIDENT
+    assert "outcome_id" not in result.fields
+
+
+@pytest.mark.parametrize(
+    ("default", "outcome_id"), [("Private Note", 1), ("customer update", 2), (" TIME  entry", 4)]
+)
+def test_default_outcome_by_name(default: str, outcome_id: int) -> None:
+    result = plan(NOTE, default_outcome=default)
+    assert result.verdict.ok
+    assert result.fields["outcome_id"] == outcome_id
+
+
+def test_given_outcome_wins_over_the_default() -> None:
+    assert plan(replace(NOTE, outcome_id=2)).fields["outcome_id"] == 2
+
+
+def test_no_default_outcome() -> None:
+    error = only_error(plan(NOTE, default_outcome="Note"))
+    assert error.field == "outcome_id"
+    assert error.message == "no outcome_id given, and there is no 'Note' outcome to use"
+    assert error.fix == "pass outcome_id: " + OUTCOMES_INCIDENT
+
+
+def test_outcome_not_used_by_the_ticket_type() -> None:
+    error = only_error(plan(replace(NOTE, outcome_id=10)))
+    assert error.field == "outcome_id"
+    assert error.message == "outcome 10 Approve Change is not used by ticket type 1 Incident"
+    assert error.fix == OUTCOMES_INCIDENT
+
+
+def test_outcome_for_its_own_type_sets_its_status() -> None:
+    change = replace(TICKET, ticket_type_id=CHANGE, sla_id=3)
+    result = plan(replace(NOTE, outcome_id=10), change)
+    assert result.verdict.ok
+    assert result.fields["new_status"] == 23
+
+
+@pytest.mark.parametrize(
+    ("action", "ticket", "errors", "warnings"),
+    [
+        # The Resolve outcome implies status 8: its note is the resolution.
+        (NewAction(1116, time_minutes=20, outcome_id=7), TICKET, ["outcome_id"], 0),
+        (NewAction(1116, note="Rebuilt the profile.", outcome_id=7), TICKET, [], 0),
+        (
+            NewAction(1116, time_minutes=20, outcome_id=7),
+            replace(TICKET, has_resolution=True),
+            [],
+            0,
+        ),
+        (NewAction(1116, note="Fixed.", outcome_id=8), replace(TICKET, status_id=1), [], 1),
+        # An explicit status is blamed on new_status_id.
+        (NewAction(1116, time_minutes=20, new_status_id=9), TICKET, ["new_status_id"], 0),
+        (NewAction(1116, note="Fixed.", new_status_id=9), TICKET, [], 0),
+        (NewAction(1116, note="Fixed.", new_status_id=77), TICKET, ["new_status_id"], 0),
+        (NewAction(1116, note="Fixed.", new_status_id=23), TICKET, ["new_status_id"], 0),
+        # Start Work moves to In Progress: warn when nobody is assigned.
+        (NewAction(1116, note="On it.", outcome_id=5), replace(TICKET, status_id=1), [], 0),
+        (
+            NewAction(1116, note="On it.", outcome_id=5),
+            replace(TICKET, status_id=1, agent_id=None),
+            [],
+            1,
+        ),
+        # Already in the status: nothing to check.
+        (NewAction(1116, note="Still on it.", outcome_id=5), TICKET, [], 0),
+        (NewAction(1116, time_minutes=5, new_status_id=8), replace(TICKET, status_id=8), [], 0),
+        # A note on a closed ticket that moves it on reopens it.
+        (
+            NewAction(1116, note="User says it is back.", new_status_id=2),
+            replace(TICKET, status_id=9, has_resolution=True),
+            [],
+            1,
+        ),
+    ],
+)
+def test_status_changes(
+    action: NewAction, ticket: TicketState, errors: list[str], warnings: int
+) -> None:
+    verdict = plan(action, ticket).verdict
+    assert [e.field for e in verdict.errors] == errors
+    assert len(verdict.warnings) == warnings
+
+
+def test_resolving_without_a_note_says_to_write_one() -> None:
+    error = only_error(plan(NewAction(1116, time_minutes=20, outcome_id=7)))
+    assert (
+        error.message == "status 8 Resolved closes the ticket and needs a resolution (closure note)"
+    )
+    assert error.fix == "write the resolution (what fixed the problem) in the action's note"
+
+
+@pytest.mark.parametrize(
+    ("action", "new_status"),
+    [
+        (NOTE, None),
+        (replace(NOTE, outcome_id=7), 8),
+        (replace(NOTE, new_status_id=5), 5),
+        (replace(NOTE, outcome_id=7, new_status_id=9), 9),  # explicit wins
+    ],
+)
+def test_new_status_is_sent_explicitly(action: NewAction, new_status: int | None) -> None:
+    assert plan(action).fields.get("new_status") == new_status
+
+
+def test_resolve_on_a_remapped_instance_needs_a_note() -> None:
+    ticket = TicketState(5, 12, 12, INCIDENT, 1, 2, has_resolution=False)
+    action = NewAction(5, time_minutes=10)
+    result = plan(replace(action, outcome_id=7), ticket, REMAPPED, default_outcome="Note")
+    assert [e.field for e in result.verdict.errors] == ["outcome_id"]
+    assert result.fields["new_status"] == 18
+    assert plan(action, ticket, REMAPPED, default_outcome="Note").verdict.ok
+
+
+@pytest.mark.parametrize(("visible", "hidden"), [(False, True), (True, False)])
+def test_visible_to_customer(visible: bool, hidden: bool) -> None:
+    assert plan(replace(NOTE, visible_to_customer=visible)).fields["hiddenfromuser"] is hidden
+
+
+@pytest.mark.parametrize(("billable", "sent"), [(None, {}), (True, {"actisbillable": True})])
+def test_billable_only_when_given(billable: bool | None, sent: dict[str, Any]) -> None:
+    fields = plan(replace(NOTE, billable=billable)).fields
+    assert {k: v for k, v in fields.items() if k == "actisbillable"} == sent
+
+
+def test_all_violations_together() -> None:
+    action = NewAction(1116, time_minutes=-1, outcome_id=77)
+    result = plan(action, ticket=None)
+    assert [e.field for e in result.verdict.errors] == [
+        "ticket_id",
+        "note",
+        "time_minutes",
+        "outcome_id",
+    ]

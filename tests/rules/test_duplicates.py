@@ -1,0 +1,114 @@
+import pytest
+
+from halopsa_mcp.rules.duplicates import (
+    DEFAULT_THRESHOLD,
+    Candidate,
+    duplicates_verdict,
+    similar_tickets,
+    similarity,
+)
+from halopsa_mcp.rules.verdict import Problem, Verdict
+
+
+@pytest.mark.parametrize(
+    ("new", "existing"),
+    [
+        ("Outlook not syncing on laptop", "Outlook not syncing on my laptop"),
+        ("Outlook not syncing on laptop", "outlook NOT syncing on laptop!!"),
+        ("Outlook not syncing on laptop", "Laptop: Outlook not syncing"),
+        ("Email not working", "Email is not working"),
+        ("VPN keeps dropping", "VPN keeps droping"),
+        ("Printer offline - 2nd floor", "2nd floor printer offline"),
+        ("New starter laptop setup for Jane", "New starter laptop set-up for Jane"),
+        ("Outlook not syncing on laptop", "Outlook not syncing on laptop since Monday"),
+    ],
+)
+def test_similar_summaries_match(new: str, existing: str) -> None:
+    (candidate,) = similar_tickets(new, [(1116, existing)])
+    assert candidate.id == 1116
+    assert candidate.summary == existing
+    assert candidate.similarity >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("new", "existing"),
+    [
+        ("Outlook not syncing", "Printer offline"),
+        ("Outlook not syncing", "Outlook keeps crashing"),
+        ("VPN not connecting", "Wi-Fi slow in meeting room"),
+        ("Password reset", "Laptop screen cracked"),
+        ("Outlook not syncing", "???"),
+        ("Password reset for John", "Password reset for Mary"),
+        ("New starter laptop", "New starter: account and laptop for Mia"),
+        ("...", "..."),
+    ],
+)
+def test_different_summaries_do_not_match(new: str, existing: str) -> None:
+    assert similar_tickets(new, [(7, existing)]) == ()
+
+
+@pytest.mark.parametrize(
+    "summary", ["Outlook not syncing on laptop", "x", "It is on", "Printer 3 offline"]
+)
+def test_identical_summaries_are_fully_similar(summary: str) -> None:
+    assert similarity(summary, summary) == 1.0
+
+
+def test_similarity_is_symmetric_and_bounded() -> None:
+    a, b = "Outlook not syncing on laptop", "Outlook stopped syncing"
+    assert similarity(a, b) == similarity(b, a)
+    assert 0.0 < similarity(a, b) < 1.0
+
+
+def test_most_similar_first_then_by_id() -> None:
+    tickets = [
+        (1, "Printer offline"),
+        (2, "Outlook not syncing on the laptop"),
+        (3, "Outlook not syncing on laptop since Monday"),
+        (4, "Outlook not syncing on laptop"),
+        (5, "outlook not syncing on laptop"),
+    ]
+    found = similar_tickets("Outlook not syncing on laptop", tickets)
+    assert [c.id for c in found] == [2, 4, 5, 3]
+    assert [c.similarity for c in found[:3]] == [1.0, 1.0, 1.0]
+
+
+def test_threshold() -> None:
+    tickets = [(1, "Outlook not syncing"), (2, "Outlook keeps crashing"), (3, "Printer offline")]
+    assert [c.id for c in similar_tickets("Outlook not syncing", tickets, threshold=1.0)] == [1]
+    assert [c.id for c in similar_tickets("Outlook not syncing", tickets, threshold=0.5)] == [1, 2]
+    assert len(similar_tickets("Outlook not syncing", tickets, threshold=0.0)) == 3
+
+
+def test_no_open_tickets() -> None:
+    assert similar_tickets("Outlook not syncing", []) == ()
+
+
+def test_no_candidates_is_ok() -> None:
+    assert duplicates_verdict([]) == Verdict()
+
+
+FIX = (
+    "add a note to the existing ticket with add_action, "
+    "or pass not_duplicate=true if this is a different problem"
+)
+
+
+def test_one_candidate() -> None:
+    verdict = duplicates_verdict([Candidate(1116, "Outlook not syncing on laptop", 0.9234)])
+    assert verdict.errors == (
+        Problem(
+            "summary",
+            "this may duplicate open ticket #1116 'Outlook not syncing on laptop' (92% similar)",
+            FIX,
+        ),
+    )
+
+
+def test_several_candidates_in_one_error() -> None:
+    verdict = duplicates_verdict([Candidate(4, "A b", 1.0), Candidate(9, "A c", 0.755)])
+    (error,) = verdict.errors
+    assert error.message == (
+        "this may duplicate open tickets #4 'A b' (100% similar), #9 'A c' (76% similar)"
+    )
+    assert error.fix == FIX

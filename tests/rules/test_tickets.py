@@ -1,0 +1,454 @@
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from halopsa_mcp.client.payloads import TicketFields
+from halopsa_mcp.rules.catalog import AgentInfo, Catalog
+from halopsa_mcp.rules.tickets import (
+    NewTicket,
+    Plan,
+    TicketChanges,
+    TicketState,
+    plan_new_ticket,
+    plan_ticket_update,
+)
+from halopsa_mcp.rules.verdict import Problem
+from tests.rules.catalogs import (
+    CHANGE,
+    DEFAULT,
+    INCIDENT,
+    INTERNAL,
+    LEGACY,
+    PROBLEM,
+    REMAPPED,
+    ROLELESS,
+    UNNAMED,
+)
+
+VALID = NewTicket(summary="Outlook not syncing", client_id=12, ticket_type_id=INCIDENT)
+PRIORITIES_SLA_1 = "use one of: 1 Critical, 2 High, 3 Medium, 4 Low"
+AGENTS = "use one of: 2 Priya Natarajan, 3 Tom Whitaker"
+TYPES = "use one of: 1 Incident, 2 Change Request, 3 Problem, 6 Internal"
+
+
+def create(ticket: NewTicket, catalog: Catalog = DEFAULT, **options: Any) -> Plan:
+    options.setdefault("client_exists", True)
+    plan = plan_new_ticket(ticket, catalog, **options)
+    if plan.verdict.ok:  # fields are only sent then: each must be one HaloPSA has
+        TicketFields(**plan.fields)
+    return plan
+
+
+def only_error(plan: Plan) -> Problem:
+    (error,) = plan.verdict.errors
+    return error
+
+
+# --- create ---------------------------------------------------------------------------------
+
+
+def test_minimal_ticket_gets_defaults() -> None:
+    plan = create(replace(VALID, summary="  Outlook not syncing \n"))
+    assert plan.verdict.ok
+    assert plan.verdict.warnings == ()
+    assert plan.fields == {
+        "summary": "Outlook not syncing",
+        "client_id": 12,
+        "tickettype_id": 1,
+        "status_id": 1,
+        "priority_id": 3,
+    }
+
+
+def test_every_field_is_sent_by_its_wire_name() -> None:
+    ticket = NewTicket(
+        summary="Printer offline",
+        client_id=12,
+        ticket_type_id=INCIDENT,
+        status_id=2,
+        priority_id=2,
+        agent_id=3,
+        site_id=40,
+        user_id=501,
+        team=" Service Desk ",
+        category=" Printing ",
+        details="It says <offline>.\n\nSince 9am.",
+        resolution=" Power-cycled it. ",
+    )
+    plan = create(ticket)
+    assert plan.verdict.ok
+    assert plan.verdict.warnings == ()
+    assert plan.fields == {
+        "summary": "Printer offline",
+        "client_id": 12,
+        "tickettype_id": 1,
+        "status_id": 2,
+        "priority_id": 2,
+        "agent_id": 3,
+        "site_id": 40,
+        "user_id": 501,
+        "team": "Service Desk",
+        "category_1": "Printing",
+        "details_html": "<p>It says &lt;offline&gt;.</p><p>Since 9am.</p>",
+        "closure_note": "Power-cycled it.",
+    }
+
+
+def test_default_ticket_type_applies_only_when_none_is_given() -> None:
+    no_type = replace(VALID, ticket_type_id=None)
+    assert create(no_type, default_ticket_type_id=PROBLEM).fields["tickettype_id"] == PROBLEM
+    assert create(VALID, default_ticket_type_id=PROBLEM).fields["tickettype_id"] == INCIDENT
+
+
+@pytest.mark.parametrize(
+    ("catalog", "status_id", "priority_id"),
+    [
+        (DEFAULT, 1, 3),
+        (REMAPPED, 11, 7),  # New and Medium by name, on other IDs
+        (UNNAMED, 1, 3),  # no names: documented IDs
+        (ROLELESS, 30, 3),  # no New at all: the ticket type's initial status
+    ],
+    ids=["default", "remapped", "unnamed", "roleless"],
+)
+def test_default_status_and_priority(catalog: Catalog, status_id: int, priority_id: int) -> None:
+    plan = create(VALID, catalog)
+    assert plan.verdict.ok
+    assert (plan.fields["status_id"], plan.fields["priority_id"]) == (status_id, priority_id)
+
+
+def test_no_status_to_default_to() -> None:
+    plan = create(replace(VALID, ticket_type_id=INTERNAL), ROLELESS)
+    error = only_error(plan)
+    assert (error.field, error.fix) == ("status_id", "use one of: 30 Open, 31 Done")
+    assert "status_id" not in plan.fields
+
+
+@pytest.mark.parametrize(
+    ("summary", "message"),
+    [
+        (None, "a summary is required"),
+        ("", "the summary is blank"),
+        (" \n\t ", "the summary is blank"),
+        ("x" * 256, "the summary has 256 characters, more than the 255 allowed"),
+        ("é" * 300, "the summary has 300 characters, more than the 255 allowed"),
+    ],
+)
+def test_bad_summary(summary: str | None, message: str) -> None:
+    error = only_error(create(replace(VALID, summary=summary)))
+    assert (error.field, error.message) == ("summary", message)
+
+
+@pytest.mark.parametrize("summary", ["x", "x" * 255, "  " + "x" * 255 + "  "])
+def test_good_summary(summary: str) -> None:
+    plan = create(replace(VALID, summary=summary))
+    assert plan.verdict.ok
+    assert plan.fields["summary"] == summary.strip()
+
+
+def test_client_is_required() -> None:
+    error = only_error(create(replace(VALID, client_id=None)))
+    assert (error.field, error.message) == (
+        "client_id",
+        "a client is required: every ticket has one",
+    )
+    assert "search_tickets" in error.fix
+
+
+def test_unknown_client() -> None:
+    error = only_error(create(VALID, client_exists=False))
+    assert (error.field, error.message) == ("client_id", "client 12 does not exist")
+    assert "search_tickets" in error.fix
+
+
+@pytest.mark.parametrize(
+    ("type_id", "message"),
+    [
+        (None, "a ticket type is required"),
+        (77, "ticket type 77 does not exist"),
+        (LEGACY, "ticket type 5 Legacy Request cannot be used for new tickets"),
+    ],
+)
+def test_bad_ticket_type(type_id: int | None, message: str) -> None:
+    plan = create(replace(VALID, ticket_type_id=type_id))
+    error = only_error(plan)
+    assert (error.field, error.message, error.fix) == ("ticket_type_id", message, TYPES)
+    assert "tickettype_id" not in plan.fields
+
+
+def test_bad_default_ticket_type() -> None:
+    plan = create(replace(VALID, ticket_type_id=None), default_ticket_type_id=LEGACY)
+    assert only_error(plan).field == "ticket_type_id"
+
+
+@pytest.mark.parametrize(
+    ("type_id", "priority_id", "fix"),
+    [
+        (INCIDENT, 9, PRIORITIES_SLA_1),
+        (INCIDENT, 5, PRIORITIES_SLA_1),  # exists in SLA 1, but hidden
+        (CHANGE, 1, "use one of: 4 Low, 5 Planned"),
+        (PROBLEM, 4, "use one of: 1 Urgent, 3 Standard"),
+        (INTERNAL, 77, "use one of: 1 Critical, 2 High, 3 Medium, 4 Low, 5 Planned"),
+    ],
+)
+def test_priority_not_in_the_types_sla(type_id: int, priority_id: int, fix: str) -> None:
+    plan = create(replace(VALID, ticket_type_id=type_id, priority_id=priority_id))
+    error = only_error(plan)
+    assert (error.field, error.fix) == ("priority_id", fix)
+    assert error.message.startswith(f"priority {priority_id} is not available for ")
+
+
+@pytest.mark.parametrize(
+    ("type_id", "priority_id", "expected"),
+    [
+        (INCIDENT, 1, 1),
+        (CHANGE, 5, 5),
+        (PROBLEM, None, 3),  # no Medium: the documented ID 3 ("Standard")
+        (INTERNAL, None, 3),  # no SLA: Medium from any
+        (INTERNAL, 5, 5),  # no SLA: any priority of any SLA
+    ],
+)
+def test_priority_accepted(type_id: int, priority_id: int | None, expected: int) -> None:
+    plan = create(replace(VALID, ticket_type_id=type_id, priority_id=priority_id))
+    assert plan.verdict.ok
+    assert plan.fields["priority_id"] == expected
+
+
+def test_no_default_priority_for_the_sla() -> None:
+    plan = create(replace(VALID, ticket_type_id=CHANGE))
+    error = only_error(plan)
+    assert error.field == "priority_id"
+    assert error.message == (
+        "a priority is required: there is no Medium priority for tickets of type 2 Change Request"
+    )
+    assert error.fix == "use one of: 4 Low, 5 Planned"
+    assert "priority_id" not in plan.fields
+
+
+@pytest.mark.parametrize(
+    ("agent_id", "message"),
+    [
+        (77, "agent 77 does not exist"),
+        (-1, "agent -1 does not exist"),
+        (9, "agent 9 Ravi Desai is disabled and cannot be assigned"),
+    ],
+)
+def test_bad_agent(agent_id: int, message: str) -> None:
+    error = only_error(create(replace(VALID, agent_id=agent_id)))
+    assert (error.field, error.message, error.fix) == ("agent_id", message, AGENTS)
+
+
+@pytest.mark.parametrize("agent_id", [2, 0])
+def test_agent_accepted(agent_id: int) -> None:
+    plan = create(replace(VALID, agent_id=agent_id))
+    assert plan.verdict.ok
+    assert plan.fields["agent_id"] == agent_id
+
+
+def test_agent_list_is_cut_at_twenty() -> None:
+    agents = tuple(AgentInfo(i, f"Agent {i}") for i in range(100, 125))
+    error = only_error(create(replace(VALID, agent_id=1), replace(DEFAULT, agents=agents)))
+    assert error.fix.startswith("use one of: 100 Agent 100, 101 Agent 101")
+    assert error.fix.endswith("119 Agent 119 (and 5 more)")
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors", "warnings"),
+    [
+        ({"status_id": 8}, ["status_id"], ["moving to 8 Resolved without an In Progress step"]),
+        ({"status_id": 8, "resolution": "Fixed"}, [], ["without an In Progress step"]),
+        ({"status_id": 9, "resolution": "Fixed"}, [], ["without an In Progress step"]),
+        ({"status_id": 2}, [], ["2 In Progress with no agent assigned; assign one with agent_id"]),
+        ({"status_id": 2, "agent_id": 2}, [], []),
+        ({"status_id": 5}, [], []),
+        ({"status_id": 77}, ["status_id"], []),
+        ({"status_id": 23}, ["status_id"], []),
+        ({"resolution": "  "}, ["resolution"], []),
+    ],
+)
+def test_initial_status(changes: dict[str, Any], errors: list[str], warnings: list[str]) -> None:
+    verdict = create(replace(VALID, **changes)).verdict
+    assert [e.field for e in verdict.errors] == errors
+    assert len(verdict.warnings) == len(warnings)
+    assert all(w in got for w, got in zip(warnings, verdict.warnings, strict=True))
+
+
+def test_missing_resolution_fix_names_the_argument() -> None:
+    error = only_error(create(replace(VALID, status_id=9)))
+    assert error.fix == "pass resolution with what was done to fix the problem"
+
+
+def test_all_violations_are_reported_together() -> None:
+    ticket = NewTicket(
+        summary=" ",
+        client_id=12,
+        ticket_type_id=LEGACY,
+        status_id=77,
+        priority_id=99,
+        agent_id=9,
+        resolution="",
+    )
+    plan = create(ticket, client_exists=False)
+    assert [e.field for e in plan.verdict.errors] == [
+        "summary",
+        "client_id",
+        "ticket_type_id",
+        "status_id",
+        "priority_id",
+        "agent_id",
+        "resolution",
+    ]
+
+
+def test_an_empty_request_names_every_missing_argument() -> None:
+    plan = create(NewTicket())
+    assert [e.field for e in plan.verdict.errors] == ["summary", "client_id", "ticket_type_id"]
+
+
+# --- update ---------------------------------------------------------------------------------
+
+OPEN = TicketState(
+    id=1116,
+    client_id=12,
+    status_id=2,
+    ticket_type_id=INCIDENT,
+    sla_id=1,
+    agent_id=3,
+    has_resolution=False,
+)
+
+
+def update(changes: TicketChanges, current: TicketState = OPEN, catalog: Catalog = DEFAULT) -> Plan:
+    plan = plan_ticket_update(current, changes, catalog)
+    if plan.verdict.ok:
+        TicketFields(**plan.fields)
+    return plan
+
+
+def test_nothing_to_change() -> None:
+    plan = update(TicketChanges())
+    error = only_error(plan)
+    assert (error.field, error.message) == ("changes", "nothing to change")
+    assert error.fix == "pass at least one field to update"
+    assert plan.fields == {}
+
+
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        (TicketChanges(summary=" New title "), {"summary": "New title"}),
+        (TicketChanges(details="a < b"), {"details_html": "<p>a &lt; b</p>"}),
+        (TicketChanges(details=""), {"details_html": ""}),
+        (TicketChanges(team="Infrastructure"), {"team": "Infrastructure"}),
+        (TicketChanges(category="Email"), {"category_1": "Email"}),
+        (TicketChanges(priority_id=1), {"priority_id": 1}),
+        (TicketChanges(agent_id=2), {"agent_id": 2}),
+        (TicketChanges(agent_id=0), {"agent_id": 0}),
+        (TicketChanges(status_id=5), {"status_id": 5}),
+        (TicketChanges(status_id=2), {"status_id": 2}),
+        # A resolution may be recorded before the ticket is resolved.
+        (TicketChanges(resolution=" Replaced the toner "), {"closure_note": "Replaced the toner"}),
+        (
+            TicketChanges(status_id=8, resolution="Replaced the toner"),
+            {"status_id": 8, "closure_note": "Replaced the toner"},
+        ),
+    ],
+)
+def test_only_the_changes_given_are_sent(changes: TicketChanges, fields: dict[str, Any]) -> None:
+    plan = update(changes)
+    assert plan.verdict.ok
+    assert plan.verdict.warnings == ()
+    assert plan.fields == fields
+
+
+@pytest.mark.parametrize(
+    ("summary", "message"),
+    [
+        ("", "the summary is blank"),
+        ("y" * 300, "the summary has 300 characters, more than the 255 allowed"),
+    ],
+)
+def test_update_checks_the_summary(summary: str, message: str) -> None:
+    assert only_error(update(TicketChanges(summary=summary))).message == message
+
+
+@pytest.mark.parametrize(
+    ("current", "changes", "errors", "warnings"),
+    [
+        (OPEN, TicketChanges(status_id=8), ["status_id"], 0),
+        (OPEN, TicketChanges(status_id=8, resolution=" "), ["resolution", "status_id"], 0),
+        (replace(OPEN, has_resolution=True), TicketChanges(status_id=9), [], 0),
+        (replace(OPEN, status_id=1, agent_id=None), TicketChanges(status_id=2), [], 1),
+        (replace(OPEN, status_id=1, agent_id=None), TicketChanges(status_id=2, agent_id=2), [], 0),
+        (replace(OPEN, status_id=1), TicketChanges(status_id=2), [], 0),
+        # Unassigning while moving to In Progress leaves the ticket without an agent.
+        (replace(OPEN, status_id=1), TicketChanges(status_id=2, agent_id=0), [], 1),
+        (replace(OPEN, status_id=9, has_resolution=True), TicketChanges(status_id=5), [], 1),
+        (OPEN, TicketChanges(status_id=2), [], 0),
+        (OPEN, TicketChanges(status_id=23), ["status_id"], 0),
+        (replace(OPEN, ticket_type_id=CHANGE, sla_id=3), TicketChanges(status_id=23), [], 0),
+    ],
+)
+def test_update_status(
+    current: TicketState, changes: TicketChanges, errors: list[str], warnings: int
+) -> None:
+    verdict = update(changes, current).verdict
+    assert [e.field for e in verdict.errors] == errors
+    assert len(verdict.warnings) == warnings
+
+
+def test_reopening_on_a_remapped_instance() -> None:
+    closed = TicketState(1, 12, 19, INCIDENT, 1, None, has_resolution=True)
+    verdict = update(TicketChanges(status_id=12), closed, REMAPPED).verdict
+    assert verdict.ok
+    assert verdict.warnings == (
+        "12 In Progress with no agent assigned; assign one with agent_id",
+        "the ticket is being reopened: it moves to 12 In Progress",
+    )
+
+
+@pytest.mark.parametrize(
+    ("current", "priority_id", "fix"),
+    [
+        (replace(OPEN, sla_id=3), 1, "use one of: 4 Low, 5 Planned"),
+        (replace(OPEN, sla_id=None), 5, PRIORITIES_SLA_1),  # the type's SLA; 5 is hidden
+        (replace(OPEN, sla_id=None, ticket_type_id=PROBLEM), 2, "use one of: 1 Urgent, 3 Standard"),
+        (replace(OPEN, sla_id=None, ticket_type_id=None), 9, PRIORITIES_SLA_1 + ", 5 Planned"),
+        (replace(OPEN, sla_id=None, ticket_type_id=77), 9, PRIORITIES_SLA_1 + ", 5 Planned"),
+    ],
+)
+def test_update_priority_against_the_tickets_sla(
+    current: TicketState, priority_id: int, fix: str
+) -> None:
+    error = only_error(update(TicketChanges(priority_id=priority_id), current))
+    assert (error.field, error.fix) == ("priority_id", fix)
+    assert error.message == f"priority {priority_id} is not available for ticket 1116"
+
+
+@pytest.mark.parametrize(
+    ("current", "priority_id"),
+    [
+        (replace(OPEN, sla_id=3), 5),
+        (replace(OPEN, sla_id=None), 4),
+        (replace(OPEN, sla_id=None, ticket_type_id=None), 5),
+    ],
+)
+def test_update_priority_accepted(current: TicketState, priority_id: int) -> None:
+    assert update(TicketChanges(priority_id=priority_id), current).verdict.ok
+
+
+@pytest.mark.parametrize(("agent_id", "ok"), [(77, False), (9, False), (2, True), (0, True)])
+def test_update_agent(agent_id: int, ok: bool) -> None:
+    assert update(TicketChanges(agent_id=agent_id)).verdict.ok is ok
+
+
+def test_update_reports_every_violation() -> None:
+    changes = TicketChanges(summary="", status_id=77, priority_id=99, agent_id=9, resolution="")
+    verdict = update(changes).verdict
+    assert [e.field for e in verdict.errors] == [
+        "summary",
+        "agent_id",
+        "resolution",
+        "status_id",
+        "priority_id",
+    ]
