@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
@@ -61,6 +63,24 @@ def _not_blank(value: str) -> str:
     return value
 
 
+def _attachment_dirs(value: object) -> tuple[Path, ...]:
+    if isinstance(value, tuple):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be folder paths separated by os.pathsep")
+    dirs = []
+    for part in value.split(os.pathsep):
+        if not part.strip():
+            continue
+        path = Path(part.strip()).expanduser()
+        if not path.is_dir():
+            raise ValueError(f"{part.strip()!r} is not an existing folder")
+        # Resolved once here, so later checks compare real paths with real paths.
+        dirs.append(path.resolve())
+    return tuple(dirs)
+
+
+AttachmentDirs = Annotated[tuple[Path, ...], BeforeValidator(_attachment_dirs)]
 BaseUrl = Annotated[str, AfterValidator(_base_url)]
 AuthUrl = Annotated[str, AfterValidator(_auth_url)]
 NonBlank = Annotated[str, AfterValidator(_not_blank)]
@@ -109,23 +129,70 @@ class HaloSettings(BaseModel):
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> HaloSettings:
-        """Build settings from ``environ`` (default ``os.environ``) or raise ``ConfigError``.
+        return _from_env(cls, environ)
 
-        Empty variables count as unset, so ``HALOPSA_TENANT=`` in a config file means
-        "no tenant" rather than a tenant named "".
-        """
-        env = os.environ if environ is None else environ
-        names = {f.alias for f in cls.model_fields.values() if f.alias}
-        values = {name: env[name] for name in names if env.get(name, "").strip()}
-        try:
-            return cls.model_validate(values)
-        except ValidationError as exc:
-            raise ConfigError(_describe(exc)) from None
+
+class ServerSettings(BaseModel):
+    """How the MCP server applies the rules and caches the instance's lookups."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    default_outcome: NonBlank = Field(default="Private Note", alias="HALOPSA_DEFAULT_OUTCOME")
+    default_ticket_type_id: int | None = Field(
+        default=None, gt=0, alias="HALOPSA_DEFAULT_TICKET_TYPE_ID"
+    )
+    lookup_ttl: float = Field(default=300.0, ge=0, le=86_400, alias="HALOPSA_LOOKUP_TTL")
+    max_attachment_mb: float = Field(default=10.0, gt=0, le=100, alias="HALOPSA_MAX_ATTACHMENT_MB")
+    attachment_dirs: AttachmentDirs = Field(default=(), alias="HALOPSA_ATTACHMENT_DIRS")
+
+    @property
+    def max_attachment_bytes(self) -> int:
+        return int(self.max_attachment_mb * 1024 * 1024)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
+        return _from_env(cls, environ)
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> tuple[HaloSettings, ServerSettings]:
+    """Both settings objects, with every problem in either reported in one message."""
+    problems: list[str] = []
+    halo = server = None
+    try:
+        halo = HaloSettings.from_env(environ)
+    except ConfigError as exc:
+        problems.extend(str(exc).splitlines()[1:])
+    try:
+        server = ServerSettings.from_env(environ)
+    except ConfigError as exc:
+        problems.extend(str(exc).splitlines()[1:])
+    if halo is None or server is None:
+        raise ConfigError("\n".join([_HEADLINE, *problems]))
+    return halo, server
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+_HEADLINE = "HaloPSA configuration is invalid:"
+
+
+def _from_env(cls: type[_Model], environ: Mapping[str, str] | None) -> _Model:
+    """Build ``cls`` from ``environ`` (default ``os.environ``) or raise ``ConfigError``.
+
+    Empty variables count as unset, so ``HALOPSA_TENANT=`` in a config file means
+    "no tenant" rather than a tenant named "".
+    """
+    env = os.environ if environ is None else environ
+    names = {f.alias for f in cls.model_fields.values() if f.alias}
+    values = {name: env[name] for name in names if env.get(name, "").strip()}
+    try:
+        return cls.model_validate(values)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
 
 
 def _describe(exc: ValidationError) -> str:
     secret_names = {"HALOPSA_CLIENT_SECRET"}
-    lines = ["HaloPSA configuration is invalid:"]
+    lines = [_HEADLINE]
     for err in exc.errors():
         name = str(err["loc"][0]) if err["loc"] else "configuration"
         if err["type"] == "missing":

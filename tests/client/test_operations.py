@@ -15,8 +15,7 @@ from halopsa_mcp.client import (
     TicketQuery,
 )
 from halopsa_mcp.sandbox import SandboxServer
-
-from .conftest import reconfigure, requests_to
+from tests.helpers import reconfigure, requests_to
 
 TICKETS = "/api/Tickets"
 
@@ -214,3 +213,12 @@ async def test_lookups_arrive_as_lists(
     assert len(sla_one) < len(priorities)
     assert all("outcome" in o for o in outcomes)
     assert clients.total == len(clients.items)
+
+
+async def test_get_client_by_id(sandbox: SandboxServer, client: Callable[..., HaloClient]) -> None:
+    async with client() as halo:
+        first = (await halo.list_clients(limit=1)).items[0]
+        again = await halo.get_client(first["id"])
+        with pytest.raises(HaloNotFound):
+            await halo.get_client(424242)
+    assert again["name"] == first["name"]

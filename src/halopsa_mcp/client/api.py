@@ -185,6 +185,10 @@ class HaloClient:
     async def list_agents(self, *, search: str | None = None) -> list[Record]:
         return await self._lookup("Agent", "agents", _given(search=search))
 
+    async def get_client(self, client_id: int) -> Record:
+        body = await self._http.request("GET", f"Client/{client_id}")
+        return _one(body, "clients", "GET", f"/api/Client/{client_id}")
+
     async def list_clients(
         self, *, search: str | None = None, limit: int = 100, offset: int = 0
     ) -> Page:

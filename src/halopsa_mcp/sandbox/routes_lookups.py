@@ -117,6 +117,18 @@ async def list_clients(call: ApiRequest) -> Response:
     return JSONResponse(body)
 
 
+async def get_client(call: ApiRequest) -> Response:
+    """One client by id, inactive ones included (Halo still shows them by id)."""
+    client_id = call.path_id()
+    state = call.state
+    with state.lock:
+        client = state.clients.get(client_id)
+        if client is None:
+            raise not_found("Client", client_id)
+        body = shapes.client_row(state, client)
+    return JSONResponse(body)
+
+
 async def list_sites(call: ApiRequest) -> Response:
     client_id = call.query.integer("client_id")
     state = call.state
@@ -154,6 +166,7 @@ ROUTES: list[Route] = [
     api_route("GET", "/Team", list_teams),
     api_route("GET", "/SLA", list_slas),
     api_route("GET", "/Client", list_clients),
+    api_route("GET", "/Client/{id}", get_client),
     api_route("GET", "/Site", list_sites),
     api_route("GET", "/Users", list_users),
 ]
