@@ -1,10 +1,20 @@
-"""The ``halopsa-mcp`` command line."""
+"""The ``halopsa-mcp`` command line.
+
+``halopsa-mcp``                 serve MCP over stdio against HALOPSA_URL (as Claude Desktop runs it)
+``halopsa-mcp --sandbox``       the same, against a sandbox HaloPSA started in-process
+``halopsa-mcp sandbox``         serve only the sandbox HaloPSA, over HTTP
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
+
+from halopsa_mcp.config import ConfigError, HaloSettings, ServerSettings, load_settings
+
+log = logging.getLogger("halopsa_mcp")
 
 
 def _sandbox_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,15 +61,60 @@ def _run_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve_stdio(halo: HaloSettings, server_settings: ServerSettings) -> int:
+    from halopsa_mcp.server.app import build_server
+
+    build_server(halo, server_settings).run("stdio")
+    return 0
+
+
+def _serve_on_sandbox() -> int:
+    from halopsa_mcp.sandbox import SandboxConfig, SandboxServer
+
+    server_settings = ServerSettings.from_env()
+    # The embedded sandbox serves one user: no quota to keep under.
+    with SandboxServer(SandboxConfig(rate_limit_requests=0)) as sandbox:
+        halo = HaloSettings.from_env(
+            {
+                "HALOPSA_URL": sandbox.url,
+                "HALOPSA_CLIENT_ID": sandbox.state.config.client_id,
+                "HALOPSA_CLIENT_SECRET": sandbox.state.config.client_secret,
+            }
+        )
+        log.warning("serving MCP over stdio against the sandbox HaloPSA at %s", sandbox.url)
+        return _serve_stdio(halo, server_settings)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="halopsa-mcp",
-        description="MCP server for HaloPSA tickets, and a sandbox HaloPSA to try it on.",
+        description=(
+            "MCP server for HaloPSA tickets, over stdio. Configure it with HALOPSA_URL, "
+            "HALOPSA_CLIENT_ID and HALOPSA_CLIENT_SECRET, or try it with --sandbox."
+        ),
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="serve against a sandbox HaloPSA with demo data, started in-process",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _sandbox_parser(commands)
     args = parser.parse_args(argv)
-    return _run_sandbox(args)
+    # stdout carries the MCP protocol in stdio mode: every log line goes to stderr.
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(name)s: %(message)s")
+    if args.command == "sandbox":
+        return _run_sandbox(args)
+    try:
+        if args.sandbox:
+            return _serve_on_sandbox()
+        halo, server_settings = load_settings()
+    except ConfigError as exc:
+        print(f"halopsa-mcp: {exc}", file=sys.stderr)
+        if "HALOPSA_URL is not set" in str(exc):
+            print("To try it without a tenant: halopsa-mcp --sandbox", file=sys.stderr)
+        return 2
+    return _serve_stdio(halo, server_settings)
 
 
 if __name__ == "__main__":

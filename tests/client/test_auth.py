@@ -7,8 +7,7 @@ import pytest
 
 from halopsa_mcp.client import ActionFields, HaloAuthError, HaloClient, HaloServerError
 from halopsa_mcp.sandbox import FaultRule, SandboxServer
-
-from .conftest import reconfigure, requests_to
+from tests.helpers import reconfigure, requests_to
 
 TOKEN = "/auth/token"
 

@@ -19,8 +19,7 @@ from halopsa_mcp.client import (
 )
 from halopsa_mcp.config import HaloSettings
 from halopsa_mcp.sandbox import FaultRule, SandboxServer
-
-from .conftest import FAST, reconfigure, requests_to
+from tests.helpers import FAST, reconfigure, requests_to
 
 TICKETS = "/api/Tickets"
 ACTIONS = "/api/Actions"

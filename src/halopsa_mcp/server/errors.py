@@ -1,0 +1,67 @@
+"""Tool errors the model can act on: what happened, whether anything was written, what next."""
+
+from __future__ import annotations
+
+from mcp.server.mcpserver.exceptions import ToolError
+
+from halopsa_mcp.client import (
+    HaloAuthError,
+    HaloBadRequest,
+    HaloConnectionError,
+    HaloError,
+    HaloForbidden,
+    HaloNotFound,
+    HaloRateLimited,
+)
+from halopsa_mcp.rules.verdict import Problem, Verdict
+
+
+def refused(verdict: Verdict) -> ToolError:
+    """Every rule the request breaks, each with its fix; nothing was written."""
+    count = len(verdict.errors)
+    lines = [
+        f"Nothing was written: the request breaks {count} rule{'s' if count != 1 else ''}. "
+        "Fix every one, then call again:"
+    ]
+    lines += [f"- {problem}" for problem in verdict.errors]
+    if verdict.warnings:
+        lines.append("Also note: " + "; ".join(verdict.warnings))
+    return ToolError("\n".join(lines))
+
+
+def invalid(problem: Problem) -> ToolError:
+    return refused(Verdict(errors=(problem,)))
+
+
+def halo_failed(exc: HaloError, doing: str, *, write: bool) -> ToolError:
+    """``exc`` told as the outcome of ``doing`` (e.g. "create the ticket")."""
+    if exc.may_have_applied:
+        return ToolError(
+            f"HaloPSA failed while asked to {doing}, after it may already have done it "
+            f"({exc}). Do NOT repeat the call: check first with get_ticket or list_actions, "
+            "and repeat only if the change is missing."
+        )
+    written = " Nothing was written." if write else ""
+    if isinstance(exc, HaloBadRequest):
+        return ToolError(
+            f"HaloPSA refused to {doing}: {exc.message}.{written} Check the IDs against "
+            "list_statuses, list_priorities, list_ticket_types and list_outcomes."
+        )
+    if isinstance(exc, HaloNotFound):
+        return ToolError(f"HaloPSA could not {doing}: {exc.message}.{written}")
+    if isinstance(exc, HaloForbidden):
+        return ToolError(
+            f"HaloPSA does not allow this API application to {doing}: {exc.message}.{written} "
+            "An administrator must grant the permission or scope."
+        )
+    if isinstance(exc, HaloRateLimited):
+        return ToolError(
+            f"HaloPSA is rate limiting requests, so it could not {doing}.{written} "
+            "Wait a minute or two before trying again."
+        )
+    if isinstance(exc, HaloAuthError | HaloConnectionError):
+        return ToolError(
+            f"The server could not {doing}: {exc}.{written} This is a configuration or "
+            "network problem for the server's operator, not something to retry now."
+        )
+    return ToolError(f"HaloPSA could not {doing}: {exc}.{written} Try again later.")

@@ -1,0 +1,119 @@
+"""Checks on tool calls that run before any tool does.
+
+The arguments of every tools/call are checked against the tool's published input
+schema, so a bad call gets one clear message naming each field and what it must be,
+instead of a validation dump. Unknown argument names are refused too: the SDK would
+drop them silently, and for a write that is dangerous (a model that says ``priority``
+instead of ``priority_id`` would get the default without knowing).
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from mcp.server import MCPServer
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.types import CallToolResult, TextContent
+
+
+class ArgumentGuard:
+    """Server middleware: refuses a tools/call whose arguments do not fit the tool."""
+
+    def __init__(self, server: MCPServer[Any]) -> None:
+        self._server = server
+        self._validators: dict[str, Draft202012Validator] | None = None
+
+    async def _validator(self, tool: str) -> Draft202012Validator | None:
+        if self._validators is None:
+            # Tools are fixed once the server runs, so their schemas are read once.
+            self._validators = {
+                t.name: Draft202012Validator(
+                    t.input_schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+                )
+                for t in await self._server.list_tools()
+            }
+        return self._validators.get(tool)
+
+    async def __call__(
+        self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
+    ) -> HandlerResult:
+        if ctx.method == "tools/call" and ctx.params is not None:
+            tool = str(ctx.params.get("name"))
+            arguments = ctx.params.get("arguments") or {}
+            validator = await self._validator(tool)
+            if validator is not None:
+                problems = _problems(validator, arguments)
+                if problems:
+                    return _refusal(tool, problems)
+        return await call_next(ctx)
+
+
+def _problems(validator: Draft202012Validator, arguments: Any) -> list[str]:
+    if not isinstance(arguments, dict):
+        return ["arguments: must be an object of named arguments"]
+    schema = validator.schema if isinstance(validator.schema, dict) else {}
+    declared = sorted(schema.get("properties", {}))
+    problems = []
+    for name in sorted(set(arguments) - set(declared)):
+        close = difflib.get_close_matches(name, declared, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        problems.append(f"{_shown(name)}: no such argument{hint}")
+    for error in sorted(validator.iter_errors(arguments), key=lambda e: list(e.path)):
+        problems.append(_describe(error))
+    return problems
+
+
+def _describe(error: ValidationError) -> str:
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "argument"
+        return f"{missing}: is required"
+    field = ".".join(str(p) for p in error.path) or "arguments"
+    rule: Any = error.validator_value
+    messages = {
+        "type": lambda: f"must be of type {_type_name(rule)}",
+        "minimum": lambda: f"must be at least {rule}",
+        "maximum": lambda: f"must be at most {rule}",
+        "minLength": lambda: f"must have at least {rule} characters",
+        "maxLength": lambda: f"must have at most {rule} characters",
+        "maxItems": lambda: f"must have at most {rule} items",
+        "enum": lambda: "must be one of " + ", ".join(repr(v) for v in rule),
+        "format": lambda: f"must be a {rule} (e.g. 2026-01-31 for a date)",
+    }
+    describe = messages.get(str(error.validator))
+    if describe is not None:
+        return f"{field}: {describe()}"
+    if error.validator == "anyOf":
+        # Optional arguments are "<type> or null"; say the type that was meant.
+        kinds = [s.get("type") for s in rule if isinstance(s, dict) and s.get("type") != "null"]
+        return (
+            f"{field}: must be of type {_type_name(kinds[0]) if kinds else 'the documented type'}"
+        )
+    return f"{field}: is not valid here"
+
+
+def _type_name(kind: Any) -> str:
+    names = {
+        "integer": "integer (a whole number)",
+        "boolean": "boolean (true or false)",
+    }
+    if isinstance(kind, list):
+        return " or ".join(names.get(k, str(k)) for k in kind if k != "null")
+    return names.get(str(kind), str(kind))
+
+
+def _shown(name: str) -> str:
+    # Argument names come from the caller; keep what is echoed short and printable.
+    clean = "".join(ch for ch in name if ch.isprintable())[:60]
+    return f"'{clean}'"
+
+
+def _refusal(tool: str, problems: list[str]) -> CallToolResult:
+    text = (
+        f"Nothing was done: {tool} was called with invalid arguments.\n"
+        + "\n".join(f"- {p}" for p in problems)
+        + "\nFix these and call again."
+    )
+    return CallToolResult(is_error=True, content=[TextContent(type="text", text=text)])

@@ -1,0 +1,117 @@
+"""The instance's lookups, fetched once and kept for a while.
+
+Every write is validated against the instance's statuses, priorities, ticket types,
+outcomes and agents. Fetching them for each call would triple the API traffic, so they
+are cached for ``HALOPSA_LOOKUP_TTL`` seconds: a warm validation costs no request.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+
+from halopsa_mcp.client import HaloClient, HaloNotFound
+from halopsa_mcp.rules.catalog import (
+    Catalog,
+    parse_agents,
+    parse_outcomes,
+    parse_priorities,
+    parse_statuses,
+    parse_ticket_types,
+)
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """One snapshot: the rules' view (``catalog``) and HaloPSA's rows, for listing."""
+
+    catalog: Catalog
+    statuses: list[Record]
+    priorities: list[Record]
+    ticket_types: list[Record]
+    outcomes: list[Record]
+
+
+class LookupCache:
+    def __init__(
+        self, halo: HaloClient, ttl: float, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._halo = halo
+        self._ttl = ttl
+        self._clock = clock
+        self._lookups: Lookups | None = None
+        self._loaded_at = 0.0
+        self._lock = anyio.Lock()
+        self._clients: dict[int, float] = {}
+
+    def _fresh(self, loaded_at: float) -> bool:
+        return self._clock() - loaded_at < self._ttl
+
+    async def get(self) -> Lookups:
+        if self._lookups is not None and self._fresh(self._loaded_at):
+            return self._lookups
+        async with self._lock:
+            # A concurrent caller may have refreshed while this one waited.
+            if self._lookups is not None and self._fresh(self._loaded_at):
+                return self._lookups
+            started = self._clock()
+            self._lookups = await self._load()
+            self._loaded_at = started
+            return self._lookups
+
+    def invalidate(self) -> None:
+        self._lookups = None
+        self._clients.clear()
+
+    async def client_exists(self, client_id: int) -> bool:
+        """Whether HaloPSA has this client; a yes is remembered for the TTL."""
+        seen = self._clients.get(client_id)
+        if seen is not None and self._fresh(seen):
+            return True
+        try:
+            await self._halo.get_client(client_id)
+        except HaloNotFound:
+            return False
+        self._clients[client_id] = self._clock()
+        return True
+
+    async def _load(self) -> Lookups:
+        rows: dict[str, list[Record]] = {}
+        errors: list[Exception] = []
+
+        async def fetch(name: str, call: Callable[[], Any]) -> None:
+            # Caught here so the caller sees the client's typed error, not a task
+            # group's ExceptionGroup.
+            try:
+                rows[name] = await call()
+            except Exception as exc:
+                errors.append(exc)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(fetch, "statuses", self._halo.list_statuses)
+            tg.start_soon(fetch, "priorities", self._halo.list_priorities)
+            tg.start_soon(fetch, "ticket_types", self._halo.list_ticket_types)
+            tg.start_soon(fetch, "outcomes", self._halo.list_outcomes)
+            tg.start_soon(fetch, "agents", self._halo.list_agents)
+        if errors:
+            raise errors[0]
+        catalog = Catalog(
+            statuses=parse_statuses(rows["statuses"]),
+            priorities=parse_priorities(rows["priorities"]),
+            ticket_types=parse_ticket_types(rows["ticket_types"]),
+            outcomes=parse_outcomes(rows["outcomes"]),
+            agents=parse_agents(rows["agents"]),
+        )
+        return Lookups(
+            catalog=catalog,
+            statuses=rows["statuses"],
+            priorities=rows["priorities"],
+            ticket_types=rows["ticket_types"],
+            outcomes=rows["outcomes"],
+        )

@@ -1,0 +1,170 @@
+"""What the tools return: compact, named, and described for the model reading them.
+
+IDs stay beside their names, so the model can pass them back to other tools.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class TicketRow(BaseModel):
+    id: int = Field(description="Ticket ID, for get_ticket, update_ticket and add_action.")
+    summary: str
+    client_id: int | None = None
+    client: str | None = None
+    status_id: int | None = None
+    status: str | None = None
+    priority_id: int | None = None
+    priority: str | None = None
+    agent_id: int | None = Field(default=None, description="Assigned agent; 0 or null: none.")
+    agent: str | None = None
+    ticket_type_id: int | None = None
+    ticket_type: str | None = None
+    created: str | None = Field(default=None, description="When the ticket was logged (UTC).")
+    last_action: str | None = Field(default=None, description="Last activity (UTC).")
+
+
+class TicketPage(BaseModel):
+    tickets: list[TicketRow]
+    total: int = Field(description="How many tickets match in all, across every page.")
+    page: int
+    limit: int
+    has_more: bool = Field(description="True when a later page holds more matches.")
+
+
+class ActionRow(BaseModel):
+    id: int
+    ticket_id: int
+    when: str | None = None
+    who: str | None = None
+    outcome: str | None = None
+    note: str = Field(description="The action's text, as plain text.")
+    time_minutes: float | None = Field(default=None, description="Time logged, in minutes.")
+    visible_to_customer: bool = Field(description="False: an internal note.")
+    new_status: str | None = Field(default=None, description="Status the action set, if any.")
+
+
+class ActionList(BaseModel):
+    ticket_id: int
+    actions: list[ActionRow] = Field(description="Newest first.")
+    total: int
+    has_more: bool
+
+
+class TicketDetail(TicketRow):
+    details: str = Field(description="The ticket's description, as plain text.")
+    site: str | None = None
+    user: str | None = Field(default=None, description="The end user who reported it.")
+    team: str | None = None
+    category: str | None = None
+    resolution: str | None = Field(default=None, description="Closure note, when resolved.")
+    closed: str | None = None
+    sla_id: int | None = None
+    recent_actions: list[ActionRow] = Field(default_factory=list)
+    extra_fields: dict[str, Any] = Field(
+        default_factory=dict, description="Raw HaloPSA fields asked for with extra_fields."
+    )
+
+
+class TicketWriteResult(BaseModel):
+    dry_run: bool = Field(description="True: nothing was written; would_send shows the request.")
+    ticket: TicketRow | None = Field(
+        default=None, description="The saved ticket (not on dry runs)."
+    )
+    would_send: dict[str, Any] | None = Field(
+        default=None, description="On dry runs: the fields that would be sent to HaloPSA."
+    )
+    warnings: list[str] = Field(
+        default_factory=list, description="Rule warnings: allowed, but worth telling the user."
+    )
+
+
+class ActionWriteResult(BaseModel):
+    dry_run: bool
+    action: ActionRow | None = None
+    would_send: dict[str, Any] | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+
+class AttachmentRow(BaseModel):
+    id: int
+    filename: str
+    size_bytes: int | None = None
+    is_image: bool | None = None
+    created: str | None = None
+    description: str | None = None
+    action_id: int | None = None
+
+
+class AttachmentList(BaseModel):
+    ticket_id: int
+    attachments: list[AttachmentRow]
+
+
+class AttachmentWriteResult(BaseModel):
+    dry_run: bool
+    attachment: AttachmentRow | None = None
+    would_send: dict[str, Any] | None = Field(
+        default=None, description="On dry runs: ticket, file name and size (not the content)."
+    )
+    warnings: list[str] = Field(default_factory=list)
+
+
+StatusRole = Literal["new", "in_progress", "resolved", "closed"]
+
+
+class StatusRow(BaseModel):
+    id: int
+    name: str
+    role: StatusRole | None = Field(
+        default=None, description="The part this status plays in the ticket rules, if any."
+    )
+    needs_resolution: bool = Field(
+        description="Moving a ticket here requires a resolution (closure note)."
+    )
+    ticket_type_ids: list[int] = Field(description="Ticket types it applies to; empty: all.")
+
+
+class StatusList(BaseModel):
+    statuses: list[StatusRow]
+
+
+class PriorityRow(BaseModel):
+    priority_id: int = Field(description="The value to pass as priority_id.")
+    name: str
+    sla_id: int
+    response: str | None = Field(default=None, description="Response target, e.g. '4 hours'.")
+    fix: str | None = Field(default=None, description="Resolution target, e.g. '8 hours'.")
+
+
+class PriorityList(BaseModel):
+    priorities: list[PriorityRow]
+
+
+class TicketTypeRow(BaseModel):
+    id: int
+    name: str
+    sla_id: int | None = Field(default=None, description="SLA whose priorities this type uses.")
+    initial_status_id: int | None = None
+    can_create: bool
+
+
+class TicketTypeList(BaseModel):
+    ticket_types: list[TicketTypeRow]
+
+
+class OutcomeRow(BaseModel):
+    id: int = Field(description="The value to pass as add_action's outcome_id.")
+    name: str
+    sets_status_id: int | None = Field(
+        default=None, description="Status an action with this outcome moves the ticket to."
+    )
+    sets_status: str | None = None
+    hidden_from_customer: bool
+
+
+class OutcomeList(BaseModel):
+    outcomes: list[OutcomeRow]

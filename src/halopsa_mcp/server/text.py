@@ -1,0 +1,69 @@
+"""Text from HaloPSA made readable and inert for a model.
+
+Ticket text is written by strangers. HTML is reduced to its readable text (scripts,
+styles and comments dropped, tags removed), and invisible or control characters that
+could hide instructions are removed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+     "table", "ul", "ol", "hr"}
+)  # fmt: skip
+_HIDDEN_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript"})
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN_TAGS:
+            self._hidden += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def _visible(text: str) -> str:
+    # Cf covers zero-width spaces/joiners and bidi overrides; Cc the control characters.
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cf", "Cc", "Co")
+    )
+
+
+def readable(value: str | None, *, limit: int | None = None) -> str:
+    """``value`` (HTML or plain text) as clean plain text, optionally cut to ``limit``."""
+    if not value:
+        return ""
+    if "<" in value:
+        parser = _TextExtractor()
+        parser.feed(value)
+        parser.close()
+        value = "".join(parser.parts)
+    else:
+        value = html.unescape(value)
+    text = _visible(value).replace("\t", " ")
+    text = re.sub(r"[ \u00a0]+", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text

@@ -1,0 +1,165 @@
+"""upload_attachment and list_attachments."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+from typing import Annotated
+
+import anyio
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.types import ToolAnnotations
+from pydantic import Field
+
+from halopsa_mcp.client import HaloError
+from halopsa_mcp.rules.files import safe_filename, size_problem
+from halopsa_mcp.rules.verdict import Problem, Verdict
+from halopsa_mcp.server.errors import halo_failed, invalid, refused
+from halopsa_mcp.server.models import AttachmentList, AttachmentWriteResult
+from halopsa_mcp.server.services import Services, no_such_ticket, services
+from halopsa_mcp.server.shaping import attachment_row
+from halopsa_mcp.server.tools.tickets import READ, DryRun, TicketId
+
+_IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"})
+
+
+def register(server: MCPServer[Services]) -> None:
+    @server.tool(
+        title="Upload an attachment",
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=False,
+            open_world_hint=True,
+        ),
+    )  # fmt: skip
+    async def upload_attachment(
+        ctx: Context[Services],
+        ticket_id: TicketId,
+        filename: Annotated[
+            str | None,
+            Field(max_length=500, description="Name to store it under; required with content."),
+        ] = None,
+        content_base64: Annotated[
+            str | None, Field(description="The file's bytes, base64-encoded.")
+        ] = None,
+        path: Annotated[
+            str | None,
+            Field(max_length=4096, description="A file inside the server's allowed folders."),
+        ] = None,
+        description: Annotated[str | None, Field(max_length=500)] = None,
+        dry_run: DryRun = False,
+    ) -> AttachmentWriteResult:
+        """Attach a file to a ticket, from base64 content or from a file path on the server.
+
+        Give exactly one of content_base64 (with filename) or path. Paths work only
+        inside the folders the server's operator allowed (HALOPSA_ATTACHMENT_DIRS). The
+        size is capped (HALOPSA_MAX_ATTACHMENT_MB, 10 MiB by default) and the file name
+        is made safe. dry_run=true checks everything and uploads nothing.
+        """
+        svc = services(ctx)
+        limit = svc.settings.max_attachment_bytes
+        if (content_base64 is None) == (path is None):
+            raise invalid(
+                Problem(
+                    "content_base64",
+                    "give exactly one of content_base64 or path",
+                    "send the bytes as content_base64 with a filename, or a path",
+                )
+            )
+        if content_base64 is not None:
+            if not filename or not filename.strip():
+                raise invalid(
+                    Problem("filename", "is required with content_base64", "pass a file name")
+                )
+            data = _decode(content_base64, limit)
+            name = safe_filename(filename)
+        else:
+            assert path is not None
+            data = await _read_allowed(path, svc.settings.attachment_dirs, limit)
+            name = safe_filename(filename or Path(path).name)
+        if await svc.ticket_or_none(ticket_id) is None:
+            raise no_such_ticket(ticket_id)
+        is_image = Path(name).suffix.lower() in _IMAGE_SUFFIXES
+        if dry_run:
+            return AttachmentWriteResult(
+                dry_run=True,
+                would_send={
+                    "ticket_id": ticket_id,
+                    "filename": name,
+                    "size_bytes": len(data),
+                    "isimage": is_image,
+                    "desc": description,
+                },
+            )
+        try:
+            saved = await svc.halo.upload_attachment(
+                ticket_id, name, data, description=description, is_image=is_image
+            )
+        except HaloError as exc:
+            raise halo_failed(exc, f"attach {name} to ticket {ticket_id}", write=True) from None
+        return AttachmentWriteResult(dry_run=False, attachment=attachment_row(saved))
+
+    @server.tool(title="List a ticket's attachments", annotations=READ)
+    async def list_attachments(ctx: Context[Services], ticket_id: TicketId) -> AttachmentList:
+        """The files attached to a ticket: name, size, type and when, without content."""
+        svc = services(ctx)
+        try:
+            rows = await svc.halo.list_attachments(ticket_id)
+        except HaloError as exc:
+            raise halo_failed(exc, f"list attachments of ticket {ticket_id}", write=False) from None
+        if not rows and await svc.ticket_or_none(ticket_id) is None:
+            raise no_such_ticket(ticket_id)
+        return AttachmentList(ticket_id=ticket_id, attachments=[attachment_row(r) for r in rows])
+
+
+def _decode(content: str, limit: int) -> bytes:
+    # Refuse oversized content from its length alone, before spending memory on it.
+    estimate = len(content) * 3 // 4
+    too_big = size_problem(estimate, limit, "content_base64") if estimate > limit else None
+    if too_big:
+        raise invalid(too_big)
+    try:
+        data = base64.b64decode("".join(content.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise invalid(
+            Problem("content_base64", "is not valid base64", "encode the file's bytes as base64")
+        ) from None
+    problem = size_problem(len(data), limit, "content_base64")
+    if problem:
+        raise invalid(problem)
+    return data
+
+
+async def _read_allowed(path: str, allowed: tuple[Path, ...], limit: int) -> bytes:
+    if not allowed:
+        raise invalid(
+            Problem(
+                "path",
+                "reading files from paths is not enabled on this server",
+                "send the file as content_base64, or ask the operator to set "
+                "HALOPSA_ATTACHMENT_DIRS",
+            )
+        )
+    # The same answer for "missing", "outside the folders" and "not a file", so a caller
+    # cannot probe the server's file system through the error text.
+    not_allowed = Problem(
+        "path",
+        f"{path!r} is not a readable file inside the allowed folders",
+        "use a file inside one of the folders in HALOPSA_ATTACHMENT_DIRS",
+    )
+    try:
+        real = await anyio.to_thread.run_sync(lambda: Path(path).expanduser().resolve(strict=True))
+    except (OSError, RuntimeError, ValueError):
+        raise invalid(not_allowed) from None
+    # Checked on the resolved real path, so '..' and symlinks cannot lead outside.
+    if not any(real.is_relative_to(folder) for folder in allowed) or not real.is_file():
+        raise invalid(not_allowed)
+    problem = size_problem(real.stat().st_size, limit, "path")
+    if problem:
+        raise invalid(problem)
+    data = await anyio.to_thread.run_sync(real.read_bytes)
+    problem = size_problem(len(data), limit, "path")
+    if problem:
+        raise refused(Verdict(errors=(problem,)))
+    return data

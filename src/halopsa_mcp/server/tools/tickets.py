@@ -1,0 +1,332 @@
+"""search_tickets, get_ticket, create_ticket, update_ticket."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.types import ToolAnnotations
+from pydantic import Field
+
+from halopsa_mcp.client import HaloError, TicketFields, TicketQuery
+from halopsa_mcp.rules.duplicates import duplicates_verdict, similar_tickets
+from halopsa_mcp.rules.tickets import (
+    NewTicket,
+    TicketChanges,
+    plan_new_ticket,
+    plan_ticket_update,
+)
+from halopsa_mcp.rules.verdict import Problem, Verdict
+from halopsa_mcp.server.errors import halo_failed, invalid, refused
+from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
+from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
+from halopsa_mcp.server.shaping import action_row, ticket_detail, ticket_row
+from halopsa_mcp.server.text import readable
+
+TicketId = Annotated[int, Field(ge=1, description="The ticket's ID (from search_tickets).")]
+ClientId = Annotated[int, Field(ge=1, description="The client (customer company) ID.")]
+StatusId = Annotated[
+    int, Field(ge=0, description="A status ID of this instance; see list_statuses.")
+]
+PriorityId = Annotated[
+    int,
+    Field(ge=0, description="A priority ID valid for the ticket type's SLA; see list_priorities."),
+]
+AgentId = Annotated[int, Field(ge=0, description="The agent (technician) to assign; 0 unassigns.")]
+TicketTypeId = Annotated[int, Field(ge=1, description="A ticket type ID; see list_ticket_types.")]
+Summary = Annotated[str, Field(max_length=1000, description="One-line title, at most 255 chars.")]
+LongText = Annotated[str, Field(max_length=50_000)]
+DryRun = Annotated[
+    bool, Field(description="True: check the rules and show what would be sent; write nothing.")
+]
+
+READ = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+)
+_ORDER_FIELDS = {"id": "id", "created": "datecreated", "last_action": "lastactiondate"}
+_DATE_FIELDS = {
+    "created": "datecreated",
+    "occurred": "dateoccurred",
+    "last_action": "lastactiondate",
+    "closed": "dateclosed",
+}
+_FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+# Open tickets of one client compared against a new summary; enough for any sane queue.
+_DUPLICATE_SCAN = 100
+
+
+def register(server: MCPServer[Services]) -> None:
+    @server.tool(
+        title="Search tickets",
+        annotations=READ,
+    )
+    async def search_tickets(
+        ctx: Context[Services],
+        text: Annotated[
+            str | None,
+            Field(max_length=200, description="Words to find in summaries and details, or an ID."),
+        ] = None,
+        client_id: Annotated[int | None, Field(ge=1, description="Only this client.")] = None,
+        status_id: Annotated[int | None, Field(ge=0, description="Only this status.")] = None,
+        agent_id: Annotated[int | None, Field(ge=0, description="Only this agent's.")] = None,
+        ticket_type_id: Annotated[int | None, Field(ge=1, description="Only this type.")] = None,
+        open_only: Annotated[bool, Field(description="Leave out resolved and closed.")] = True,
+        date_field: Annotated[
+            Literal["created", "occurred", "last_action", "closed"],
+            Field(description="Which date date_from and date_to filter on."),
+        ] = "created",
+        date_from: Annotated[date | None, Field(description="On or after (YYYY-MM-DD).")] = None,
+        date_to: Annotated[date | None, Field(description="On or before (YYYY-MM-DD).")] = None,
+        order_by: Literal["id", "created", "last_action"] = "id",
+        descending: bool = True,
+        limit: Annotated[int, Field(ge=1, le=100, description="Rows per page.")] = 20,
+        page: Annotated[int, Field(ge=1, le=10_000)] = 1,
+    ) -> TicketPage:
+        """Find tickets by text, client, status, agent, type or date; newest first by default.
+
+        Returns compact rows (ID, summary, client, status, priority, agent, dates) with
+        names resolved, the total number of matches and whether more pages exist. Use it
+        to find a ticket's ID before get_ticket, update_ticket or add_action, and to check
+        for an existing ticket before creating one. Open tickets only unless open_only is
+        false.
+        """
+        svc = services(ctx)
+        if date_from and date_to and date_from > date_to:
+            raise invalid(Problem("date_from", "is after date_to", "swap the two dates"))
+        query = TicketQuery(
+            **_given(
+                search=text.strip() if text and text.strip() else None,
+                client_id=client_id,
+                status_id=status_id,
+                agent_id=agent_id,
+                requesttype_id=ticket_type_id,
+                open_only=open_only or None,
+                order=_ORDER_FIELDS[order_by],
+                orderdesc=descending,
+            ),
+            **(_date_filter(date_field, date_from, date_to) if date_from or date_to else {}),
+        )
+        lookups = await svc.catalog_lookups()
+        try:
+            found = await svc.halo.list_tickets(query, limit=limit, offset=(page - 1) * limit)
+        except HaloError as exc:
+            raise halo_failed(exc, "search tickets", write=False) from None
+        return TicketPage(
+            tickets=[ticket_row(t, lookups.catalog) for t in found.items],
+            total=found.total,
+            page=page,
+            limit=limit,
+            has_more=found.has_more,
+        )
+
+    @server.tool(title="Get a ticket", annotations=READ)
+    async def get_ticket(
+        ctx: Context[Services],
+        ticket_id: TicketId,
+        include_actions: Annotated[
+            int, Field(ge=0, le=50, description="How many recent actions (notes) to include.")
+        ] = 5,
+        extra_fields: Annotated[
+            list[str],
+            Field(
+                max_length=20,
+                description="Extra raw HaloPSA ticket fields to include, e.g. ['fixbydate'].",
+            ),
+        ] = [],  # noqa: B006 - pydantic copies defaults; the schema needs a list here
+    ) -> TicketDetail:
+        """One ticket in full: details, client, site, user, status, priority, agent, team,
+        resolution and its most recent actions, with every ID resolved to a name.
+
+        Use it before changing a ticket, to see its current status and history.
+        """
+        svc = services(ctx)
+        bad = [name for name in extra_fields if not _FIELD_NAME.match(name)]
+        if bad:
+            raise invalid(
+                Problem(
+                    "extra_fields", f"{bad[0]!r} is not a field name", "use names like fixbydate"
+                )
+            )
+        lookups = await svc.catalog_lookups()
+        record = await svc.ticket_or_none(ticket_id)
+        if record is None:
+            raise no_such_ticket(ticket_id)
+        actions = []
+        if include_actions:
+            try:
+                page = await svc.halo.list_actions(ticket_id, limit=include_actions)
+            except HaloError as exc:
+                raise halo_failed(
+                    exc, f"read the actions of ticket {ticket_id}", write=False
+                ) from None
+            actions = [action_row(a, lookups.catalog) for a in page.items[:include_actions]]
+        extra = {name: _plain(record.get(name)) for name in extra_fields}
+        return ticket_detail(record, lookups.catalog, actions, extra)
+
+    @server.tool(
+        title="Create a ticket",
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=False,
+            open_world_hint=True,
+        ),
+    )  # fmt: skip
+    async def create_ticket(
+        ctx: Context[Services],
+        summary: Summary,
+        client_id: ClientId,
+        ticket_type_id: TicketTypeId | None = None,
+        status_id: StatusId | None = None,
+        priority_id: PriorityId | None = None,
+        agent_id: AgentId | None = None,
+        site_id: Annotated[int | None, Field(ge=1, description="The client's site.")] = None,
+        user_id: Annotated[int | None, Field(ge=1, description="The reporting end user.")] = None,
+        team: Annotated[str | None, Field(max_length=100, description="Team NAME.")] = None,
+        category: Annotated[str | None, Field(max_length=255)] = None,
+        details: Annotated[LongText | None, Field(description="Description, plain text.")] = None,
+        resolution: Annotated[
+            LongText | None, Field(description="Closure note; required to create it resolved.")
+        ] = None,
+        not_duplicate: Annotated[
+            bool, Field(description="True: create even if a similar open ticket exists.")
+        ] = False,
+        dry_run: DryRun = False,
+    ) -> TicketWriteResult:
+        """Log a new ticket for a client, after checking HaloPSA's ticket rules.
+
+        summary and client_id are required. ticket_type_id is required unless the server
+        has a default. status_id defaults to New and priority_id to Medium (this
+        instance's IDs; list_statuses and list_priorities show them). A similar open ticket
+        for the same client refuses the create and names it: add a note there with
+        add_action instead, or pass not_duplicate=true. On any broken rule nothing is
+        written and the error lists every fix. dry_run=true previews.
+        """
+        svc = services(ctx)
+        lookups = await svc.catalog_lookups()
+        try:
+            client_exists = await svc.lookups.client_exists(client_id)
+        except HaloError as exc:
+            raise halo_failed(exc, f"look up client {client_id}", write=True) from None
+        plan = plan_new_ticket(
+            NewTicket(
+                summary=summary, client_id=client_id, ticket_type_id=ticket_type_id,
+                status_id=status_id, priority_id=priority_id, agent_id=agent_id,
+                site_id=site_id, user_id=user_id, team=team, category=category,
+                details=details, resolution=resolution,
+            ),
+            lookups.catalog,
+            client_exists=client_exists,
+            default_ticket_type_id=svc.settings.default_ticket_type_id,
+        )  # fmt: skip
+        verdict = plan.verdict
+        if client_exists and summary.strip() and not not_duplicate:
+            verdict = verdict + await _duplicates(svc, client_id, summary)
+        if not verdict.ok:
+            raise refused(verdict)
+        if dry_run:
+            return TicketWriteResult(
+                dry_run=True, would_send=plan.fields, warnings=list(verdict.warnings)
+            )
+        try:
+            saved = await svc.halo.create_ticket(TicketFields(**plan.fields))
+        except HaloError as exc:
+            raise halo_failed(exc, "create the ticket", write=True) from None
+        return TicketWriteResult(
+            dry_run=False,
+            ticket=ticket_row(saved, lookups.catalog),
+            warnings=list(verdict.warnings),
+        )
+
+    @server.tool(
+        title="Update a ticket",
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=True, idempotent_hint=True,
+            open_world_hint=True,
+        ),
+    )  # fmt: skip
+    async def update_ticket(
+        ctx: Context[Services],
+        ticket_id: TicketId,
+        summary: Summary | None = None,
+        details: Annotated[LongText | None, Field(description="New description.")] = None,
+        status_id: StatusId | None = None,
+        priority_id: PriorityId | None = None,
+        agent_id: AgentId | None = None,
+        team: Annotated[str | None, Field(max_length=100, description="Team NAME.")] = None,
+        category: Annotated[str | None, Field(max_length=255)] = None,
+        resolution: Annotated[
+            LongText | None,
+            Field(description="Closure note; required when moving to Resolved or Closed."),
+        ] = None,
+        dry_run: DryRun = False,
+    ) -> TicketWriteResult:
+        """Change some fields of a ticket; fields not given are left as they are.
+
+        A status change follows the rules: Resolved or Closed needs a resolution (here or
+        already on the ticket); In Progress without an agent, and closing straight from
+        New, are allowed with a warning. To log work or talk to the customer, use
+        add_action instead. On any broken rule nothing is written and the error lists
+        every fix. dry_run=true previews.
+        """
+        svc = services(ctx)
+        lookups = await svc.catalog_lookups()
+        record = await svc.ticket_or_none(ticket_id)
+        if record is None:
+            raise no_such_ticket(ticket_id)
+        plan = plan_ticket_update(
+            ticket_state(record),
+            TicketChanges(
+                summary=summary, details=details, status_id=status_id,
+                priority_id=priority_id, agent_id=agent_id, team=team, category=category,
+                resolution=resolution,
+            ),
+            lookups.catalog,
+        )  # fmt: skip
+        if not plan.verdict.ok:
+            raise refused(plan.verdict)
+        warnings = list(plan.verdict.warnings)
+        if dry_run:
+            return TicketWriteResult(dry_run=True, would_send=plan.fields, warnings=warnings)
+        try:
+            saved = await svc.halo.update_ticket(ticket_id, TicketFields(**plan.fields))
+        except HaloError as exc:
+            raise halo_failed(exc, f"update ticket {ticket_id}", write=True) from None
+        return TicketWriteResult(
+            dry_run=False, ticket=ticket_row(saved, lookups.catalog), warnings=warnings
+        )
+
+
+async def _duplicates(svc: Services, client_id: int, summary: str) -> Verdict:
+    try:
+        open_tickets = await svc.halo.list_tickets(
+            TicketQuery(client_id=client_id, open_only=True), limit=_DUPLICATE_SCAN
+        )
+    except HaloError as exc:
+        raise halo_failed(exc, "check for duplicate tickets", write=True) from None
+    rows = [(int(t["id"]), str(t.get("summary") or "")) for t in open_tickets.items]
+    return duplicates_verdict(similar_tickets(summary, rows))
+
+
+def _date_filter(field: str, start: date | None, end: date | None) -> dict[str, str]:
+    query = {"datesearch": _DATE_FIELDS[field]}
+    if start:
+        query["startdate"] = start.isoformat()
+    if end:
+        # Inclusive of the whole last day.
+        query["enddate"] = f"{end.isoformat()}T23:59:59"
+    return query
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _plain(value: Any) -> Any:
+    """A raw field's value, safe to show: numbers as they are, anything else as clean text."""
+    if isinstance(value, int | float | bool) or value is None:
+        return value
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    return readable(text, limit=2000)

@@ -1,0 +1,30 @@
+"""Helpers for tests that run against the sandbox HaloPSA."""
+
+from dataclasses import replace
+from typing import Any
+
+from halopsa_mcp.client import RetryPolicy
+from halopsa_mcp.config import HaloSettings
+from halopsa_mcp.sandbox import SandboxServer
+
+# Quick backoff so fault tests take milliseconds; the bounds still apply.
+FAST = RetryPolicy(max_retries=3, max_rate_limit_wait=2.0, backoff_base=0.01, backoff_cap=0.05)
+
+
+def reconfigure(sandbox: SandboxServer, **changes: Any) -> None:
+    sandbox.state.config = replace(sandbox.state.config, **changes)
+
+
+def requests_to(sandbox: SandboxServer, method: str, path: str) -> list[int]:
+    """Statuses of the requests the sandbox received for ``method path`` (exact path)."""
+    return [r.status for r in sandbox.state.request_log if r.method == method and r.path == path]
+
+
+def halo_settings(sandbox: SandboxServer, **env: str) -> HaloSettings:
+    base = {
+        "HALOPSA_URL": sandbox.url,
+        "HALOPSA_CLIENT_ID": sandbox.state.config.client_id,
+        "HALOPSA_CLIENT_SECRET": sandbox.state.config.client_secret,
+        "HALOPSA_TIMEOUT": "2",
+    }
+    return HaloSettings.from_env({**base, **env})

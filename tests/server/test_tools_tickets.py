@@ -1,0 +1,294 @@
+"""search_tickets, get_ticket, create_ticket and update_ticket through a real MCP client."""
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+from mcp import Client
+from mcp.server import MCPServer
+
+from halopsa_mcp.sandbox import SandboxServer
+from halopsa_mcp.server.services import Services
+
+from .conftest import ok, records, refusal, writes
+
+Make = Callable[..., MCPServer[Services]]
+NEAR_DUPLICATE = 1116  # seed: client 15, "Outlook not syncing on laptop", open
+
+
+async def test_search_returns_compact_named_rows(sandbox: SandboxServer, make_server: Make) -> None:
+    async with Client(make_server()) as c:
+        page = ok(await c.call_tool("search_tickets", {"limit": 5}))
+    assert len(page["tickets"]) == 5
+    assert page["has_more"] is True
+    open_count = sum(1 for t in sandbox.state.tickets.values() if t.dateclosed is None)
+    assert page["total"] == open_count
+    row = page["tickets"][0]
+    assert set(row) == {
+        "id", "summary", "client_id", "client", "status_id", "status", "priority_id",
+        "priority", "agent_id", "agent", "ticket_type_id", "ticket_type", "created",
+        "last_action",
+    }  # fmt: skip
+    assert row["status"]
+    assert row["priority"]
+    assert row["ticket_type"]
+    assert row["client"]
+
+
+async def test_search_filters_and_pages(sandbox: SandboxServer, make_server: Make) -> None:
+    async with Client(make_server()) as c:
+        mine = ok(await c.call_tool("search_tickets", {"client_id": 15, "open_only": False}))
+        first = ok(await c.call_tool("search_tickets", {"limit": 4, "page": 1}))
+        second = ok(await c.call_tool("search_tickets", {"limit": 4, "page": 2}))
+        by_text = ok(await c.call_tool("search_tickets", {"text": "Outlook not syncing"}))
+        dated = ok(
+            await c.call_tool(
+                "search_tickets",
+                {"open_only": False, "date_from": "2026-10-01", "date_to": "2026-10-31"},
+            )
+        )
+    assert mine["total"] == sum(1 for t in sandbox.state.tickets.values() if t.client_id == 15)
+    assert all(t["client_id"] == 15 for t in mine["tickets"])
+    assert not {t["id"] for t in first["tickets"]} & {t["id"] for t in second["tickets"]}
+    assert NEAR_DUPLICATE in {t["id"] for t in by_text["tickets"]}
+    assert dated["tickets"]
+    assert all("2026-10" in t["created"] for t in dated["tickets"])
+
+
+async def test_search_rejects_a_backwards_date_range(make_server: Make) -> None:
+    async with Client(make_server()) as c:
+        text = refusal(
+            await c.call_tool(
+                "search_tickets", {"date_from": "2026-11-02", "date_to": "2026-11-01"}
+            )
+        )
+    assert "date_from" in text
+
+
+async def test_get_ticket_resolves_names_and_recent_actions(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    busiest = max(
+        sandbox.state.tickets,
+        key=lambda t: sum(1 for a in sandbox.state.actions.values() if a.ticket_id == t),
+    )
+    async with Client(make_server()) as c:
+        ticket = ok(
+            await c.call_tool(
+                "get_ticket",
+                {"ticket_id": busiest, "include_actions": 2, "extra_fields": ["fixbydate"]},
+            )
+        )
+    assert ticket["id"] == busiest
+    assert ticket["status"]
+    assert ticket["ticket_type"]
+    assert ticket["client"]
+    assert len(ticket["recent_actions"]) == 2
+    assert "fixbydate" in ticket["extra_fields"]
+
+
+async def test_hostile_ticket_text_reaches_the_model_inert(make_server: Make) -> None:
+    async with Client(make_server()) as c:
+        ticket = ok(await c.call_tool("get_ticket", {"ticket_id": 1120}))
+    details = ticket["details"]
+    assert "<script" not in details
+    assert "onerror" not in details
+    assert not any(ch in details for ch in "\u200b\u200c\u200d\u2060\ufeff")
+    assert "Payment ref" in details
+
+
+async def test_get_unknown_ticket_says_how_to_find_one(make_server: Make) -> None:
+    async with Client(make_server()) as c:
+        text = refusal(await c.call_tool("get_ticket", {"ticket_id": 999_999}))
+    assert "999999" in text
+    assert "search_tickets" in text
+
+
+async def test_create_without_a_client_is_refused_and_writes_nothing(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    before = records(sandbox)
+    async with Client(make_server()) as c:
+        text = refusal(await c.call_tool("create_ticket", {"summary": "Mouse broken"}))
+    assert "client_id" in text
+    assert records(sandbox) == before
+    assert writes(sandbox) == []
+
+
+async def test_create_reports_every_broken_rule_at_once(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    before = records(sandbox)
+    async with Client(make_server()) as c:
+        text = refusal(
+            await c.call_tool(
+                "create_ticket",
+                {
+                    "summary": "x" * 300,
+                    "client_id": 424242,
+                    "ticket_type_id": 1,
+                    "priority_id": 5,
+                    "status_id": 9,
+                },
+            )
+        )
+    for field in ("summary", "client_id", "priority_id", "status_id"):
+        assert f"- {field}:" in text
+    assert "4 rules" in text
+    assert records(sandbox) == before
+    assert writes(sandbox) == []
+
+
+async def test_create_with_a_client_applies_the_defaults(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    async with Client(make_server()) as c:
+        result = ok(
+            await c.call_tool(
+                "create_ticket",
+                {"summary": "Projector in boardroom flickers", "client_id": 23,
+                 "ticket_type_id": 1, "details": "Since <b>Monday</b>"},
+            )
+        )  # fmt: skip
+    ticket = result["ticket"]
+    assert result["dry_run"] is False
+    assert (ticket["status"], ticket["priority"]) == ("New", "Medium")
+    stored = sandbox.state.tickets[ticket["id"]]
+    assert stored.summary == "Projector in boardroom flickers"
+    assert "&lt;b&gt;Monday&lt;/b&gt;" in stored.details_html
+
+
+async def test_a_default_ticket_type_can_be_configured(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    async with Client(make_server(HALOPSA_DEFAULT_TICKET_TYPE_ID="3")) as c:
+        result = ok(
+            await c.call_tool("create_ticket", {"summary": "New starter laptop", "client_id": 23})
+        )
+    assert result["ticket"]["ticket_type_id"] == 3
+
+
+async def test_a_likely_duplicate_is_refused_unless_declared_new(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    args = {"summary": "Outlook not syncing on the laptop", "client_id": 15, "ticket_type_id": 1}
+    before = records(sandbox)
+    async with Client(make_server()) as c:
+        text = refusal(await c.call_tool("create_ticket", args))
+        assert f"#{NEAR_DUPLICATE}" in text
+        assert "not_duplicate" in text
+        assert records(sandbox) == before
+        created = ok(await c.call_tool("create_ticket", {**args, "not_duplicate": True}))
+    assert created["ticket"]["id"] in sandbox.state.tickets
+
+
+async def test_dry_run_shows_the_request_and_writes_nothing(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    before = records(sandbox)
+    async with Client(make_server()) as c:
+        result = ok(
+            await c.call_tool(
+                "create_ticket",
+                {"summary": "Printer jam", "client_id": 23, "ticket_type_id": 1, "dry_run": True},
+            )
+        )
+    assert result["dry_run"] is True
+    assert result["ticket"] is None
+    assert result["would_send"]["summary"] == "Printer jam"
+    assert result["would_send"]["status_id"] == 1
+    assert records(sandbox) == before
+    assert writes(sandbox) == []
+
+
+async def test_a_ticket_moves_through_in_progress_to_resolved(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    async with Client(make_server()) as c:
+        created = ok(
+            await c.call_tool(
+                "create_ticket",
+                {"summary": "Shared drive unavailable", "client_id": 23, "ticket_type_id": 1},
+            )
+        )
+        ticket_id = created["ticket"]["id"]
+        started = ok(await c.call_tool("update_ticket", {"ticket_id": ticket_id, "status_id": 2}))
+        assert any("agent" in w for w in started["warnings"])
+        assert sandbox.state.tickets[ticket_id].status_id == 2
+
+        before = records(sandbox)
+        text = refusal(await c.call_tool("update_ticket", {"ticket_id": ticket_id, "status_id": 8}))
+        assert "resolution" in text
+        assert records(sandbox) == before
+
+        resolved = ok(
+            await c.call_tool(
+                "update_ticket",
+                {"ticket_id": ticket_id, "status_id": 8, "resolution": "Remapped the drive."},
+            )
+        )
+    assert resolved["ticket"]["status"] == "Resolved"
+    stored = sandbox.state.tickets[ticket_id]
+    assert (stored.status_id, stored.closure_note) == (8, "Remapped the drive.")
+
+
+async def test_new_straight_to_closed_warns(sandbox: SandboxServer, make_server: Make) -> None:
+    new_ticket = next(t.id for t in sandbox.state.tickets.values() if t.status_id == 1)
+    async with Client(make_server()) as c:
+        result = ok(
+            await c.call_tool(
+                "update_ticket",
+                {"ticket_id": new_ticket, "status_id": 9, "resolution": "Raised in error."},
+            )
+        )
+    assert any("In Progress" in w for w in result["warnings"])
+    assert sandbox.state.tickets[new_ticket].status_id == 9
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        ({"status_id": 77}, "status_id"),
+        ({"status_id": 23}, "status_id"),  # Change Approved: only for change requests
+        ({"priority_id": 5}, "priority_id"),  # Planned: only in the change SLA
+        ({"agent_id": 4242}, "agent_id"),
+        ({}, "nothing"),
+    ],
+)
+async def test_bad_updates_are_refused_and_write_nothing(
+    sandbox: SandboxServer, make_server: Make, args: dict[str, int], field: str
+) -> None:
+    incident = next(
+        t.id for t in sandbox.state.tickets.values() if t.tickettype_id == 1 and t.status_id == 2
+    )
+    before = records(sandbox)
+    async with Client(make_server()) as c:
+        text = refusal(await c.call_tool("update_ticket", {"ticket_id": incident, **args}))
+    assert field in text
+    assert records(sandbox) == before
+    assert writes(sandbox) == []
+
+
+async def test_unknown_status_lists_the_valid_ones(make_server: Make) -> None:
+    async with Client(make_server()) as c:
+        text = refusal(await c.call_tool("update_ticket", {"ticket_id": 1001, "status_id": 77}))
+    assert "1 New" in text
+    assert "8 Resolved" in text
+
+
+async def test_rules_follow_the_instances_status_names_not_default_ids(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    # An instance where "Resolved" is status 21 and 8 is an ordinary open status.
+    state = sandbox.state
+    with state.lock:
+        state.statuses[8] = replace(state.statuses[8], name="Awaiting Review")
+        state.statuses[21] = replace(state.statuses[21], name="Resolved")
+    ticket_id = next(t.id for t in state.tickets.values() if t.status_id == 2)
+    async with Client(make_server()) as c:
+        text = refusal(
+            await c.call_tool("update_ticket", {"ticket_id": ticket_id, "status_id": 21})
+        )
+        assert "resolution" in text
+        moved = ok(await c.call_tool("update_ticket", {"ticket_id": ticket_id, "status_id": 8}))
+    assert moved["ticket"]["status"] == "Awaiting Review"
