@@ -15,11 +15,13 @@ from halopsa_mcp.server.errors import halo_failed, refused
 from halopsa_mcp.server.models import ActionList, ActionWriteResult
 from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
 from halopsa_mcp.server.shaping import action_row
+from halopsa_mcp.server.tools import tool
 from halopsa_mcp.server.tools.tickets import READ, DryRun, TicketId
 
 
 def register(server: MCPServer[Services]) -> None:
-    @server.tool(
+    @tool(
+        server,
         title="Add an action (note, time, status change)",
         annotations=ToolAnnotations(
             read_only_hint=False, destructive_hint=False, idempotent_hint=False,
@@ -90,7 +92,7 @@ def register(server: MCPServer[Services]) -> None:
             dry_run=False, action=action_row(saved, lookups.catalog), warnings=warnings
         )
 
-    @server.tool(title="List a ticket's actions", annotations=READ)
+    @tool(server, title="List a ticket's actions", annotations=READ)
     async def list_actions(
         ctx: Context[Services],
         ticket_id: TicketId,

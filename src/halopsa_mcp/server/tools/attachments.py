@@ -20,13 +20,15 @@ from halopsa_mcp.server.errors import halo_failed, invalid, refused
 from halopsa_mcp.server.models import AttachmentList, AttachmentWriteResult
 from halopsa_mcp.server.services import Services, no_such_ticket, services
 from halopsa_mcp.server.shaping import attachment_row
+from halopsa_mcp.server.tools import tool
 from halopsa_mcp.server.tools.tickets import READ, DryRun, TicketId
 
 _IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"})
 
 
 def register(server: MCPServer[Services]) -> None:
-    @server.tool(
+    @tool(
+        server,
         title="Upload an attachment",
         annotations=ToolAnnotations(
             read_only_hint=False, destructive_hint=False, idempotent_hint=False,
@@ -100,9 +102,11 @@ def register(server: MCPServer[Services]) -> None:
             raise halo_failed(exc, f"attach {name} to ticket {ticket_id}", write=True) from None
         return AttachmentWriteResult(dry_run=False, attachment=attachment_row(saved))
 
-    @server.tool(title="List a ticket's attachments", annotations=READ)
+    @tool(server, title="List a ticket's attachments", annotations=READ)
     async def list_attachments(ctx: Context[Services], ticket_id: TicketId) -> AttachmentList:
-        """The files attached to a ticket: name, size, type and when, without content."""
+        """The files attached to a ticket: name, size, whether it is an image, when it was
+        added and its description. Content is not returned; use it to see what a customer
+        or agent has already attached before asking for or uploading a file."""
         svc = services(ctx)
         try:
             rows = await svc.halo.list_attachments(ticket_id)

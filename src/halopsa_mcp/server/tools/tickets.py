@@ -26,6 +26,7 @@ from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResul
 from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
 from halopsa_mcp.server.shaping import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.text import readable
+from halopsa_mcp.server.tools import tool
 
 TicketId = Annotated[int, Field(ge=1, description="The ticket's ID (from search_tickets).")]
 ClientId = Annotated[int, Field(ge=1, description="The client (customer company) ID.")]
@@ -60,7 +61,8 @@ _DUPLICATE_SCAN = 100
 
 
 def register(server: MCPServer[Services]) -> None:
-    @server.tool(
+    @tool(
+        server,
         title="Search tickets",
         annotations=READ,
     )
@@ -123,7 +125,7 @@ def register(server: MCPServer[Services]) -> None:
             has_more=found.has_more,
         )
 
-    @server.tool(title="Get a ticket", annotations=READ)
+    @tool(server, title="Get a ticket", annotations=READ)
     async def get_ticket(
         ctx: Context[Services],
         ticket_id: TicketId,
@@ -167,7 +169,8 @@ def register(server: MCPServer[Services]) -> None:
         extra = {name: _plain(record.get(name)) for name in extra_fields}
         return ticket_detail(record, lookups.catalog, actions, extra)
 
-    @server.tool(
+    @tool(
+        server,
         title="Create a ticket",
         annotations=ToolAnnotations(
             read_only_hint=False, destructive_hint=False, idempotent_hint=False,
@@ -240,7 +243,8 @@ def register(server: MCPServer[Services]) -> None:
             warnings=list(verdict.warnings),
         )
 
-    @server.tool(
+    @tool(
+        server,
         title="Update a ticket",
         annotations=ToolAnnotations(
             read_only_hint=False, destructive_hint=True, idempotent_hint=True,
