@@ -35,7 +35,12 @@ def size_problem(size: int, limit: int, field: str) -> Problem | None:
     if size > limit:
         return Problem(
             field,
-            f"the file is {size / 1_048_576:.1f} MiB, over the {limit / 1_048_576:.1f} MiB limit",
+            f"the file is {_size(size)}, over the {_size(limit)} limit",
             "attach a smaller file, or compress it first",
         )
     return None
+
+
+def _size(count: int) -> str:
+    # Exact bytes below a mebibyte, where rounding would make size and limit look equal.
+    return f"{count / 1_048_576:.2f} MiB" if count >= 1_048_576 else f"{count:,} bytes"

@@ -7,7 +7,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 
+from mcp import MCPError
 from mcp.server import MCPServer
+from mcp.types import INVALID_PARAMS
 
 from halopsa_mcp.client import HaloClient, RetryPolicy
 from halopsa_mcp.config import HaloSettings, ServerSettings
@@ -116,7 +118,12 @@ def _register_prompts(server: MCPServer[Services]) -> None:
         title="Triage a ticket",
         description="Read a ticket and propose status, priority, assignment and a first note.",
     )
-    def triage_ticket(ticket_id: int) -> str:
+    def triage_ticket(ticket_id: str) -> str:
+        # Prompt arguments arrive as strings; a typed int would turn a bad one into a
+        # bare "Internal server error" instead of saying what to send.
+        if not ticket_id.strip().isdigit():
+            raise MCPError(INVALID_PARAMS, "ticket_id must be a ticket number, e.g. 1005")
+        ticket_id = ticket_id.strip()
         return (
             f"Triage HaloPSA ticket {ticket_id}.\n"
             f"1. Call get_ticket with ticket_id={ticket_id} and include_actions=10.\n"

@@ -16,21 +16,21 @@ from halopsa_mcp.client import (
 from halopsa_mcp.rules.verdict import Problem, Verdict
 
 
-def refused(verdict: Verdict) -> ToolError:
-    """Every rule the request breaks, each with its fix; nothing was written."""
+def refused(verdict: Verdict, *, write: bool = True) -> ToolError:
+    """Every rule the request breaks, each with its fix (and, for a write: nothing was
+    written)."""
     count = len(verdict.errors)
-    lines = [
-        f"Nothing was written: the request breaks {count} rule{'s' if count != 1 else ''}. "
-        "Fix every one, then call again:"
-    ]
+    rules = f"{count} rule{'s' if count != 1 else ''}"
+    lead = f"Nothing was written: the request breaks {rules}." if write else "Invalid request."
+    lines = [f"{lead} Fix every one, then call again:"]
     lines += [f"- {problem}" for problem in verdict.errors]
     if verdict.warnings:
         lines.append("Also note: " + "; ".join(verdict.warnings))
     return ToolError("\n".join(lines))
 
 
-def invalid(problem: Problem) -> ToolError:
-    return refused(Verdict(errors=(problem,)))
+def invalid(problem: Problem, *, write: bool = True) -> ToolError:
+    return refused(Verdict(errors=(problem,)), write=write)
 
 
 def halo_failed(exc: HaloError, doing: str, *, write: bool) -> ToolError:

@@ -18,6 +18,29 @@ from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.types import CallToolResult, TextContent
 
+# Words models reach for that are not close in spelling to the argument they mean.
+_SYNONYMS = {
+    "hidden": "visible_to_customer",
+    "private": "visible_to_customer",
+    "internal": "visible_to_customer",
+    "closure_note": "resolution",
+    "resolution_note": "resolution",
+    "comment": "note",
+    "body": "note",
+    "minutes": "time_minutes",
+    "time_spent": "time_minutes",
+    "duration": "time_minutes",
+    "query": "text",
+    "search": "text",
+    "id": "ticket_id",
+    "title": "summary",
+    "description": "details",
+    "assignee": "agent_id",
+    "technician_id": "agent_id",
+    "type_id": "ticket_type_id",
+    "tickettype_id": "ticket_type_id",
+}
+
 
 class ArgumentGuard:
     """Server middleware: refuses a tools/call whose arguments do not fit the tool."""
@@ -59,6 +82,9 @@ def _problems(validator: Draft202012Validator, arguments: Any) -> list[str]:
     problems = []
     for name in sorted(set(arguments) - set(declared)):
         close = difflib.get_close_matches(name, declared, n=1)
+        synonym = _SYNONYMS.get(name.lower())
+        if synonym in declared:
+            close = [synonym]
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         problems.append(f"{_shown(name)}: no such argument{hint}")
     for error in sorted(validator.iter_errors(arguments), key=lambda e: list(e.path)):
@@ -86,11 +112,17 @@ def _describe(error: ValidationError) -> str:
     if describe is not None:
         return f"{field}: {describe()}"
     if error.validator == "anyOf":
-        # Optional arguments are "<type> or null"; say the type that was meant.
-        kinds = [s.get("type") for s in rule if isinstance(s, dict) and s.get("type") != "null"]
-        return (
-            f"{field}: must be of type {_type_name(kinds[0]) if kinds else 'the documented type'}"
-        )
+        # Optional arguments are "<type> or null". Describe what is wrong against the
+        # type that was meant, preferring the real problem (a range, a length, a date
+        # format) over "wrong type", which would send the model chasing the wrong fix.
+        meant = [
+            e
+            for e in error.context or ()
+            if not (isinstance(e.schema, dict) and e.schema.get("type") == "null")
+        ]
+        if meant:
+            best = min(meant, key=lambda e: e.validator == "type")
+            return f"{field}: {_describe(best).split(': ', 1)[1]}"
     return f"{field}: is not valid here"
 
 

@@ -81,6 +81,9 @@ class LookupCache:
         self._clients[client_id] = self._clock()
         return True
 
+    async def _inactive_too(self) -> list[Record]:
+        return await self._halo.list_ticket_types(include_inactive=True)
+
     async def _load(self) -> Lookups:
         rows: dict[str, list[Record]] = {}
         errors: list[Exception] = []
@@ -96,7 +99,9 @@ class LookupCache:
         async with anyio.create_task_group() as tg:
             tg.start_soon(fetch, "statuses", self._halo.list_statuses)
             tg.start_soon(fetch, "priorities", self._halo.list_priorities)
-            tg.start_soon(fetch, "ticket_types", self._halo.list_ticket_types)
+            # Inactive types too: they exist (old tickets use them), they just cannot
+            # be chosen for new tickets, which the rules know from can_create.
+            tg.start_soon(fetch, "ticket_types", self._inactive_too)
             tg.start_soon(fetch, "outcomes", self._halo.list_outcomes)
             tg.start_soon(fetch, "agents", self._halo.list_agents)
         if errors:

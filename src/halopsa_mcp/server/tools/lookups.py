@@ -83,6 +83,7 @@ def _known_type(
                 "ticket_type_id",
                 f"ticket type {ticket_type_id} does not exist",
                 "leave it out, or pick an ID from list_ticket_types",
-            )
+            ),
+            write=False,
         )
     return found

@@ -98,7 +98,9 @@ def register(server: MCPServer[Services]) -> None:
         """
         svc = services(ctx)
         if date_from and date_to and date_from > date_to:
-            raise invalid(Problem("date_from", "is after date_to", "swap the two dates"))
+            raise invalid(
+                Problem("date_from", "is after date_to", "swap the two dates"), write=False
+            )
         query = TicketQuery(
             **_given(
                 search=text.strip() if text and text.strip() else None,
