@@ -20,6 +20,8 @@ TICKET = TicketState(
     has_resolution=False,
 )
 NOTE = NewAction(ticket_id=1116, note="Checked the mail profile.")
+# Zero-width space and joiner, word joiner, BOM, a bidi override: text nobody can see.
+INVISIBLE = "\u200b\u200d\u2060\ufeff\u202e"
 OUTCOMES_INCIDENT = (
     "use one of: 1 Private Note, 2 Customer Update, 4 Time Entry, 5 Start Work, 7 Resolve, 8 Close"
 )
@@ -101,6 +103,16 @@ def test_unknown_ticket() -> None:
         ("Done", 1440, []),
         ("Done", 1440.5, ["time_minutes"]),
         (None, 3000, ["time_minutes"]),
+        # Under a minute is nothing in HaloPSA's hours.
+        ("Done", 0.5, ["time_minutes"]),
+        ("Done", 0.999, ["time_minutes"]),
+        (None, 0.01, ["time_minutes"]),
+        ("Done", 1, []),
+        (None, 1, []),
+        # A note of invisible characters is no note.
+        (INVISIBLE, None, ["note"]),
+        ("\x00\x07\n\t", None, ["note"]),
+        (INVISIBLE, 30, []),
     ],
 )
 def test_note_and_time(note: str | None, minutes: float | None, errors: list[str]) -> None:
@@ -114,10 +126,27 @@ def test_note_required_explains_time_only() -> None:
     assert "time_minutes" in error.fix
 
 
-def test_time_only_sends_no_note() -> None:
-    result = plan(NewAction(ticket_id=1116, note=" ", time_minutes=90))
+@pytest.mark.parametrize("note", [" ", INVISIBLE])
+def test_time_only_sends_no_note(note: str) -> None:
+    result = plan(NewAction(ticket_id=1116, note=note, time_minutes=90))
     assert "note_html" not in result.fields
     assert result.fields["timetaken"] == 1.5
+
+
+def test_note_is_cleaned() -> None:
+    note = f"Reset\u202e the{INVISIBLE} password\x00.\r\nDone\ufeff."
+    result = plan(replace(NOTE, note=note))
+    assert result.verdict.ok
+    assert result.fields["note_html"] == "<p>Reset the password.<br>Done.</p>"
+
+
+def test_under_a_minute_says_to_log_a_minute() -> None:
+    error = only_error(plan(replace(NOTE, time_minutes=0.5)))
+    assert error.field == "time_minutes"
+    assert (
+        error.message == "0.5 minutes is under a minute, which rounds to nothing in HaloPSA's hours"
+    )
+    assert error.fix == "log at least 1 minute, or leave time_minutes out"
 
 
 def test_too_much_time_says_minutes() -> None:
@@ -173,50 +202,131 @@ def test_outcome_for_its_own_type_sets_its_status() -> None:
     assert result.fields["new_status"] == 23
 
 
+# Outcomes 5, 7 and 8 are visible to customers by default: a hidden note says so.
+SHOWN = "visible to the customer by default"
+
+
 @pytest.mark.parametrize(
     ("action", "ticket", "errors", "warnings"),
     [
         # The Resolve outcome implies status 8: its note is the resolution.
-        (NewAction(1116, time_minutes=20, outcome_id=7), TICKET, ["outcome_id"], 0),
-        (NewAction(1116, note="Rebuilt the profile.", outcome_id=7), TICKET, [], 0),
+        (NewAction(1116, time_minutes=20, outcome_id=7), TICKET, ["outcome_id"], []),
+        (NewAction(1116, note="Rebuilt the profile.", outcome_id=7), TICKET, [], [SHOWN]),
         (
             NewAction(1116, time_minutes=20, outcome_id=7),
             replace(TICKET, has_resolution=True),
             [],
-            0,
+            [],
         ),
-        (NewAction(1116, note="Fixed.", outcome_id=8), replace(TICKET, status_id=1), [], 1),
-        # An explicit status is blamed on new_status_id.
-        (NewAction(1116, time_minutes=20, new_status_id=9), TICKET, ["new_status_id"], 0),
-        (NewAction(1116, note="Fixed.", new_status_id=9), TICKET, [], 0),
-        (NewAction(1116, note="Fixed.", new_status_id=77), TICKET, ["new_status_id"], 0),
-        (NewAction(1116, note="Fixed.", new_status_id=23), TICKET, ["new_status_id"], 0),
-        # Start Work moves to In Progress: warn when nobody is assigned.
-        (NewAction(1116, note="On it.", outcome_id=5), replace(TICKET, status_id=1), [], 0),
         (
-            NewAction(1116, note="On it.", outcome_id=5),
+            NewAction(1116, note="Fixed.", outcome_id=8),
+            replace(TICKET, status_id=1),
+            [],
+            [SHOWN, "moving to 9 Closed without an In Progress step"],
+        ),
+        # An explicit status is blamed on new_status_id.
+        (NewAction(1116, time_minutes=20, new_status_id=9), TICKET, ["new_status_id"], []),
+        (NewAction(1116, note="Fixed.", new_status_id=9), TICKET, [], []),
+        (NewAction(1116, note="Fixed.", new_status_id=77), TICKET, ["new_status_id"], []),
+        (NewAction(1116, note="Fixed.", new_status_id=23), TICKET, ["new_status_id"], []),
+        # Start Work moves to In Progress: warn when nobody is assigned.
+        (NewAction(1116, note="On it.", outcome_id=5), replace(TICKET, status_id=1), [], [SHOWN]),
+        (
+            NewAction(1116, note="On it.", outcome_id=5, visible_to_customer=True),
             replace(TICKET, status_id=1, agent_id=None),
             [],
-            1,
+            ["2 In Progress with no agent assigned"],
         ),
         # Already in the status: nothing to check.
-        (NewAction(1116, note="Still on it.", outcome_id=5), TICKET, [], 0),
-        (NewAction(1116, time_minutes=5, new_status_id=8), replace(TICKET, status_id=8), [], 0),
+        (
+            NewAction(1116, note="Still on it.", outcome_id=5, visible_to_customer=True),
+            TICKET,
+            [],
+            [],
+        ),
+        (NewAction(1116, time_minutes=5, new_status_id=8), replace(TICKET, status_id=8), [], []),
         # A note on a closed ticket that moves it on reopens it.
         (
             NewAction(1116, note="User says it is back.", new_status_id=2),
             replace(TICKET, status_id=9, has_resolution=True),
             [],
-            1,
+            ["the ticket is being reopened"],
         ),
     ],
 )
 def test_status_changes(
-    action: NewAction, ticket: TicketState, errors: list[str], warnings: int
+    action: NewAction, ticket: TicketState, errors: list[str], warnings: list[str]
 ) -> None:
     verdict = plan(action, ticket).verdict
     assert [e.field for e in verdict.errors] == errors
-    assert len(verdict.warnings) == warnings
+    assert len(verdict.warnings) == len(warnings)
+    assert all(w in got for w, got in zip(warnings, verdict.warnings, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("action", "warnings"),
+    [
+        # An explicit status other than the outcome's own wins, and says so.
+        (
+            NewAction(1116, note="Not fixed yet.", outcome_id=7, new_status_id=2),
+            (
+                "outcome 7 Resolve would set 8 Resolved; "
+                "new_status_id 2 In Progress is used instead",
+            ),
+        ),
+        (
+            NewAction(1116, note="Parked.", outcome_id=5, new_status_id=5),
+            (
+                "outcome 5 Start Work would set 2 In Progress; new_status_id 5 Waiting on Client "
+                "is used instead",
+            ),
+        ),
+        (NewAction(1116, note="Fixed.", outcome_id=7, new_status_id=8), ()),
+        (NewAction(1116, note="Asked.", outcome_id=1, new_status_id=5), ()),
+        (NewAction(1116, note="Asked.", new_status_id=5), ()),
+        (NewAction(1116, note="Fixed.", outcome_id=7), ()),
+    ],
+)
+def test_explicit_status_over_the_outcomes(action: NewAction, warnings: tuple[str, ...]) -> None:
+    # Visible, so only the status warning can show.
+    verdict = plan(replace(action, visible_to_customer=True)).verdict
+    assert verdict.ok
+    assert verdict.warnings == warnings
+
+
+def test_explicit_unknown_status_over_the_outcomes() -> None:
+    action = NewAction(1116, note="x", outcome_id=8, new_status_id=77, visible_to_customer=True)
+    verdict = plan(action).verdict
+    assert [e.field for e in verdict.errors] == ["new_status_id"]
+    assert verdict.warnings == (
+        "outcome 8 Close would set 9 Closed; new_status_id 77 is used instead",
+    )
+
+
+CUSTOMER_UPDATE_HIDDEN = (
+    "outcome 2 Customer Update is visible to the customer by default, but the note will be "
+    "internal; pass visible_to_customer=true to show it to the customer"
+)
+
+
+@pytest.mark.parametrize(
+    ("action", "warnings"),
+    [
+        (NewAction(1116, note="Replied.", outcome_id=2), (CUSTOMER_UPDATE_HIDDEN,)),
+        (NewAction(1116, note="Replied.", outcome_id=2, visible_to_customer=True), ()),
+        # Private Note is hidden by default: hidden as asked, or shown on purpose.
+        (NewAction(1116, note="Internal."), ()),
+        (NewAction(1116, note="Internal.", outcome_id=1), ()),
+        (NewAction(1116, note="Shown.", outcome_id=1, visible_to_customer=True), ()),
+        # No note, nothing shown either way.
+        (NewAction(1116, time_minutes=30, outcome_id=2), ()),
+        (NewAction(1116, note=INVISIBLE, time_minutes=30, outcome_id=2), ()),
+    ],
+)
+def test_customer_visible_outcome_sent_hidden(action: NewAction, warnings: tuple[str, ...]) -> None:
+    verdict = plan(action).verdict
+    assert verdict.ok
+    assert verdict.warnings == warnings
 
 
 def test_resolving_without_a_note_says_to_write_one() -> None:
@@ -233,7 +343,7 @@ def test_resolving_without_a_note_says_to_write_one() -> None:
         (NOTE, None),
         (replace(NOTE, outcome_id=7), 8),
         (replace(NOTE, new_status_id=5), 5),
-        (replace(NOTE, outcome_id=7, new_status_id=9), 9),  # explicit wins
+        (replace(NOTE, outcome_id=7, new_status_id=9), 9),  # explicit wins, with a warning
     ],
 )
 def test_new_status_is_sent_explicitly(action: NewAction, new_status: int | None) -> None:

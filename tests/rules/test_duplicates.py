@@ -54,6 +54,25 @@ def test_identical_summaries_are_fully_similar(summary: str) -> None:
     assert similarity(summary, summary) == 1.0
 
 
+def fullwidth(text: str) -> str:
+    """``text`` in fullwidth forms (U+FF01..U+FF5E), as typed with an East Asian IME."""
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+@pytest.mark.parametrize(
+    ("new", "existing"),
+    [
+        ("Outlook not syncing", fullwidth("Outlook") + " not syncing"),
+        ("Outlook not syncing", fullwidth("OUTLOOK NOT SYNCING!")),
+        ("Wi-Fi profile broken", "Wi-Fi pro\ufb01le broken"),  # the "fi" ligature
+        ("Outlook not syncing", "Out\u200blook not syn\u00adcing\u2060"),
+        ("Outlook not syncing", "\u202eOutlook\ufeff not syncing"),
+    ],
+)
+def test_look_alike_forms_are_the_same_words(new: str, existing: str) -> None:
+    assert similarity(new, existing) == 1.0
+
+
 def test_similarity_is_symmetric_and_bounded() -> None:
     a, b = "Outlook not syncing on laptop", "Outlook stopped syncing"
     assert similarity(a, b) == similarity(b, a)

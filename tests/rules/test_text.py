@@ -1,8 +1,53 @@
 import re
+import sys
+import unicodedata
 
 import pytest
 
-from halopsa_mcp.rules.text import minutes_to_hours, text_to_html
+from halopsa_mcp.rules.text import clean_text, minutes_to_hours, text_to_html
+
+# Every control and format character there is, bar the line ends and tab text keeps.
+INVISIBLE = "".join(
+    ch
+    for ch in map(chr, range(sys.maxunicode + 1))
+    if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t\r"
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "single_line", "cleaned"),
+    [
+        ("", False, ""),
+        ("  padded \n", False, "padded"),
+        ("tab\tand\nline", False, "tab\tand\nline"),
+        ("two  spaces\n\n\nkept", False, "two  spaces\n\n\nkept"),
+        ("dos\r\nline\rold mac", False, "dos\nline\nold mac"),
+        ("nul\x00bell\x07esc\x1b[0mdel\x7f c1\x85\x9b", False, "nulbellesc[0mdel c1"),
+        ("zero\u200bwidth\u200c\u200d\u2060joined", False, "zerowidthjoined"),
+        ("invoice\u202efdp.exe", False, "invoicefdp.exe"),  # shows as "invoiceexe.pdf"
+        ("\u2066isolated\u2069 \u200fmarks\u200e", False, "isolated marks"),
+        ("\ufeffBOM", False, "BOM"),
+        ("soft\u00adhyphen", False, "softhyphen"),
+        ("tag\U000e0041\U000e0042s", False, "tags"),  # invisible "AB" for a model to read
+        ("\u200b \u202e\ufeff\n\t", False, ""),
+        ("cafe\u0301", False, "caf\u00e9"),  # NFC: one character, as typed
+        ("\ufb01le \uff21", False, "\ufb01le \uff21"),  # NFC, not NFKC: shown as given
+        ("one\ntwo", True, "one two"),
+        ("  a \t\n\r\n  b  ", True, "a b"),
+        ("two  spaces", True, "two spaces"),
+        ("no\u00a0break\u2003em\u2028line", True, "no break em line"),
+        ("zero\u200b\nwidth", True, "zero width"),
+        ("\u200b\n\u202e", True, ""),
+    ],
+)
+def test_clean_text(value: str, single_line: bool, cleaned: str) -> None:
+    assert clean_text(value, single_line=single_line) == cleaned
+
+
+@pytest.mark.parametrize("single_line", [False, True])
+def test_clean_text_drops_every_invisible_character(single_line: bool) -> None:
+    assert clean_text(INVISIBLE, single_line=single_line) == ""
+    assert clean_text(f"a{INVISIBLE}b", single_line=single_line) == "ab"
 
 
 @pytest.mark.parametrize(
@@ -35,6 +80,11 @@ from halopsa_mcp.rules.text import minutes_to_hours, text_to_html
             "<p>&lt;a href=&#x27;javascript:evil()&#x27;&gt;x&lt;/a&gt;</p>",
         ),
         ("<scr\x00ipt>", "<p>&lt;script&gt;</p>"),
+        ("<scr\u200bipt>", "<p>&lt;script&gt;</p>"),
+        ("pay\u202etxt.exe\ufeff", "<p>paytxt.exe</p>"),
+        ("\u200b\n\n\u2060", ""),
+        ("para\n\u200b\nnext", "<p>para</p><p>next</p>"),
+        ("cafe\u0301", "<p>caf\u00e9</p>"),
     ],
 )
 def test_text_to_html(text: str, html: str) -> None:
@@ -48,6 +98,8 @@ HOSTILE = [
     "<!-- comment --><![CDATA[x]]>",
     "a\x00<b\x01>c</b>",
     "' onmouseover='x",
+    "a\u202e<b\u200b>\ufeffc",
+    "c1\x9b<x>\x85",
 ]
 
 
@@ -56,7 +108,7 @@ def test_hostile_text_leaves_only_our_tags(text: str) -> None:
     html = text_to_html(text)
     inner = re.sub(r"</?p>|<br>", "", html)
     assert not set(inner) & set("<>\"'")
-    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", html)
+    assert not [ch for ch in html if unicodedata.category(ch) in ("Cc", "Cf")]
 
 
 @pytest.mark.parametrize(

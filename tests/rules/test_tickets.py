@@ -1,3 +1,4 @@
+import unicodedata
 from dataclasses import replace
 from typing import Any
 
@@ -30,6 +31,8 @@ VALID = NewTicket(summary="Outlook not syncing", client_id=12, ticket_type_id=IN
 PRIORITIES_SLA_1 = "use one of: 1 Critical, 2 High, 3 Medium, 4 Low"
 AGENTS = "use one of: 2 Priya Natarajan, 3 Tom Whitaker"
 TYPES = "use one of: 1 Incident, 2 Change Request, 3 Problem, 6 Internal"
+# Zero-width space and joiner, word joiner, BOM, a bidi override: text nobody can see.
+INVISIBLE = "\u200b\u200d\u2060\ufeff\u202e"
 
 
 def create(ticket: NewTicket, catalog: Catalog = DEFAULT, **options: Any) -> Plan:
@@ -132,6 +135,10 @@ def test_no_status_to_default_to() -> None:
         (" \n\t ", "the summary is blank"),
         ("x" * 256, "the summary has 256 characters, more than the 255 allowed"),
         ("é" * 300, "the summary has 300 characters, more than the 255 allowed"),
+        (INVISIBLE, "the summary is blank"),
+        (f"\x00{INVISIBLE}\n\t\x7f", "the summary is blank"),
+        # Measured after cleaning: the line break becomes a space, so 254 + 2.
+        ("x" * 254 + "\n\n\ny", "the summary has 256 characters, more than the 255 allowed"),
     ],
 )
 def test_bad_summary(summary: str | None, message: str) -> None:
@@ -139,11 +146,62 @@ def test_bad_summary(summary: str | None, message: str) -> None:
     assert (error.field, error.message) == ("summary", message)
 
 
-@pytest.mark.parametrize("summary", ["x", "x" * 255, "  " + "x" * 255 + "  "])
-def test_good_summary(summary: str) -> None:
+@pytest.mark.parametrize(
+    ("summary", "sent"),
+    [
+        ("x", "x"),
+        ("x" * 255, "x" * 255),
+        ("  " + "x" * 255 + "  ", "x" * 255),
+        # Measured after cleaning: invisible characters and decomposed accents do not count.
+        ("x" * 255 + INVISIBLE * 10, "x" * 255),
+        ("e\u0301" * 255, "\u00e9" * 255),
+        ("Outlook\nnot  syncing\r\n\ton laptop", "Outlook not syncing on laptop"),
+        ("VPN\x00 drops\u202e", "VPN drops"),
+    ],
+)
+def test_good_summary(summary: str, sent: str) -> None:
     plan = create(replace(VALID, summary=summary))
     assert plan.verdict.ok
-    assert plan.fields["summary"] == summary.strip()
+    assert plan.fields["summary"] == sent
+
+
+def hidden_characters(fields: dict[str, Any]) -> list[str]:
+    """Control (bar newline and tab) and format characters in the text fields."""
+    text = "".join(v for v in fields.values() if isinstance(v, str))
+    return [ch for ch in text if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t"]
+
+
+DIRTY = NewTicket(
+    summary=f"Printer{INVISIBLE} offline\nsince 9am\x00",
+    client_id=12,
+    ticket_type_id=INCIDENT,
+    team=f"Service{INVISIBLE} Desk\x1b",
+    category="Print\u00ading\n",
+    details=f"Says <offline>{INVISIBLE}.\r\n\r\nSince\x00 9am.",
+    resolution=f"Power-cycled{INVISIBLE} it.\nWorks.",
+)
+CLEAN = {
+    "summary": "Printer offline since 9am",
+    "team": "Service Desk",
+    "category_1": "Printing",
+    "details_html": "<p>Says &lt;offline&gt;.</p><p>Since 9am.</p>",
+    "closure_note": "Power-cycled it.\nWorks.",
+}
+
+
+def test_create_sends_cleaned_text() -> None:
+    plan = create(DIRTY)
+    assert plan.verdict.ok
+    assert {k: v for k, v in plan.fields.items() if k in CLEAN} == CLEAN
+    assert hidden_characters(plan.fields) == []
+
+
+def test_update_sends_cleaned_text() -> None:
+    text = {k: getattr(DIRTY, k) for k in ("summary", "team", "category", "details", "resolution")}
+    plan = update(TicketChanges(**text))
+    assert plan.verdict.ok
+    assert plan.fields == CLEAN
+    assert hidden_characters(plan.fields) == []
 
 
 def test_client_is_required() -> None:
@@ -264,6 +322,9 @@ def test_agent_list_is_cut_at_twenty() -> None:
         ({"status_id": 77}, ["status_id"], []),
         ({"status_id": 23}, ["status_id"], []),
         ({"resolution": "  "}, ["resolution"], []),
+        ({"resolution": INVISIBLE}, ["resolution"], []),
+        # Invisible text is no resolution to close with.
+        ({"status_id": 9, "resolution": INVISIBLE}, ["status_id", "resolution"], ["In Progress"]),
     ],
 )
 def test_initial_status(changes: dict[str, Any], errors: list[str], warnings: list[str]) -> None:
@@ -366,6 +427,8 @@ def test_only_the_changes_given_are_sent(changes: TicketChanges, fields: dict[st
     [
         ("", "the summary is blank"),
         ("y" * 300, "the summary has 300 characters, more than the 255 allowed"),
+        (INVISIBLE, "the summary is blank"),
+        ("\x00\n", "the summary is blank"),
     ],
 )
 def test_update_checks_the_summary(summary: str, message: str) -> None:
@@ -377,6 +440,8 @@ def test_update_checks_the_summary(summary: str, message: str) -> None:
     [
         (OPEN, TicketChanges(status_id=8), ["status_id"], 0),
         (OPEN, TicketChanges(status_id=8, resolution=" "), ["resolution", "status_id"], 0),
+        (OPEN, TicketChanges(status_id=8, resolution=INVISIBLE), ["resolution", "status_id"], 0),
+        (OPEN, TicketChanges(resolution=f"\x00{INVISIBLE}"), ["resolution"], 0),
         (replace(OPEN, has_resolution=True), TicketChanges(status_id=9), [], 0),
         (replace(OPEN, status_id=1, agent_id=None), TicketChanges(status_id=2), [], 1),
         (replace(OPEN, status_id=1, agent_id=None), TicketChanges(status_id=2, agent_id=2), [], 0),

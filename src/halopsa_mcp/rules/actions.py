@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from halopsa_mcp.rules.catalog import Catalog, OutcomeInfo
-from halopsa_mcp.rules.text import minutes_to_hours, text_to_html
+from halopsa_mcp.rules.text import clean_text, minutes_to_hours, text_to_html
 from halopsa_mcp.rules.tickets import Plan, TicketState
 from halopsa_mcp.rules.transitions import check_transition
 from halopsa_mcp.rules.verdict import Problem, Verdict
@@ -35,7 +35,8 @@ def plan_action(
 ) -> Plan:
     """Every rule for a new action, all violations at once. ``ticket`` is None when the
     ticket does not exist; ``default_outcome`` names the outcome used when none is given."""
-    has_note = action.note is not None and bool(action.note.strip())
+    # Cleaned first, so a note of invisible characters counts as no note.
+    note = clean_text(action.note) if action.note is not None else ""
     type_id = ticket.ticket_type_id if ticket else None
     outcome, outcome_verdict = _outcome(action, type_id, catalog, default_outcome)
     target = action.new_status_id
@@ -43,17 +44,20 @@ def plan_action(
         target = outcome.new_status_id
     verdict = (
         _ticket(action.ticket_id, ticket)
-        + _note(has_note, action.time_minutes)
+        + _note(bool(note), action.time_minutes)
         + _time(action.time_minutes)
         + outcome_verdict
     )
+    if outcome is not None:
+        verdict += _outcome_overridden(outcome, action.new_status_id, catalog)
+        verdict += _visibility(outcome, action.visible_to_customer, has_note=bool(note))
     if ticket is not None and target is not None:
         verdict += check_transition(
             ticket.status_id,
             target,
             ticket_type_id=ticket.ticket_type_id,
             # An action that resolves or closes the ticket carries the resolution in its note.
-            has_resolution=ticket.has_resolution or has_note,
+            has_resolution=ticket.has_resolution or bool(note),
             has_agent=bool(ticket.agent_id),
             catalog=catalog,
             field="outcome_id" if action.new_status_id is None else "new_status_id",
@@ -64,8 +68,8 @@ def plan_action(
     }
     if outcome is not None:
         fields["outcome_id"] = outcome.id
-    if has_note and action.note is not None:
-        fields["note_html"] = text_to_html(action.note)
+    if note:
+        fields["note_html"] = text_to_html(note)
     if action.time_minutes is not None:
         fields["timetaken"] = minutes_to_hours(action.time_minutes)
     # Sent even when the outcome implies it, so the write says what it does.
@@ -103,6 +107,13 @@ def _time(time_minutes: float | None) -> Verdict:
             f"time_minutes is {time_minutes}, not a number of minutes of 0 or more",
             "pass the time spent in minutes, e.g. 30 for half an hour",
         )
+    if 0 < time_minutes < 1:
+        return _error(
+            "time_minutes",
+            f"{time_minutes:g} minutes is under a minute, which rounds to nothing in "
+            "HaloPSA's hours",
+            "log at least 1 minute, or leave time_minutes out",
+        )
     if time_minutes > MAX_MINUTES:
         return _error(
             "time_minutes",
@@ -136,6 +147,43 @@ def _outcome(
         )
         return None, _error("outcome_id", message, fix)
     return outcome, Verdict()
+
+
+def _outcome_overridden(
+    outcome: OutcomeInfo, new_status_id: int | None, catalog: Catalog
+) -> Verdict:
+    """An explicit status wins over the outcome's own; say so, in case the outcome was
+    chosen for the status it sets."""
+    if new_status_id is None or outcome.new_status_id in (None, new_status_id):
+        return Verdict()
+    implied = _status_label(outcome.new_status_id, catalog)
+    given = _status_label(new_status_id, catalog)
+    return Verdict(
+        warnings=(
+            f"outcome {label(outcome.id, outcome.name)} would set {implied}; "
+            f"new_status_id {given} is used instead",
+        )
+    )
+
+
+def _visibility(outcome: OutcomeInfo, visible_to_customer: bool, *, has_note: bool) -> Verdict:
+    """An outcome the customer normally sees, sent hidden: likely a reply meant for them.
+    Only a note can be shown, so a time-only action has nothing to warn about."""
+    if outcome.hidden_from_user or visible_to_customer or not has_note:
+        return Verdict()
+    return Verdict(
+        warnings=(
+            f"outcome {label(outcome.id, outcome.name)} is visible to the customer by default, "
+            "but the note will be internal; pass visible_to_customer=true to show it to the "
+            "customer",
+        )
+    )
+
+
+def _status_label(status_id: int, catalog: Catalog) -> str:
+    # An unknown status blocks the action elsewhere; here it is only named, by its ID.
+    status = catalog.status(status_id)
+    return label(status.id, status.name) if status else str(status_id)
 
 
 def _error(field: str, message: str, fix: str) -> Verdict:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from halopsa_mcp.rules.text import clean_text
 from halopsa_mcp.rules.verdict import Problem, Verdict
 
 # Words that make two summaries look different without changing what they report.
@@ -69,7 +71,10 @@ def similarity(a: str, b: str) -> float:
 
 
 def _words(summary: str) -> list[str]:
-    words = _PUNCTUATION.sub(" ", summary.casefold()).split()
+    # Zero-width characters would split words; NFKC turns compatibility forms (fullwidth
+    # letters, ligatures) into the plain letters they show, so they compare equal.
+    folded = unicodedata.normalize("NFKC", clean_text(summary)).casefold()
+    words = _PUNCTUATION.sub(" ", folded).split()
     meaningful = [w for w in words if w not in _STOP_WORDS]
     # A summary of stop words alone ("It is on") is still compared, word for word.
     return meaningful or words

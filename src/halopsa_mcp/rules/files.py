@@ -11,15 +11,22 @@ from halopsa_mcp.rules.verdict import Problem
 MAX_FILENAME = 200
 # Characters Windows, HaloPSA's storage or a URL would choke on, plus path separators.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+# Windows opens a device, not a file, for these names whatever the extension ("nul.txt").
+_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{port}{n}" for port in ("COM", "LPT") for n in range(1, 10)}
+)
 
 
 def safe_filename(name: str) -> str:
     """``name`` as a plain file name: no folders, no control or reserved characters,
-    no leading dots (hidden files), at most 200 characters with the extension kept."""
-    name = unicodedata.normalize("NFC", name)
+    no leading dots (hidden files), no Windows device names, at most 200 characters with
+    the extension kept."""
+    # NFKC, so look-alike forms (fullwidth full stop and solidus, U+FF0E and U+FF0F) become
+    # the dots and slashes they show, and are then treated as such.
+    name = unicodedata.normalize("NFKC", name)
     name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cf", "Cc"))
     name = PurePath(name.replace("\\", "/")).name
-    name = _UNSAFE.sub("_", name).strip().lstrip(".").strip()
+    name = _not_a_device(_UNSAFE.sub("_", name).strip().lstrip(".").strip())
     if len(name) > MAX_FILENAME:
         stem, dot, ext = name.rpartition(".")
         if dot and 0 < len(ext) <= 16:
@@ -27,6 +34,16 @@ def safe_filename(name: str) -> str:
         else:
             name = name[:MAX_FILENAME]
     return name or "attachment"
+
+
+def _not_a_device(name: str) -> str:
+    """``name`` with ``_`` after its first part when Windows would read it as a device.
+    Before the length cut, which keeps the first part, so the cut cannot undo it."""
+    first, dot, rest = name.partition(".")
+    # Windows ignores trailing spaces here too: "NUL .txt" is the device.
+    if first.rstrip(" ").upper() in _RESERVED:
+        return f"{first}_{dot}{rest}"
+    return name
 
 
 def size_problem(size: int, limit: int, field: str) -> Problem | None:

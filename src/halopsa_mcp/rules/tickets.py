@@ -3,11 +3,11 @@ which HaloPSA fields a valid request becomes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 from halopsa_mcp.rules.catalog import DEFAULT_PRIORITY, Catalog, PriorityInfo, TicketTypeInfo
-from halopsa_mcp.rules.text import text_to_html
+from halopsa_mcp.rules.text import clean_text, text_to_html
 from halopsa_mcp.rules.transitions import check_transition
 from halopsa_mcp.rules.verdict import Problem, Verdict
 from halopsa_mcp.rules.wording import label, use_one_of
@@ -80,6 +80,7 @@ def plan_new_ticket(
     default_ticket_type_id: int | None = None,
 ) -> Plan:
     """Every rule for a new ticket, all violations reported at once, defaults filled in."""
+    ticket = _cleaned(ticket)
     type_id = ticket.ticket_type_id if ticket.ticket_type_id is not None else default_ticket_type_id
     type_, type_verdict = _creatable_type(type_id, catalog)
     status_id, status_verdict = _initial_status(ticket, type_, catalog)
@@ -96,7 +97,7 @@ def plan_new_ticket(
         + _resolution(ticket.resolution)
     )
     fields = {
-        "summary": _strip(ticket.summary),
+        "summary": ticket.summary,
         "client_id": ticket.client_id,
         "tickettype_id": type_.id if type_ else None,
         "status_id": status_id,
@@ -109,9 +110,10 @@ def plan_new_ticket(
 
 def plan_ticket_update(current: TicketState, changes: TicketChanges, catalog: Catalog) -> Plan:
     """Only the changes given are checked and sent; the rest of the ticket is left alone."""
+    changes = _cleaned(changes)
     fields = _given(
         {
-            "summary": _strip(changes.summary),
+            "summary": changes.summary,
             "status_id": changes.status_id,
             "priority_id": changes.priority_id,
         }
@@ -127,7 +129,7 @@ def plan_ticket_update(current: TicketState, changes: TicketChanges, catalog: Ca
             current.status_id,
             changes.status_id,
             ticket_type_id=current.ticket_type_id,
-            has_resolution=current.has_resolution or _has_text(changes.resolution),
+            has_resolution=current.has_resolution or bool(changes.resolution),
             has_agent=bool(agent_id),
             catalog=catalog,
         )
@@ -151,11 +153,11 @@ def _common_fields(request: NewTicket | TicketChanges) -> dict[str, Any]:
     return _given(
         {
             "agent_id": request.agent_id,
-            "team": _strip(request.team),
-            "category_1": _strip(request.category),
+            "team": request.team,
+            "category_1": request.category,
             "details_html": text_to_html(request.details) if request.details is not None else None,
             # The skill's "resolution" is the API's closure_note.
-            "closure_note": _strip(request.resolution),
+            "closure_note": request.resolution,
         }
     )
 
@@ -164,15 +166,29 @@ def _given(fields: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value is not None}
 
 
-def _has_text(value: str | None) -> bool:
-    return value is not None and bool(value.strip())
+_Request = TypeVar("_Request", NewTicket, TicketChanges)
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if value is not None else None
+def _cleaned(request: _Request) -> _Request:
+    """``request`` with its text cleaned before any rule reads it, so text made only of
+    invisible characters counts as blank, lengths count what is stored, and the fields
+    sent carry the cleaned text."""
+    return replace(
+        request,
+        summary=_clean(request.summary, single_line=True),
+        details=_clean(request.details),
+        resolution=_clean(request.resolution),
+        team=_clean(request.team),
+        category=_clean(request.category),
+    )
+
+
+def _clean(value: str | None, *, single_line: bool = False) -> str | None:
+    return clean_text(value, single_line=single_line) if value is not None else None
 
 
 # --- One rule each -------------------------------------------------------------------------
+# Text arguments reach these already cleaned: blank means empty.
 
 
 def _summary(summary: str | None, *, required: bool) -> Verdict:
@@ -180,13 +196,12 @@ def _summary(summary: str | None, *, required: bool) -> Verdict:
         if not required:
             return Verdict()
         return _error("summary", "a summary is required", "pass a one-line summary of the issue")
-    text = summary.strip()
-    if not text:
+    if not summary:
         return _error("summary", "the summary is blank", "pass a one-line summary of the issue")
-    if len(text) > MAX_SUMMARY:
+    if len(summary) > MAX_SUMMARY:
         return _error(
             "summary",
-            f"the summary has {len(text)} characters, more than the {MAX_SUMMARY} allowed",
+            f"the summary has {len(summary)} characters, more than the {MAX_SUMMARY} allowed",
             f"shorten it to at most {MAX_SUMMARY} characters and put the rest in details",
         )
     return Verdict()
@@ -231,7 +246,7 @@ def _initial_status(
         None,
         status_id,
         ticket_type_id=type_id,
-        has_resolution=_has_text(ticket.resolution),
+        has_resolution=bool(ticket.resolution),
         has_agent=bool(ticket.agent_id),
         catalog=catalog,
     )
@@ -291,7 +306,7 @@ def _agent(agent_id: int | None, catalog: Catalog) -> Verdict:
 
 
 def _resolution(resolution: str | None) -> Verdict:
-    if resolution is not None and not resolution.strip():
+    if resolution == "":
         return _error(
             "resolution",
             "the resolution is blank",
