@@ -21,7 +21,7 @@ import jsonschema
 import pytest
 from jsonschema.validators import validator_for
 
-from halopsa_mcp.config import HaloSettings
+from halopsa_mcp.config import HaloSettings, ServerSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SERVER_JSON = REPO_ROOT / "server.json"
@@ -29,21 +29,26 @@ PYPROJECT = REPO_ROOT / "pyproject.toml"
 SCHEMA_PATH = REPO_ROOT.parent / "shared" / "reference" / "mcp" / "server.schema.json"
 SCHEMA_URL = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json"
 
-REQUIRED_VARS = {"HALOPSA_URL", "HALOPSA_CLIENT_ID", "HALOPSA_CLIENT_SECRET"}
-OPTIONAL_VARS = {
-    "HALOPSA_TENANT",
-    "HALOPSA_SCOPE",
-    "HALOPSA_AUTH_URL",
-    "HALOPSA_DEFAULT_OUTCOME",
-    "HALOPSA_DEFAULT_TICKET_TYPE_ID",
-    "HALOPSA_LOOKUP_TTL",
-}
 SECRET_VARS = {"HALOPSA_CLIENT_SECRET"}
-EXPECTED_DEFAULTS = {
-    "HALOPSA_SCOPE": "all",
-    "HALOPSA_DEFAULT_OUTCOME": "Private Note",
-    "HALOPSA_LOOKUP_TTL": "300",
+# The stdio package reads these two models; the HTTP token settings belong to HTTP mode.
+SETTINGS_FIELDS = {
+    field.alias: field
+    for model in (HaloSettings, ServerSettings)
+    for field in model.model_fields.values()
+    if field.alias
 }
+REQUIRED_VARS = {name for name, field in SETTINGS_FIELDS.items() if field.is_required()}
+
+
+def documented(default: Any) -> str | None:
+    """A model default as server.json writes it (a string), or None for no default."""
+    if default is None or default in ((), frozenset()):
+        return None
+    if isinstance(default, bool):
+        return str(default).lower()
+    if isinstance(default, float) and default.is_integer():
+        return str(int(default))
+    return str(default)
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +196,7 @@ def test_name_matches_the_repository_owner(manifest: dict[str, Any]) -> None:
 def test_every_variable_is_declared_with_a_description(
     env_vars: dict[str, dict[str, Any]],
 ) -> None:
-    assert set(env_vars) == REQUIRED_VARS | OPTIONAL_VARS
+    assert set(env_vars) == set(SETTINGS_FIELDS), "server.json and the settings disagree"
     for name, entry in env_vars.items():
         assert entry.get("description", "").strip(), f"{name} has no description"
 
@@ -224,12 +229,16 @@ def test_client_secret_is_the_only_secret(env_vars: dict[str, dict[str, Any]]) -
     assert "default" not in env_vars["HALOPSA_CLIENT_SECRET"]
 
 
-def test_documented_defaults(env_vars: dict[str, dict[str, Any]]) -> None:
-    defaults = {name: entry["default"] for name, entry in env_vars.items() if "default" in entry}
-    assert defaults == EXPECTED_DEFAULTS
+def test_documented_defaults_are_the_real_ones(env_vars: dict[str, dict[str, Any]]) -> None:
+    for name, field in SETTINGS_FIELDS.items():
+        expected = None if field.is_required() else documented(field.default)
+        assert env_vars[name].get("default") == expected, name
 
 
-def test_numeric_variables_say_so(env_vars: dict[str, dict[str, Any]]) -> None:
-    for name in ("HALOPSA_LOOKUP_TTL", "HALOPSA_DEFAULT_TICKET_TYPE_ID"):
-        assert env_vars[name].get("format") == "number", name
-    assert float(env_vars["HALOPSA_LOOKUP_TTL"]["default"]) > 0
+def test_numeric_and_boolean_variables_say_so(env_vars: dict[str, dict[str, Any]]) -> None:
+    for name, field in SETTINGS_FIELDS.items():
+        kind = field.annotation
+        if kind in (int, float, int | None, float | None):
+            assert env_vars[name].get("format") == "number", name
+        if kind is bool:
+            assert env_vars[name].get("format") == "boolean", name

@@ -1,8 +1,9 @@
 """The ``halopsa-mcp`` command line.
 
-``halopsa-mcp``                 serve MCP over stdio against HALOPSA_URL (as Claude Desktop runs it)
-``halopsa-mcp --sandbox``       the same, against a sandbox HaloPSA started in-process
-``halopsa-mcp sandbox``         serve only the sandbox HaloPSA, over HTTP
+``halopsa-mcp``                      MCP over stdio against HALOPSA_URL (as Claude Desktop runs it)
+``halopsa-mcp --sandbox``            the same, against a sandbox HaloPSA started in-process
+``halopsa-mcp --transport http ...`` MCP over Streamable HTTP, for a team
+``halopsa-mcp sandbox``              only the sandbox HaloPSA, over HTTP
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from halopsa_mcp.config import ConfigError, HaloSettings, ServerSettings, load_settings
+from halopsa_mcp.config import (
+    ConfigError,
+    HaloSettings,
+    HttpSettings,
+    ServerSettings,
+    load_settings,
+)
+from halopsa_mcp.server.logs import configure_logging
 
 log = logging.getLogger("halopsa_mcp")
 
@@ -61,17 +69,31 @@ def _run_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve_stdio(halo: HaloSettings, server_settings: ServerSettings) -> int:
+def _serve(halo: HaloSettings, server_settings: ServerSettings, args: argparse.Namespace) -> int:
     from halopsa_mcp.server.app import build_server
 
-    build_server(halo, server_settings).run("stdio")
+    server = build_server(halo, server_settings)
+    if args.transport == "stdio":
+        server.run("stdio")
+        return 0
+    from halopsa_mcp.server.http import http_app, serve_http
+
+    http = HttpSettings.from_env()
+    app = http_app(
+        server,
+        host=args.host,
+        token=http.bearer_token(),
+        stateless=args.stateless,
+        allowed_hosts=http.allowed_hosts,
+    )
+    log.warning("serving MCP over HTTP at http://%s:%d/mcp", args.host, args.port)
+    serve_http(app, args.host, args.port)
     return 0
 
 
-def _serve_on_sandbox() -> int:
+def _serve_on_sandbox(server_settings: ServerSettings, args: argparse.Namespace) -> int:
     from halopsa_mcp.sandbox import SandboxConfig, SandboxServer
 
-    server_settings = ServerSettings.from_env()
     # The embedded sandbox serves one user: no quota to keep under.
     with SandboxServer(SandboxConfig(rate_limit_requests=0)) as sandbox:
         halo = HaloSettings.from_env(
@@ -81,8 +103,8 @@ def _serve_on_sandbox() -> int:
                 "HALOPSA_CLIENT_SECRET": sandbox.state.config.client_secret,
             }
         )
-        log.warning("serving MCP over stdio against the sandbox HaloPSA at %s", sandbox.url)
-        return _serve_stdio(halo, server_settings)
+        log.warning("using the sandbox HaloPSA at %s", sandbox.url)
+        return _serve(halo, server_settings, args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -98,23 +120,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="serve against a sandbox HaloPSA with demo data, started in-process",
     )
+    parser.add_argument(
+        "--transport", choices=["stdio", "http"], default="stdio", help="default: stdio"
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="HTTP: address to listen on (default %(default)s)"
+    )
+    parser.add_argument("--port", type=int, default=8000, help="HTTP: port (default %(default)s)")
+    parser.add_argument(
+        "--stateless",
+        action="store_true",
+        help="HTTP: keep no session state, so replicas behind a load balancer can share work",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _sandbox_parser(commands)
     args = parser.parse_args(argv)
-    # stdout carries the MCP protocol in stdio mode: every log line goes to stderr.
-    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(name)s: %(message)s")
     if args.command == "sandbox":
+        logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
         return _run_sandbox(args)
     try:
+        server_settings = ServerSettings.from_env()
+        configure_logging(server_settings.log_level)
         if args.sandbox:
-            return _serve_on_sandbox()
+            return _serve_on_sandbox(server_settings, args)
         halo, server_settings = load_settings()
+        return _serve(halo, server_settings, args)
     except ConfigError as exc:
         print(f"halopsa-mcp: {exc}", file=sys.stderr)
         if "HALOPSA_URL is not set" in str(exc):
             print("To try it without a tenant: halopsa-mcp --sandbox", file=sys.stderr)
         return 2
-    return _serve_stdio(halo, server_settings)
 
 
 if __name__ == "__main__":

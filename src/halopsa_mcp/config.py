@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    model_validator,
 )
 
 
@@ -81,6 +82,20 @@ def _attachment_dirs(value: object) -> tuple[Path, ...]:
 
 
 AttachmentDirs = Annotated[tuple[Path, ...], BeforeValidator(_attachment_dirs)]
+
+
+def _name_list(value: object) -> frozenset[str]:
+    if isinstance(value, frozenset):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be names separated by commas")
+    return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+NameList = Annotated[frozenset[str], BeforeValidator(_name_list)]
+LogLevel = Annotated[
+    Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(lambda v: str(v).upper())
+]
 BaseUrl = Annotated[str, AfterValidator(_base_url)]
 AuthUrl = Annotated[str, AfterValidator(_auth_url)]
 NonBlank = Annotated[str, AfterValidator(_not_blank)]
@@ -144,6 +159,10 @@ class ServerSettings(BaseModel):
     lookup_ttl: float = Field(default=300.0, ge=0, le=86_400, alias="HALOPSA_LOOKUP_TTL")
     max_attachment_mb: float = Field(default=10.0, gt=0, le=100, alias="HALOPSA_MAX_ATTACHMENT_MB")
     attachment_dirs: AttachmentDirs = Field(default=(), alias="HALOPSA_ATTACHMENT_DIRS")
+    read_only: bool = Field(default=False, alias="HALOPSA_READ_ONLY")
+    tools_allow: NameList = Field(default=frozenset(), alias="HALOPSA_TOOLS_ALLOW")
+    tools_deny: NameList = Field(default=frozenset(), alias="HALOPSA_TOOLS_DENY")
+    log_level: LogLevel = Field(default="INFO", alias="HALOPSA_LOG_LEVEL")
 
     @property
     def max_attachment_bytes(self) -> int:
@@ -152,6 +171,48 @@ class ServerSettings(BaseModel):
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
         return _from_env(cls, environ)
+
+
+class HttpSettings(BaseModel):
+    """Who may call the server over HTTP."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    token: SecretStr | None = Field(default=None, alias="HALOPSA_MCP_TOKEN")
+    token_file: Path | None = Field(default=None, alias="HALOPSA_MCP_TOKEN_FILE")
+    allowed_hosts: NameList = Field(default=frozenset(), alias="HALOPSA_MCP_ALLOWED_HOSTS")
+
+    @model_validator(mode="after")
+    def _one_token(self) -> HttpSettings:
+        if self.token is not None and self.token_file is not None:
+            raise ValueError("set HALOPSA_MCP_TOKEN or HALOPSA_MCP_TOKEN_FILE, not both")
+        if self.token is not None and len(self.token.get_secret_value()) < MIN_TOKEN_LENGTH:
+            raise ValueError(f"HALOPSA_MCP_TOKEN must be at least {MIN_TOKEN_LENGTH} characters")
+        return self
+
+    def bearer_token(self) -> SecretStr | None:
+        """The token HTTP callers must present, read from the file if one is named."""
+        if self.token_file is None:
+            return self.token
+        try:
+            text = self.token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"HALOPSA_MCP_TOKEN_FILE: cannot read {str(self.token_file)!r} ({exc.strerror})"
+            ) from None
+        if len(text) < MIN_TOKEN_LENGTH:
+            raise ConfigError(
+                f"HALOPSA_MCP_TOKEN_FILE: the token must be at least {MIN_TOKEN_LENGTH} characters"
+            )
+        return SecretStr(text)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> HttpSettings:
+        return _from_env(cls, environ)
+
+
+# Long enough that guessing is hopeless; `openssl rand -hex 32` gives 64.
+MIN_TOKEN_LENGTH = 16
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> tuple[HaloSettings, ServerSettings]:
@@ -191,10 +252,13 @@ def _from_env(cls: type[_Model], environ: Mapping[str, str] | None) -> _Model:
 
 
 def _describe(exc: ValidationError) -> str:
-    secret_names = {"HALOPSA_CLIENT_SECRET"}
+    secret_names = {"HALOPSA_CLIENT_SECRET", "HALOPSA_MCP_TOKEN"}
     lines = [_HEADLINE]
     for err in exc.errors():
         name = str(err["loc"][0]) if err["loc"] else "configuration"
+        if not err["loc"]:
+            lines.append(f"- {str(err['msg']).removeprefix('Value error, ')}.")
+            continue
         if err["type"] == "missing":
             lines.append(f"- {name} is not set: set it to {_HINTS.get(name, 'a value')}.")
             continue

@@ -1,6 +1,7 @@
 """Tools tested through a real MCP client (in-process) against the sandbox over HTTP."""
 
 import copy
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -25,11 +26,19 @@ def make_server(sandbox: SandboxServer) -> Callable[..., MCPServer[Services]]:
     return make
 
 
+# Must never reach the model from ticket text: live markup and invisible characters.
+_UNSAFE_OUTPUT = ("<script", "<img", "\u202e", "\u200b", "sandbox-secret")
+
+
 def ok(result: CallToolResult) -> dict[str, Any]:
-    """The structured result of a call that must have succeeded."""
+    """The structured result of a call that must have succeeded, checked to carry no
+    live markup, invisible characters or secrets."""
     text = result.content[0].text if result.content else ""  # type: ignore[union-attr]
     assert not result.is_error, text
     assert result.structured_content is not None
+    shown = json.dumps(result.structured_content, ensure_ascii=False)
+    for unsafe in _UNSAFE_OUTPUT:
+        assert unsafe not in shown, f"{unsafe!r} reached the model"
     return result.structured_content
 
 

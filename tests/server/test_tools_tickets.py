@@ -84,7 +84,20 @@ async def test_get_ticket_resolves_names_and_recent_actions(
     assert ticket["ticket_type"]
     assert ticket["client"]
     assert len(ticket["recent_actions"]) == 2
-    assert "fixbydate" in ticket["extra_fields"]
+    assert ticket["extra_fields"]["fixbydate"] == sandbox.state.tickets[busiest].fixbydate.strftime(
+        "%Y-%m-%dT%H:%M:%S"
+    )
+
+
+async def test_unknown_extra_fields_are_reported_not_faked(make_server: Make) -> None:
+    async with Client(make_server()) as c:
+        ticket = ok(
+            await c.call_tool(
+                "get_ticket", {"ticket_id": 1001, "extra_fields": ["summary", "no_such_field"]}
+            )
+        )
+    assert ticket["extra_fields"] == {"summary": ticket["summary"]}
+    assert ticket["missing_fields"] == ["no_such_field"]
 
 
 async def test_hostile_ticket_text_reaches_the_model_inert(make_server: Make) -> None:
@@ -124,7 +137,7 @@ async def test_create_reports_every_broken_rule_at_once(
             await c.call_tool(
                 "create_ticket",
                 {
-                    "summary": "x" * 300,
+                    "summary": " \u200b ",
                     "client_id": 424242,
                     "ticket_type_id": 1,
                     "priority_id": 5,
@@ -292,3 +305,97 @@ async def test_rules_follow_the_instances_status_names_not_default_ids(
         assert "resolution" in text
         moved = ok(await c.call_tool("update_ticket", {"ticket_id": ticket_id, "status_id": 8}))
     assert moved["ticket"]["status"] == "Awaiting Review"
+
+
+@pytest.mark.parametrize(
+    ("args", "check"),
+    [
+        ({"status_id": 9}, lambda t, s: t.status_id == 9),  # a closed status despite open_only
+        ({"ticket_type_id": 2, "open_only": False}, lambda t, s: t.tickettype_id == 2),
+        ({"agent_id": 3, "open_only": False}, lambda t, s: t.agent_id == 3),
+    ],
+)
+async def test_each_filter_selects_exactly_its_tickets(
+    sandbox: SandboxServer,
+    make_server: Make,
+    args: dict[str, object],
+    check: Callable[[object, SandboxServer], bool],
+) -> None:
+    expected = {t.id for t in sandbox.state.tickets.values() if check(t, sandbox)}
+    async with Client(make_server()) as c:
+        page = ok(await c.call_tool("search_tickets", {**args, "limit": 100}))
+    assert expected
+    assert {t["id"] for t in page["tickets"]} == expected
+    assert page["total"] == len(expected)
+    assert page["has_more"] is False
+
+
+async def test_ordering_and_the_last_page(sandbox: SandboxServer, make_server: Make) -> None:
+    async with Client(make_server()) as c:
+        newest = ok(await c.call_tool("search_tickets", {"open_only": False, "limit": 5}))
+        oldest = ok(
+            await c.call_tool(
+                "search_tickets", {"open_only": False, "limit": 5, "descending": False}
+            )
+        )
+        total = newest["total"]
+        last = ok(
+            await c.call_tool(
+                "search_tickets",
+                {"open_only": False, "limit": 50, "page": -(-total // 50)},
+            )
+        )
+    ids = sorted(sandbox.state.tickets)
+    assert [t["id"] for t in newest["tickets"]] == ids[::-1][:5]
+    assert [t["id"] for t in oldest["tickets"]] == ids[:5]
+    assert last["has_more"] is False
+    assert len(last["tickets"]) == total - 50 * (-(-total // 50) - 1)
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [({"status_id": 77}, "status_id"), ({"ticket_type_id": 99}, "ticket_type_id"),
+     ({"agent_id": 4242}, "agent_id")],
+)  # fmt: skip
+async def test_filters_naming_unknown_ids_are_refused_not_silently_empty(
+    make_server: Make, args: dict[str, int], field: str
+) -> None:
+    async with Client(make_server()) as c:
+        text = refusal(await c.call_tool("search_tickets", args))
+    assert f"- {field}:" in text
+    assert "Nothing was written" not in text
+
+
+async def test_a_ticket_number_written_with_a_hash_is_found(make_server: Make) -> None:
+    async with Client(make_server()) as c:
+        page = ok(await c.call_tool("search_tickets", {"text": "#1116", "open_only": False}))
+    assert [t["id"] for t in page["tickets"]] == [1116]
+
+
+async def test_a_ticket_resolved_by_an_action_can_then_be_closed(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    ticket_id = next(
+        t.id for t in sandbox.state.tickets.values() if t.status_id == 2 and t.tickettype_id == 1
+    )
+    async with Client(make_server()) as c:
+        ok(
+            await c.call_tool(
+                "add_action", {"ticket_id": ticket_id, "outcome_id": 7, "note": "Fixed the PSU."}
+            )
+        )
+        closed = ok(await c.call_tool("update_ticket", {"ticket_id": ticket_id, "status_id": 9}))
+    assert closed["ticket"]["status"] == "Closed"
+
+
+async def test_a_reopened_ticket_needs_a_fresh_resolution(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    ticket_id = next(
+        t.id for t in sandbox.state.tickets.values() if t.status_id == 8 and t.closure_note
+    )
+    async with Client(make_server()) as c:
+        reopened = ok(await c.call_tool("update_ticket", {"ticket_id": ticket_id, "status_id": 2}))
+        text = refusal(await c.call_tool("update_ticket", {"ticket_id": ticket_id, "status_id": 8}))
+    assert any("reopen" in w.lower() for w in reopened["warnings"])
+    assert "resolution" in text

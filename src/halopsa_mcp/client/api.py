@@ -182,8 +182,12 @@ class HaloClient:
     async def list_outcomes(self, *, tickettype_id: int | None = None) -> list[Record]:
         return await self._lookup("Outcome", "outcomes", _given(tickettype_id=tickettype_id))
 
-    async def list_agents(self, *, search: str | None = None) -> list[Record]:
-        return await self._lookup("Agent", "agents", _given(search=search))
+    async def list_agents(
+        self, *, search: str | None = None, include_disabled: bool = False
+    ) -> list[Record]:
+        # HaloPSA types includedisabled as a string parameter; "true" is what it reads.
+        params = _given(search=search, includedisabled="true" if include_disabled else None)
+        return await self._lookup("Agent", "agents", params)
 
     async def get_client(self, client_id: int) -> Record:
         body = await self._http.request("GET", f"Client/{client_id}")

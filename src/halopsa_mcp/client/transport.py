@@ -26,6 +26,7 @@ from halopsa_mcp.client.errors import (
     clip,
     error_for_status,
 )
+from halopsa_mcp.client.metering import count_request
 from halopsa_mcp.client.ratelimit import RollingWindowLimiter
 from halopsa_mcp.client.retry import (
     Failure,
@@ -197,6 +198,7 @@ class HaloTransport:
     ) -> Any:
         if self._limiter is not None:
             await self._limiter.acquire()
+        count_request()
         headers = {"Authorization": f"Bearer {token}"} if token else None
         try:
             response = await self._http.request(

@@ -9,15 +9,18 @@ from importlib.metadata import version
 
 from mcp import MCPError
 from mcp.server import MCPServer
-from mcp.types import INVALID_PARAMS
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import INTERNAL_ERROR, INVALID_PARAMS
 
 from halopsa_mcp.client import HaloClient, RetryPolicy
-from halopsa_mcp.config import HaloSettings, ServerSettings
+from halopsa_mcp.config import ConfigError, HaloSettings, ServerSettings
 from halopsa_mcp.server import shaping
 from halopsa_mcp.server.guards import ArgumentGuard
+from halopsa_mcp.server.logs import CallLog
 from halopsa_mcp.server.lookups import LookupCache, Lookups
+from halopsa_mcp.server.policy import exposed_tools, unknown_tool_names
 from halopsa_mcp.server.services import Services
-from halopsa_mcp.server.tools import actions, attachments, lookups, tickets
+from halopsa_mcp.server.tools import ToolSet, actions, attachments, lookups, tickets
 
 INSTRUCTIONS = """\
 Work HaloPSA service-desk tickets. IDs (statuses, priorities, ticket types, outcomes) are
@@ -56,12 +59,33 @@ def build_server(
         version=version("halopsa-mcp"),
         lifespan=lifespan,
     )
-    server.middleware.append(ArgumentGuard(server))
+    # Outermost first: the call log also sees calls the guard refuses.
+    server.middleware.extend([CallLog(), ArgumentGuard(server)])
+    tools = ToolSet(server)
     for module in (tickets, actions, attachments, lookups):
-        module.register(server)
+        module.register(tools)
+    _apply_policy(tools, server_settings)
     _register_resources(server, running)
     _register_prompts(server)
     return server
+
+
+def _apply_policy(tools: ToolSet, settings: ServerSettings) -> None:
+    unknown = unknown_tool_names(tools.read_only_of, settings.tools_allow, settings.tools_deny)
+    if unknown:
+        raise ConfigError(
+            f"HALOPSA_TOOLS_ALLOW/HALOPSA_TOOLS_DENY name no tool: {', '.join(unknown)}. "
+            f"The tools are: {', '.join(sorted(tools.read_only_of))}."
+        )
+    exposed = exposed_tools(
+        tools.read_only_of,
+        read_only=settings.read_only,
+        allow=settings.tools_allow,
+        deny=settings.tools_deny,
+    )
+    # Removed, not merely hidden: a call to it then meets the SDK's own "unknown tool".
+    for name in sorted(set(tools.read_only_of) - exposed):
+        tools.server.remove_tool(name)
 
 
 class _Running:
@@ -71,8 +95,12 @@ class _Running:
 
     async def lookups(self) -> Lookups:
         if self.services is None:
-            raise RuntimeError("the server is not running")
-        return await self.services.catalog_lookups()
+            raise MCPError(INTERNAL_ERROR, "the server is not running")
+        try:
+            return await self.services.catalog_lookups()
+        except ToolError as exc:
+            # A resource read has no "tool error"; a protocol error carries the reason.
+            raise MCPError(INTERNAL_ERROR, str(exc)) from None
 
 
 def _register_resources(server: MCPServer[Services], running: _Running) -> None:

@@ -33,13 +33,17 @@ def invalid(problem: Problem, *, write: bool = True) -> ToolError:
     return refused(Verdict(errors=(problem,)), write=write)
 
 
-def halo_failed(exc: HaloError, doing: str, *, write: bool) -> ToolError:
-    """``exc`` told as the outcome of ``doing`` (e.g. "create the ticket")."""
+def halo_failed(
+    exc: HaloError, doing: str, *, write: bool, check_with: str = "get_ticket"
+) -> ToolError:
+    """``exc`` told as the outcome of ``doing`` (e.g. "create the ticket"); ``check_with``
+    names the tool that shows whether an uncertain write happened."""
     if exc.may_have_applied:
+        status = f"HTTP {exc.status}" if exc.status is not None else "no answer"
         return ToolError(
-            f"HaloPSA failed while asked to {doing}, after it may already have done it "
-            f"({exc}). Do NOT repeat the call: check first with get_ticket or list_actions, "
-            "and repeat only if the change is missing."
+            f"HaloPSA failed while asked to {doing} ({status} for {exc.method} {exc.path}: "
+            f"{exc.message}), and it may already have done it. Do NOT repeat the call: "
+            f"check first with {check_with}, and repeat only if the change is missing."
         )
     written = " Nothing was written." if write else ""
     if isinstance(exc, HaloBadRequest):

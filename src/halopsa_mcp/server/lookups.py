@@ -7,6 +7,7 @@ are cached for ``HALOPSA_LOOKUP_TTL`` seconds: a warm validation costs no reques
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from typing import Any
 
 import anyio
 
-from halopsa_mcp.client import HaloClient, HaloNotFound
+from halopsa_mcp.client import HaloClient, HaloForbidden, HaloNotFound
 from halopsa_mcp.rules.catalog import (
     Catalog,
     parse_agents,
@@ -25,6 +26,7 @@ from halopsa_mcp.rules.catalog import (
 )
 
 Record = dict[str, Any]
+log = logging.getLogger("halopsa_mcp.lookups")
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,16 @@ class LookupCache:
         self._clients[client_id] = self._clock()
         return True
 
+    async def _agents(self) -> list[Record]:
+        # Disabled agents still own old tickets and actions, so they are needed for
+        # names. And agents are only for names and assignment checks: an API scope
+        # that may not list them must not take every tool down with it.
+        try:
+            return await self._halo.list_agents(include_disabled=True)
+        except HaloForbidden:
+            log.warning("this API application may not list agents; agent names are omitted")
+            return []
+
     async def _inactive_too(self) -> list[Record]:
         return await self._halo.list_ticket_types(include_inactive=True)
 
@@ -103,7 +115,7 @@ class LookupCache:
             # be chosen for new tickets, which the rules know from can_create.
             tg.start_soon(fetch, "ticket_types", self._inactive_too)
             tg.start_soon(fetch, "outcomes", self._halo.list_outcomes)
-            tg.start_soon(fetch, "agents", self._halo.list_agents)
+            tg.start_soon(fetch, "agents", self._agents)
         if errors:
             raise errors[0]
         catalog = Catalog(

@@ -60,12 +60,19 @@ class TicketDetail(TicketRow):
     user: str | None = Field(default=None, description="The end user who reported it.")
     team: str | None = None
     category: str | None = None
-    resolution: str | None = Field(default=None, description="Closure note, when resolved.")
+    resolution: str | None = Field(
+        default=None,
+        description="Closure note set by update_ticket. A ticket resolved by an action has "
+        "its resolution in that action's note instead.",
+    )
     closed: str | None = None
     sla_id: int | None = None
     recent_actions: list[ActionRow] = Field(default_factory=list)
     extra_fields: dict[str, Any] = Field(
         default_factory=dict, description="Raw HaloPSA fields asked for with extra_fields."
+    )
+    missing_fields: list[str] = Field(
+        default_factory=list, description="Fields asked for that this ticket does not have."
     )
 
 

@@ -10,6 +10,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 from halopsa_mcp.client import HaloClient, HaloError, HaloNotFound
 from halopsa_mcp.config import ServerSettings
+from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.tickets import TicketState
 from halopsa_mcp.server.errors import halo_failed
 from halopsa_mcp.server.lookups import LookupCache, Lookups
@@ -25,18 +26,18 @@ class Services:
         try:
             return await self.lookups.get()
         except HaloError as exc:
-            raise halo_failed(
-                exc, "read the instance's statuses and priorities", write=False
-            ) from None
+            # The error names the endpoint (e.g. GET /api/Outcome) that failed.
+            raise halo_failed(exc, "read the instance's lookup lists", write=False) from None
 
-    async def ticket_or_none(self, ticket_id: int) -> dict[str, Any] | None:
-        """The ticket, or None when HaloPSA has no such ticket."""
+    async def ticket_or_none(self, ticket_id: int, *, write: bool = False) -> dict[str, Any] | None:
+        """The ticket, or None when HaloPSA has no such ticket. ``write``: the read is the
+        first step of a write, so a failure must say that nothing was written."""
         try:
             return await self.halo.get_ticket(ticket_id)
         except HaloNotFound:
             return None
         except HaloError as exc:
-            raise halo_failed(exc, f"read ticket {ticket_id}", write=False) from None
+            raise halo_failed(exc, f"read ticket {ticket_id}", write=write) from None
 
 
 def services(ctx: Context[Services]) -> Services:
@@ -47,19 +48,26 @@ def no_such_ticket(ticket_id: int) -> ToolError:
     return ToolError(f"Ticket {ticket_id} does not exist. Find the right ID with search_tickets.")
 
 
-def ticket_state(record: dict[str, Any]) -> TicketState:
-    """What the rules need to know about an existing ticket."""
+def ticket_state(record: dict[str, Any], catalog: Catalog) -> TicketState:
+    """What the rules need to know about an existing ticket.
+
+    It has a resolution when it is resolved or closed now. A closure note left from
+    before a reopening does not count: closing it again needs a fresh resolution. And a
+    ticket resolved by an action (whose note told the resolution) counts as resolved,
+    since HaloPSA's actions cannot set the closure note themselves.
+    """
 
     def number(key: str) -> int | None:
         value = record.get(key)
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
+    status_id = number("status_id") or 0
     return TicketState(
         id=int(record["id"]),
         client_id=number("client_id"),
-        status_id=number("status_id") or 0,
+        status_id=status_id,
         ticket_type_id=number("tickettype_id"),
         sla_id=number("sla_id"),
         agent_id=number("agent_id"),
-        has_resolution=bool(str(record.get("closure_note") or "").strip()),
+        has_resolution=status_id in catalog.roles.closing,
     )

@@ -74,7 +74,11 @@ def ticket_row(record: Record, catalog: Catalog) -> TicketRow:
 
 
 def ticket_detail(
-    record: Record, catalog: Catalog, actions: list[ActionRow], extra: dict[str, Any]
+    record: Record,
+    catalog: Catalog,
+    actions: list[ActionRow],
+    extra: dict[str, Any],
+    missing: list[str],
 ) -> TicketDetail:
     row = ticket_row(record, catalog)
     return TicketDetail(
@@ -89,6 +93,7 @@ def ticket_detail(
         sla_id=_int(record.get("sla_id")),
         recent_actions=actions,
         extra_fields=extra,
+        missing_fields=missing,
     )
 
 

@@ -60,7 +60,10 @@ def readable(value: str | None, *, limit: int | None = None) -> str:
         value = "".join(parser.parts)
     else:
         value = html.unescape(value)
-    text = _visible(value).replace("\t", " ")
+    # Angle brackets that survive are text the author typed (or escaped markup such as
+    # "&lt;script&gt;"); shown as look-alike quotes they can never become live markup
+    # in a client that renders the result.
+    text = _visible(value).replace("\t", " ").replace("<", "\u2039").replace(">", "\u203a")
     text = re.sub(r"[ \u00a0]+", " ", text)
     text = re.sub(r" *\n *", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.types import ToolAnnotations
 from pydantic import Field
@@ -15,13 +14,12 @@ from halopsa_mcp.server.errors import halo_failed, refused
 from halopsa_mcp.server.models import ActionList, ActionWriteResult
 from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
 from halopsa_mcp.server.shaping import action_row
-from halopsa_mcp.server.tools import tool
+from halopsa_mcp.server.tools import ToolSet
 from halopsa_mcp.server.tools.tickets import READ, DryRun, TicketId
 
 
-def register(server: MCPServer[Services]) -> None:
-    @tool(
-        server,
+def register(tools: ToolSet) -> None:
+    @tools.add(
         title="Add an action (note, time, status change)",
         annotations=ToolAnnotations(
             read_only_hint=False, destructive_hint=False, idempotent_hint=False,
@@ -64,7 +62,7 @@ def register(server: MCPServer[Services]) -> None:
         """
         svc = services(ctx)
         lookups = await svc.catalog_lookups()
-        record = await svc.ticket_or_none(ticket_id)
+        record = await svc.ticket_or_none(ticket_id, write=True)
         plan = plan_action(
             NewAction(
                 ticket_id=ticket_id,
@@ -75,7 +73,7 @@ def register(server: MCPServer[Services]) -> None:
                 visible_to_customer=visible_to_customer,
                 billable=billable,
             ),
-            ticket_state(record) if record else None,
+            ticket_state(record, lookups.catalog) if record else None,
             lookups.catalog,
             default_outcome=svc.settings.default_outcome,
         )
@@ -87,12 +85,17 @@ def register(server: MCPServer[Services]) -> None:
         try:
             saved = await svc.halo.add_action(ActionFields(**plan.fields))
         except HaloError as exc:
-            raise halo_failed(exc, f"add the action to ticket {ticket_id}", write=True) from None
+            raise halo_failed(
+                exc,
+                f"add the action to ticket {ticket_id}",
+                write=True,
+                check_with=f"list_actions (ticket_id={ticket_id})",
+            ) from None
         return ActionWriteResult(
             dry_run=False, action=action_row(saved, lookups.catalog), warnings=warnings
         )
 
-    @tool(server, title="List a ticket's actions", annotations=READ)
+    @tools.add(title="List a ticket's actions", annotations=READ)
     async def list_actions(
         ctx: Context[Services],
         ticket_id: TicketId,

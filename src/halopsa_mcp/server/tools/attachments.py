@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import anyio
-from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.types import ToolAnnotations
 from pydantic import Field
@@ -20,15 +19,14 @@ from halopsa_mcp.server.errors import halo_failed, invalid, refused
 from halopsa_mcp.server.models import AttachmentList, AttachmentWriteResult
 from halopsa_mcp.server.services import Services, no_such_ticket, services
 from halopsa_mcp.server.shaping import attachment_row
-from halopsa_mcp.server.tools import tool
+from halopsa_mcp.server.tools import ToolSet
 from halopsa_mcp.server.tools.tickets import READ, DryRun, TicketId
 
 _IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"})
 
 
-def register(server: MCPServer[Services]) -> None:
-    @tool(
-        server,
+def register(tools: ToolSet) -> None:
+    @tools.add(
         title="Upload an attachment",
         annotations=ToolAnnotations(
             read_only_hint=False, destructive_hint=False, idempotent_hint=False,
@@ -47,7 +45,10 @@ def register(server: MCPServer[Services]) -> None:
         ] = None,
         path: Annotated[
             str | None,
-            Field(max_length=4096, description="A file inside the server's allowed folders."),
+            Field(
+                max_length=4096,
+                description="Absolute path of a file inside the server's allowed folders.",
+            ),
         ] = None,
         description: Annotated[str | None, Field(max_length=500)] = None,
         dry_run: DryRun = False,
@@ -80,7 +81,7 @@ def register(server: MCPServer[Services]) -> None:
             assert path is not None
             data = await _read_allowed(path, svc.settings.attachment_dirs, limit)
             name = safe_filename(filename or Path(path).name)
-        if await svc.ticket_or_none(ticket_id) is None:
+        if await svc.ticket_or_none(ticket_id, write=True) is None:
             raise no_such_ticket(ticket_id)
         is_image = Path(name).suffix.lower() in _IMAGE_SUFFIXES
         if dry_run:
@@ -99,10 +100,15 @@ def register(server: MCPServer[Services]) -> None:
                 ticket_id, name, data, description=description, is_image=is_image
             )
         except HaloError as exc:
-            raise halo_failed(exc, f"attach {name} to ticket {ticket_id}", write=True) from None
+            raise halo_failed(
+                exc,
+                f"attach {name} to ticket {ticket_id}",
+                write=True,
+                check_with=f"list_attachments (ticket_id={ticket_id})",
+            ) from None
         return AttachmentWriteResult(dry_run=False, attachment=attachment_row(saved))
 
-    @tool(server, title="List a ticket's attachments", annotations=READ)
+    @tools.add(title="List a ticket's attachments", annotations=READ)
     async def list_attachments(ctx: Context[Services], ticket_id: TicketId) -> AttachmentList:
         """The files attached to a ticket: name, size, whether it is an image, when it was
         added and its description. Content is not returned; use it to see what a customer
@@ -126,6 +132,9 @@ def _decode(content: str, limit: int) -> bytes:
         problem = size_problem(estimate, limit, "content_base64")
         assert problem is not None
         raise invalid(problem)
+    # Accept a data: URL ("data:image/png;base64,...") as models often produce one.
+    if content.startswith("data:") and "," in content[:200]:
+        content = content.split(",", 1)[1]
     try:
         data = base64.b64decode("".join(content.split()), validate=True)
     except (binascii.Error, ValueError):
@@ -160,9 +169,11 @@ async def _read_allowed(path: str, allowed: tuple[Path, ...], limit: int) -> byt
     except (OSError, RuntimeError, ValueError):
         raise invalid(not_allowed) from None
     # Checked on the resolved real path, so '..' and symlinks cannot lead outside.
-    if not any(real.is_relative_to(folder) for folder in allowed) or not real.is_file():
+    inside = any(real.is_relative_to(folder) for folder in allowed)
+    if not inside or not await anyio.to_thread.run_sync(real.is_file):
         raise invalid(not_allowed)
-    problem = size_problem(real.stat().st_size, limit, "path")
+    size = (await anyio.to_thread.run_sync(real.stat)).st_size
+    problem = size_problem(size, limit, "path")
     if problem:
         raise invalid(problem)
     data = await anyio.to_thread.run_sync(real.read_bytes)

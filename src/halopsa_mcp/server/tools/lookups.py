@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
@@ -20,14 +19,14 @@ from halopsa_mcp.server.shaping import (
     status_rows,
     ticket_type_rows,
 )
-from halopsa_mcp.server.tools import tool
+from halopsa_mcp.server.tools import ToolSet
 from halopsa_mcp.server.tools.tickets import READ
 
 ForType = Annotated[int | None, Field(ge=1, description="Only those valid for this ticket type.")]
 
 
-def register(server: MCPServer[Services]) -> None:
-    @tool(server, title="List statuses", annotations=READ)
+def register(tools: ToolSet) -> None:
+    @tools.add(title="List statuses", annotations=READ)
     async def list_statuses(ctx: Context[Services], ticket_type_id: ForType = None) -> StatusList:
         """This instance's ticket statuses: the IDs to use as status_id.
 
@@ -39,7 +38,7 @@ def register(server: MCPServer[Services]) -> None:
         _known_type(lookups.catalog.ticket_type, ticket_type_id)
         return StatusList(statuses=status_rows(lookups.catalog, ticket_type_id))
 
-    @tool(server, title="List priorities", annotations=READ)
+    @tools.add(title="List priorities", annotations=READ)
     async def list_priorities(
         ctx: Context[Services], ticket_type_id: ForType = None
     ) -> PriorityList:
@@ -55,14 +54,14 @@ def register(server: MCPServer[Services]) -> None:
             sla_id = ticket_type.sla_id if ticket_type else None
         return PriorityList(priorities=priority_rows(lookups.priorities, lookups.catalog, sla_id))
 
-    @tool(server, title="List ticket types", annotations=READ)
+    @tools.add(title="List ticket types", annotations=READ)
     async def list_ticket_types(ctx: Context[Services]) -> TicketTypeList:
         """Ticket types (Incident, Service Request, Change, ...): the IDs to use as
         ticket_type_id, with the SLA each uses and whether new tickets may have it."""
         lookups = await services(ctx).catalog_lookups()
         return TicketTypeList(ticket_types=ticket_type_rows(lookups.catalog))
 
-    @tool(server, title="List outcomes", annotations=READ)
+    @tools.add(title="List outcomes", annotations=READ)
     async def list_outcomes(ctx: Context[Services], ticket_type_id: ForType = None) -> OutcomeList:
         """Action outcomes (Private Note, Customer Update, Resolve, ...): the IDs to use as
         add_action's outcome_id. sets_status shows the status an outcome moves a ticket to."""

@@ -7,12 +7,12 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.types import ToolAnnotations
 from pydantic import Field
 
 from halopsa_mcp.client import HaloError, TicketFields, TicketQuery
+from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.duplicates import duplicates_verdict, similar_tickets
 from halopsa_mcp.rules.tickets import (
     NewTicket,
@@ -26,21 +26,28 @@ from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResul
 from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
 from halopsa_mcp.server.shaping import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.text import readable
-from halopsa_mcp.server.tools import tool
+from halopsa_mcp.server.tools import ToolSet
 
 TicketId = Annotated[int, Field(ge=1, description="The ticket's ID (from search_tickets).")]
 ClientId = Annotated[int, Field(ge=1, description="The client (customer company) ID.")]
 StatusId = Annotated[
-    int, Field(ge=0, description="A status ID of this instance; see list_statuses.")
+    int | None, Field(ge=0, description="A status ID of this instance; see list_statuses.")
 ]
 PriorityId = Annotated[
-    int,
+    int | None,
     Field(ge=0, description="A priority ID valid for the ticket type's SLA; see list_priorities."),
 ]
-AgentId = Annotated[int, Field(ge=0, description="The agent (technician) to assign; 0 unassigns.")]
-TicketTypeId = Annotated[int, Field(ge=1, description="A ticket type ID; see list_ticket_types.")]
-Summary = Annotated[str, Field(max_length=1000, description="One-line title, at most 255 chars.")]
-LongText = Annotated[str, Field(max_length=50_000)]
+AgentId = Annotated[
+    int | None, Field(ge=0, description="The agent (technician) to assign; 0 unassigns.")
+]
+TicketTypeId = Annotated[
+    int | None, Field(ge=1, description="A ticket type ID; see list_ticket_types.")
+]
+MAX_SUMMARY = 255
+Summary = Annotated[str, Field(max_length=MAX_SUMMARY, description="One-line title.")]
+NewSummary = Annotated[str | None, Field(max_length=MAX_SUMMARY, description="New one-line title.")]
+Team = Annotated[str | None, Field(max_length=100, description="The team's NAME.")]
+Category = Annotated[str | None, Field(max_length=255, description="Category (level 1).")]
 DryRun = Annotated[
     bool, Field(description="True: check the rules and show what would be sent; write nothing.")
 ]
@@ -60,9 +67,8 @@ _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 _DUPLICATE_SCAN = 100
 
 
-def register(server: MCPServer[Services]) -> None:
-    @tool(
-        server,
+def register(tools: ToolSet) -> None:
+    @tools.add(
         title="Search tickets",
         annotations=READ,
     )
@@ -76,17 +82,21 @@ def register(server: MCPServer[Services]) -> None:
         status_id: Annotated[int | None, Field(ge=0, description="Only this status.")] = None,
         agent_id: Annotated[int | None, Field(ge=0, description="Only this agent's.")] = None,
         ticket_type_id: Annotated[int | None, Field(ge=1, description="Only this type.")] = None,
-        open_only: Annotated[bool, Field(description="Leave out resolved and closed.")] = True,
+        open_only: Annotated[
+            bool, Field(description="Leave out resolved and closed (ignored with status_id).")
+        ] = True,
         date_field: Annotated[
             Literal["created", "occurred", "last_action", "closed"],
             Field(description="Which date date_from and date_to filter on."),
         ] = "created",
         date_from: Annotated[date | None, Field(description="On or after (YYYY-MM-DD).")] = None,
         date_to: Annotated[date | None, Field(description="On or before (YYYY-MM-DD).")] = None,
-        order_by: Literal["id", "created", "last_action"] = "id",
-        descending: bool = True,
+        order_by: Annotated[
+            Literal["id", "created", "last_action"], Field(description="Sort key.")
+        ] = "id",
+        descending: Annotated[bool, Field(description="Newest / highest first.")] = True,
         limit: Annotated[int, Field(ge=1, le=100, description="Rows per page.")] = 20,
-        page: Annotated[int, Field(ge=1, le=10_000)] = 1,
+        page: Annotated[int, Field(ge=1, le=10_000, description="Page number, from 1.")] = 1,
     ) -> TicketPage:
         """Find tickets by text, client, status, agent, type or date; newest first by default.
 
@@ -94,27 +104,29 @@ def register(server: MCPServer[Services]) -> None:
         names resolved, the total number of matches and whether more pages exist. Use it
         to find a ticket's ID before get_ticket, update_ticket or add_action, and to check
         for an existing ticket before creating one. Open tickets only unless open_only is
-        false.
+        false or a status_id is given. A ticket number as text finds that ticket.
         """
         svc = services(ctx)
+        lookups = await svc.catalog_lookups()
+        problems = _filter_problems(lookups.catalog, status_id, agent_id, ticket_type_id)
         if date_from and date_to and date_from > date_to:
-            raise invalid(
-                Problem("date_from", "is after date_to", "swap the two dates"), write=False
-            )
+            problems.append(Problem("date_from", "is after date_to", "swap the two dates"))
+        if problems:
+            raise refused(Verdict(errors=tuple(problems)), write=False)
         query = TicketQuery(
             **_given(
-                search=text.strip() if text and text.strip() else None,
+                search=_search_text(text),
                 client_id=client_id,
                 status_id=status_id,
                 agent_id=agent_id,
                 requesttype_id=ticket_type_id,
-                open_only=open_only or None,
+                # A status asked for by ID is wanted even if it is a closed one.
+                open_only=(open_only and status_id is None) or None,
                 order=_ORDER_FIELDS[order_by],
                 orderdesc=descending,
             ),
             **(_date_filter(date_field, date_from, date_to) if date_from or date_to else {}),
         )
-        lookups = await svc.catalog_lookups()
         try:
             found = await svc.halo.list_tickets(query, limit=limit, offset=(page - 1) * limit)
         except HaloError as exc:
@@ -127,7 +139,7 @@ def register(server: MCPServer[Services]) -> None:
             has_more=found.has_more,
         )
 
-    @tool(server, title="Get a ticket", annotations=READ)
+    @tools.add(title="Get a ticket", annotations=READ)
     async def get_ticket(
         ctx: Context[Services],
         ticket_id: TicketId,
@@ -138,7 +150,10 @@ def register(server: MCPServer[Services]) -> None:
             list[str],
             Field(
                 max_length=20,
-                description="Extra raw HaloPSA ticket fields to include, e.g. ['fixbydate'].",
+                description=(
+                    "Extra raw HaloPSA ticket fields to include, e.g. ['fixbydate']; names the "
+                    "ticket does not have come back in missing_fields."
+                ),
             ),
         ] = [],  # noqa: B006 - pydantic copies defaults; the schema needs a list here
     ) -> TicketDetail:
@@ -168,11 +183,11 @@ def register(server: MCPServer[Services]) -> None:
                     exc, f"read the actions of ticket {ticket_id}", write=False
                 ) from None
             actions = [action_row(a, lookups.catalog) for a in page.items[:include_actions]]
-        extra = {name: _plain(record.get(name)) for name in extra_fields}
-        return ticket_detail(record, lookups.catalog, actions, extra)
+        extra = {name: _plain(record[name]) for name in extra_fields if name in record}
+        missing = [name for name in extra_fields if name not in record]
+        return ticket_detail(record, lookups.catalog, actions, extra, missing)
 
-    @tool(
-        server,
+    @tools.add(
         title="Create a ticket",
         annotations=ToolAnnotations(
             read_only_hint=False, destructive_hint=False, idempotent_hint=False,
@@ -183,17 +198,20 @@ def register(server: MCPServer[Services]) -> None:
         ctx: Context[Services],
         summary: Summary,
         client_id: ClientId,
-        ticket_type_id: TicketTypeId | None = None,
-        status_id: StatusId | None = None,
-        priority_id: PriorityId | None = None,
-        agent_id: AgentId | None = None,
+        ticket_type_id: TicketTypeId = None,
+        status_id: StatusId = None,
+        priority_id: PriorityId = None,
+        agent_id: AgentId = None,
         site_id: Annotated[int | None, Field(ge=1, description="The client's site.")] = None,
         user_id: Annotated[int | None, Field(ge=1, description="The reporting end user.")] = None,
-        team: Annotated[str | None, Field(max_length=100, description="Team NAME.")] = None,
-        category: Annotated[str | None, Field(max_length=255)] = None,
-        details: Annotated[LongText | None, Field(description="Description, plain text.")] = None,
+        team: Team = None,
+        category: Category = None,
+        details: Annotated[
+            str | None, Field(max_length=50_000, description="Description, plain text.")
+        ] = None,
         resolution: Annotated[
-            LongText | None, Field(description="Closure note; required to create it resolved.")
+            str | None,
+            Field(max_length=50_000, description="Closure note; required to create it resolved."),
         ] = None,
         not_duplicate: Annotated[
             bool, Field(description="True: create even if a similar open ticket exists.")
@@ -238,15 +256,19 @@ def register(server: MCPServer[Services]) -> None:
         try:
             saved = await svc.halo.create_ticket(TicketFields(**plan.fields))
         except HaloError as exc:
-            raise halo_failed(exc, "create the ticket", write=True) from None
+            raise halo_failed(
+                exc,
+                "create the ticket",
+                write=True,
+                check_with="search_tickets (this client, open tickets, newest first)",
+            ) from None
         return TicketWriteResult(
             dry_run=False,
             ticket=ticket_row(saved, lookups.catalog),
             warnings=list(verdict.warnings),
         )
 
-    @tool(
-        server,
+    @tools.add(
         title="Update a ticket",
         annotations=ToolAnnotations(
             read_only_hint=False, destructive_hint=True, idempotent_hint=True,
@@ -256,16 +278,21 @@ def register(server: MCPServer[Services]) -> None:
     async def update_ticket(
         ctx: Context[Services],
         ticket_id: TicketId,
-        summary: Summary | None = None,
-        details: Annotated[LongText | None, Field(description="New description.")] = None,
-        status_id: StatusId | None = None,
-        priority_id: PriorityId | None = None,
-        agent_id: AgentId | None = None,
-        team: Annotated[str | None, Field(max_length=100, description="Team NAME.")] = None,
-        category: Annotated[str | None, Field(max_length=255)] = None,
+        summary: NewSummary = None,
+        details: Annotated[
+            str | None, Field(max_length=50_000, description="New description, plain text.")
+        ] = None,
+        status_id: StatusId = None,
+        priority_id: PriorityId = None,
+        agent_id: AgentId = None,
+        team: Team = None,
+        category: Category = None,
         resolution: Annotated[
-            LongText | None,
-            Field(description="Closure note; required when moving to Resolved or Closed."),
+            str | None,
+            Field(
+                max_length=50_000,
+                description="Closure note; required when moving to Resolved or Closed.",
+            ),
         ] = None,
         dry_run: DryRun = False,
     ) -> TicketWriteResult:
@@ -279,11 +306,11 @@ def register(server: MCPServer[Services]) -> None:
         """
         svc = services(ctx)
         lookups = await svc.catalog_lookups()
-        record = await svc.ticket_or_none(ticket_id)
+        record = await svc.ticket_or_none(ticket_id, write=True)
         if record is None:
             raise no_such_ticket(ticket_id)
         plan = plan_ticket_update(
-            ticket_state(record),
+            ticket_state(record, lookups.catalog),
             TicketChanges(
                 summary=summary, details=details, status_id=status_id,
                 priority_id=priority_id, agent_id=agent_id, team=team, category=category,
@@ -312,8 +339,47 @@ async def _duplicates(svc: Services, client_id: int, summary: str) -> Verdict:
         )
     except HaloError as exc:
         raise halo_failed(exc, "check for duplicate tickets", write=True) from None
-    rows = [(int(t["id"]), str(t.get("summary") or "")) for t in open_tickets.items]
+    # These summaries go back to the model inside the refusal: cleaned like any ticket text.
+    rows = [(int(t["id"]), readable(t.get("summary"), limit=200)) for t in open_tickets.items]
     return duplicates_verdict(similar_tickets(summary, rows))
+
+
+def _filter_problems(
+    catalog: Catalog, status_id: int | None, agent_id: int | None, ticket_type_id: int | None
+) -> list[Problem]:
+    """Filters naming IDs the instance lacks would match nothing, silently; say so instead.
+    The lookups are cached, so checking costs no request."""
+    problems = []
+    if status_id is not None and catalog.status(status_id) is None:
+        choices = ", ".join(f"{s.id} {s.name}" for s in catalog.statuses)
+        problems.append(
+            Problem("status_id", f"status {status_id} does not exist", f"use one of: {choices}")
+        )
+    if ticket_type_id is not None and catalog.ticket_type(ticket_type_id) is None:
+        problems.append(
+            Problem(
+                "ticket_type_id",
+                f"ticket type {ticket_type_id} does not exist",
+                "pick an ID from list_ticket_types",
+            )
+        )
+    if agent_id and catalog.agent(agent_id) is None:
+        problems.append(
+            Problem(
+                "agent_id",
+                f"agent {agent_id} does not exist",
+                "use an agent ID from a ticket (agent_id), or leave the filter out",
+            )
+        )
+    return problems
+
+
+def _search_text(text: str | None) -> str | None:
+    if not text or not text.strip():
+        return None
+    # "#1116" is how people write a ticket number; HaloPSA matches the bare number.
+    stripped = text.strip()
+    return stripped[1:] if stripped.startswith("#") and stripped[1:].isdigit() else stripped
 
 
 def _date_filter(field: str, start: date | None, end: date | None) -> dict[str, str]:

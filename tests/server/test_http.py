@@ -1,0 +1,121 @@
+"""Streamable HTTP: bearer auth, /healthz, stateless replicas, safe listening."""
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.server import MCPServer
+from mcp.shared._httpx_utils import create_mcp_http_client
+from pydantic import SecretStr
+
+from halopsa_mcp.config import ConfigError
+from halopsa_mcp.sandbox import SandboxServer
+from halopsa_mcp.server.http import http_app
+from halopsa_mcp.server.services import Services
+
+from .conftest import ok
+from .served import served
+
+Make = Callable[..., MCPServer[Services]]
+TOKEN = SecretStr("team-token-0123456789abcdef")
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "test", "version": "1"},
+    },
+}
+HEADERS = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
+
+
+def mcp_client(url: str, token: str | None) -> Client:
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    return Client(
+        streamable_http_client(f"{url}/mcp", http_client=create_mcp_http_client(headers=headers))
+    )
+
+
+async def test_an_mcp_client_with_the_token_works(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    app = http_app(make_server(), host="127.0.0.1", token=TOKEN, stateless=False)
+    with served(app) as url:
+        async with mcp_client(url, TOKEN.get_secret_value()) as c:
+            page = ok(await c.call_tool("search_tickets", {"limit": 2}))
+    assert len(page["tickets"]) == 2
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer wrong-token-0123456789", f"bearer {TOKEN.get_secret_value()}", "Basic x"],
+)
+def test_requests_without_the_right_token_get_401(
+    make_server: Make, authorization: str | None
+) -> None:
+    app = http_app(make_server(), host="127.0.0.1", token=TOKEN, stateless=False)
+    headers = dict(HEADERS)
+    if authorization:
+        headers["authorization"] = authorization
+    with served(app) as url:
+        answer = httpx.post(f"{url}/mcp", json=INITIALIZE, headers=headers)
+    assert answer.status_code == 401
+    assert answer.headers["www-authenticate"].startswith("Bearer")
+    assert TOKEN.get_secret_value() not in answer.text
+
+
+async def test_an_mcp_client_without_the_token_cannot_connect(make_server: Make) -> None:
+    app = http_app(make_server(), host="127.0.0.1", token=TOKEN, stateless=False)
+    with served(app) as url, pytest.raises(Exception):  # noqa: B017, PT011 - any failure will do
+        async with mcp_client(url, None) as c:
+            await c.list_tools()
+
+
+def test_healthz_answers_without_a_token(make_server: Make) -> None:
+    app = http_app(make_server(), host="127.0.0.1", token=TOKEN, stateless=True)
+    with served(app) as url:
+        answer = httpx.get(f"{url}/healthz")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "mcp.example.com"])  # noqa: S104
+def test_no_token_means_loopback_only(make_server: Make, host: str) -> None:
+    with pytest.raises(ConfigError, match="HALOPSA_MCP_TOKEN"):
+        http_app(make_server(), host=host, token=None, stateless=True)
+    assert http_app(make_server(), host=host, token=TOKEN, stateless=True) is not None
+
+
+async def test_stateless_replicas_answer_any_request(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    # Two replicas, as behind a load balancer: initialize on one, call a tool on the other.
+    auth = {**HEADERS, "authorization": f"Bearer {TOKEN.get_secret_value()}"}
+    call = {
+        "jsonrpc": "2.0",
+        "id": 2,
+        "method": "tools/call",
+        "params": {"name": "list_ticket_types", "arguments": {}},
+    }
+    one = http_app(make_server(), host="127.0.0.1", token=TOKEN, stateless=True)
+    two = http_app(make_server(), host="127.0.0.1", token=TOKEN, stateless=True)
+    with served(one) as first, served(two) as second:
+        async with httpx.AsyncClient() as raw:
+            started = await raw.post(f"{first}/mcp", json=INITIALIZE, headers=auth)
+            answered = await raw.post(
+                f"{second}/mcp",
+                json=call,
+                headers={**auth, "mcp-protocol-version": "2025-06-18"},
+            )
+        async with mcp_client(second, TOKEN.get_secret_value()) as c:
+            assert ok(await c.call_tool("list_statuses", {}))["statuses"]
+    assert started.status_code == 200
+    assert "mcp-session-id" not in started.headers
+    assert answered.status_code == 200
+    result = answered.json()["result"]
+    assert not result.get("isError")
+    assert result["structuredContent"]["ticket_types"]
