@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
+import stat
 from pathlib import Path
 from typing import Annotated
 
@@ -14,8 +16,8 @@ from pydantic import Field
 
 from halopsa_mcp.client import HaloError
 from halopsa_mcp.rules.files import safe_filename, size_problem
-from halopsa_mcp.rules.verdict import Problem, Verdict
-from halopsa_mcp.server.errors import halo_failed, invalid, refused
+from halopsa_mcp.rules.verdict import Problem
+from halopsa_mcp.server.errors import halo_failed, invalid
 from halopsa_mcp.server.models import AttachmentList, AttachmentWriteResult
 from halopsa_mcp.server.services import Services, no_such_ticket, services
 from halopsa_mcp.server.shaping import attachment_row
@@ -169,15 +171,24 @@ async def _read_allowed(path: str, allowed: tuple[Path, ...], limit: int) -> byt
     except (OSError, RuntimeError, ValueError):
         raise invalid(not_allowed) from None
     # Checked on the resolved real path, so '..' and symlinks cannot lead outside.
-    inside = any(real.is_relative_to(folder) for folder in allowed)
-    if not inside or not await anyio.to_thread.run_sync(real.is_file):
+    if not any(real.is_relative_to(folder) for folder in allowed):
         raise invalid(not_allowed)
-    size = (await anyio.to_thread.run_sync(real.stat)).st_size
-    problem = size_problem(size, limit, "path")
-    if problem:
-        raise invalid(problem)
-    data = await anyio.to_thread.run_sync(real.read_bytes)
+    try:
+        data = await anyio.to_thread.run_sync(_read_regular_file, real, limit)
+    except OSError:
+        raise invalid(not_allowed) from None
     problem = size_problem(len(data), limit, "path")
     if problem:
-        raise refused(Verdict(errors=(problem,)))
+        raise invalid(problem)
     return data
+
+
+def _read_regular_file(real: Path, limit: int) -> bytes:
+    """Read through one descriptor: the final component is not followed if it became a
+    symlink after the check, the type is taken from what was opened, and no more than
+    limit + 1 bytes are read, however large the file is."""
+    fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise IsADirectoryError(str(real))
+        return file.read(limit + 1)
