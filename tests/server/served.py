@@ -1,10 +1,8 @@
 """Serve an ASGI app with uvicorn on a free loopback port, in a background thread."""
 
-import gc
 import socket
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,16 +18,7 @@ def served(app: ASGIApp) -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="on"))
-
-    def run() -> None:
-        server.run(sockets=[sock])
-        # A server stopped mid-connection leaves client sockets for the garbage
-        # collector; finalise them here, where their warning is the harness's own.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            gc.collect()
-
-    thread = threading.Thread(target=run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
