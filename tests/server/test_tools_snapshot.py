@@ -55,3 +55,14 @@ async def test_every_tool_is_fully_declared(
         assert tool["outputSchema"]["type"] == "object"
         if tool["name"] in WRITES:
             assert "dry_run" in tool["inputSchema"]["properties"]
+
+
+async def test_the_text_block_is_the_compact_structured_result(
+    make_server: Callable[..., MCPServer[Services]],
+) -> None:
+    async with Client(make_server()) as c:
+        result = await c.call_tool("search_tickets", {"limit": 3})
+    text = result.content[0].text  # type: ignore[union-attr]
+    assert json.loads(text) == result.structured_content
+    assert "\n" not in text
+    assert ", " not in text.replace('", "', "")  # no padding after separators

@@ -15,6 +15,7 @@ from mcp.types import INTERNAL_ERROR, INVALID_PARAMS
 from halopsa_mcp.client import HaloClient, RetryPolicy
 from halopsa_mcp.config import ConfigError, HaloSettings, ServerSettings
 from halopsa_mcp.server import shaping
+from halopsa_mcp.server.compact import CompactResults
 from halopsa_mcp.server.guards import ArgumentGuard
 from halopsa_mcp.server.logs import CallLog
 from halopsa_mcp.server.lookups import LookupCache, Lookups
@@ -60,7 +61,7 @@ def build_server(
         lifespan=lifespan,
     )
     # Outermost first: the call log also sees calls the guard refuses.
-    server.middleware.extend([CallLog(), ArgumentGuard(server)])
+    server.middleware.extend([CallLog(), CompactResults(), ArgumentGuard(server)])
     tools = ToolSet(server)
     for module in (tickets, actions, attachments, lookups):
         module.register(tools)
