@@ -20,7 +20,7 @@ from halopsa_mcp.config import (
     ServerSettings,
     load_settings,
 )
-from halopsa_mcp.server.logs import configure_logging
+from halopsa_mcp.logfmt import configure_logging
 
 log = logging.getLogger("halopsa_mcp")
 
@@ -76,7 +76,7 @@ def _serve(halo: HaloSettings, server_settings: ServerSettings, args: argparse.N
     if args.transport == "stdio":
         server.run("stdio")
         return 0
-    from halopsa_mcp.server.http import http_app, serve_http
+    from halopsa_mcp.server.http import body_limit, http_app, serve_http
 
     http = HttpSettings.from_env()
     app = http_app(
@@ -85,6 +85,7 @@ def _serve(halo: HaloSettings, server_settings: ServerSettings, args: argparse.N
         token=http.bearer_token(),
         stateless=args.stateless,
         allowed_hosts=http.allowed_hosts,
+        max_body_bytes=body_limit(server_settings.max_attachment_bytes),
     )
     log.warning("serving MCP over HTTP at http://%s:%d/mcp", args.host, args.port)
     serve_http(app, args.host, args.port)
@@ -111,8 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="halopsa-mcp",
         description=(
-            "MCP server for HaloPSA tickets, over stdio. Configure it with HALOPSA_URL, "
-            "HALOPSA_CLIENT_ID and HALOPSA_CLIENT_SECRET, or try it with --sandbox."
+            "MCP server for HaloPSA tickets, over stdio (default) or Streamable HTTP. "
+            "Configure it with HALOPSA_URL, HALOPSA_CLIENT_ID and HALOPSA_CLIENT_SECRET, or "
+            "try it with --sandbox."
         ),
     )
     parser.add_argument(

@@ -84,6 +84,11 @@ def _attachment_dirs(value: object) -> tuple[Path, ...]:
 AttachmentDirs = Annotated[tuple[Path, ...], BeforeValidator(_attachment_dirs)]
 
 
+def _stripped(value: object) -> object:
+    # A token pasted with a trailing newline would otherwise never match.
+    return value.strip() if isinstance(value, str) else value
+
+
 def _name_list(value: object) -> frozenset[str]:
     if isinstance(value, frozenset):
         return value
@@ -178,7 +183,9 @@ class HttpSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
 
-    token: SecretStr | None = Field(default=None, alias="HALOPSA_MCP_TOKEN")
+    token: Annotated[SecretStr | None, BeforeValidator(_stripped)] = Field(
+        default=None, alias="HALOPSA_MCP_TOKEN"
+    )
     token_file: Path | None = Field(default=None, alias="HALOPSA_MCP_TOKEN_FILE")
     allowed_hosts: NameList = Field(default=frozenset(), alias="HALOPSA_MCP_ALLOWED_HOSTS")
 

@@ -10,7 +10,8 @@ from halopsa_mcp.rules.text import clean_text, minutes_to_hours, text_to_html
 INVISIBLE = "".join(
     ch
     for ch in map(chr, range(sys.maxunicode + 1))
-    if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t\r"
+    # \x85 (next line) is a control character but a line break, and kept as one.
+    if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t\r\x85"
 )
 
 
@@ -38,6 +39,9 @@ INVISIBLE = "".join(
         ("no\u00a0break\u2003em\u2028line", True, "no break em line"),
         ("zero\u200b\nwidth", True, "zero width"),
         ("\u200b\n\u202e", True, ""),
+        ("one\u2028two\u2029three\x85four", False, "one\ntwo\nthree\nfour"),
+        ("one\u2028two", True, "one two"),
+        ("hidden\ufe0f\U000e0100\u3164\u2800text", False, "hiddentext"),
     ],
 )
 def test_clean_text(value: str, single_line: bool, cleaned: str) -> None:

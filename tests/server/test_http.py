@@ -1,5 +1,6 @@
 """Streamable HTTP: bearer auth, /healthz, stateless replicas, safe listening."""
 
+import base64
 from collections.abc import Callable
 
 import httpx
@@ -12,7 +13,7 @@ from pydantic import SecretStr
 
 from halopsa_mcp.config import ConfigError
 from halopsa_mcp.sandbox import SandboxServer
-from halopsa_mcp.server.http import http_app
+from halopsa_mcp.server.http import body_limit, http_app
 from halopsa_mcp.server.services import Services
 
 from .conftest import ok
@@ -52,7 +53,7 @@ async def test_an_mcp_client_with_the_token_works(
 
 @pytest.mark.parametrize(
     "authorization",
-    [None, "Bearer wrong-token-0123456789", f"bearer {TOKEN.get_secret_value()}", "Basic x"],
+    [None, "Bearer wrong-token-0123456789", f"Basic {TOKEN.get_secret_value()}", "Bearer"],
 )
 def test_requests_without_the_right_token_get_401(
     make_server: Make, authorization: str | None
@@ -119,3 +120,64 @@ async def test_stateless_replicas_answer_any_request(
     result = answered.json()["result"]
     assert not result.get("isError")
     assert result["structuredContent"]["ticket_types"]
+
+
+@pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER"])
+def test_the_scheme_is_case_insensitive(make_server: Make, scheme: str) -> None:
+    app = http_app(make_server(), host="127.0.0.1", token=TOKEN, stateless=True)
+    headers = {**HEADERS, "authorization": f"{scheme} {TOKEN.get_secret_value()}"}
+    with served(app) as url:
+        answer = httpx.post(f"{url}/mcp", json=INITIALIZE, headers=headers)
+    assert answer.status_code == 200
+
+
+def test_two_authorization_headers_are_refused(make_server: Make) -> None:
+    app = http_app(make_server(), host="127.0.0.1", token=TOKEN, stateless=True)
+    good = f"Bearer {TOKEN.get_secret_value()}"
+    with served(app) as url:
+        for pair in ([good, "Bearer wrong"], ["Bearer wrong", good]):
+            headers = [*HEADERS.items(), *(("authorization", v) for v in pair)]
+            answer = httpx.post(f"{url}/mcp", json=INITIALIZE, headers=headers)
+            assert answer.status_code == 401
+
+
+@pytest.mark.parametrize("bound", ["127.0.0.1", "127.0.0.2", "::1"])
+def test_without_a_token_a_rebound_host_name_is_refused(make_server: Make, bound: str) -> None:
+    # A web page reaching the loopback server through its own DNS name sends its Host.
+    app = http_app(make_server(), host=bound, token=None, stateless=True)
+    with served(app) as url:
+        port = url.rsplit(":", 1)[1]
+        rebound = httpx.post(
+            f"{url}/mcp", json=INITIALIZE, headers={**HEADERS, "host": "attacker.example"}
+        )
+        local = httpx.post(
+            f"{url}/mcp", json=INITIALIZE, headers={**HEADERS, "host": f"127.0.0.1:{port}"}
+        )
+    assert rebound.status_code in (403, 421)
+    assert local.status_code == 200
+
+
+async def test_an_attachment_near_the_cap_fits_in_an_http_request(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    data = bytes(range(256)) * (6 * 4096)  # 6 MiB, under the 10 MiB cap
+    app = http_app(
+        make_server(),
+        host="127.0.0.1",
+        token=TOKEN,
+        stateless=True,
+        max_body_bytes=body_limit(10 * 1024 * 1024),
+    )
+    with served(app) as url:
+        async with mcp_client(url, TOKEN.get_secret_value()) as c:
+            saved = ok(
+                await c.call_tool(
+                    "upload_attachment",
+                    {
+                        "ticket_id": 1001,
+                        "filename": "big.bin",
+                        "content_base64": base64.b64encode(data).decode(),
+                    },
+                )
+            )
+    assert sandbox.state.attachments[saved["attachment"]["id"]].data == data

@@ -13,8 +13,8 @@ from mcp.client.stdio import stdio_client
 from mcp.server import MCPServer
 
 from halopsa_mcp.config import HaloSettings, HttpSettings
+from halopsa_mcp.logfmt import JsonLines
 from halopsa_mcp.sandbox import SandboxConfig, SandboxServer
-from halopsa_mcp.server.logs import JsonLines
 from halopsa_mcp.server.services import Services
 
 Make = Callable[..., MCPServer[Services]]

@@ -57,9 +57,11 @@ async def test_read_only_hides_writes_and_refuses_them_like_unknown_tools(
         listed = {t.name for t in (await c.list_tools()).tools}
         hidden = await c.call_tool("create_ticket", CREATE)
         never = await c.call_tool("no_such_tool", {})
+        prompts = (await c.list_prompts()).prompts
         assert ok(await c.call_tool("search_tickets", {"limit": 1}))["tickets"]
     assert not listed & WRITES
     assert hidden.is_error
+    assert prompts == []  # the triage prompt would point at write tools
     assert same_as_unknown(hidden, "create_ticket") == same_as_unknown(never, "no_such_tool")
     assert records(sandbox) == before
     assert writes(sandbox) == []

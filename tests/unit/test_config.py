@@ -101,3 +101,12 @@ def test_secret_never_appears_in_repr_str_or_errors() -> None:
     with pytest.raises(ConfigError) as err:
         HaloSettings.from_env({**BASE, "HALOPSA_URL": "bad", "HALOPSA_TIMEOUT": SECRET})
     assert "HALOPSA_TIMEOUT" in str(err.value)
+
+
+def test_the_http_token_is_stripped_and_never_shown() -> None:
+    from halopsa_mcp.config import HttpSettings
+
+    http = HttpSettings.from_env({"HALOPSA_MCP_TOKEN": "  abcdefghijklmnopqrstuvwxyz\n"})
+    assert http.bearer_token() is not None
+    assert http.bearer_token().get_secret_value() == "abcdefghijklmnopqrstuvwxyz"  # type: ignore[union-attr]
+    assert "abcdefghijklmnop" not in repr(http)

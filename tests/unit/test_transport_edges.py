@@ -3,11 +3,13 @@ the real transport through httpx's MockTransport seam."""
 
 from collections.abc import Callable
 
+import anyio
 import httpx
 import pytest
 
 from halopsa_mcp.client import (
     HaloClient,
+    HaloConnectionError,
     HaloError,
     HaloResponseError,
     RetryPolicy,
@@ -98,3 +100,31 @@ async def test_paging_goes_on_when_the_server_gives_no_count() -> None:
     assert [t["id"] for t in page.items] == list(range(1, 121))
     assert len(seen) == 2
     assert page.has_more
+
+
+async def test_an_answer_that_trickles_in_is_cut_off_by_the_whole_request_deadline() -> None:
+    class Trickle(httpx.AsyncByteStream):
+        async def __aiter__(self):  # type: ignore[no-untyped-def]
+            while True:
+                await anyio.sleep(0.05)  # each chunk arrives well within the read timeout
+                yield b" "
+
+    settings = HaloSettings.from_env(
+        {
+            "HALOPSA_URL": "https://acme.halopsa.com",
+            "HALOPSA_CLIENT_ID": "id",
+            "HALOPSA_CLIENT_SECRET": "secret",
+            "HALOPSA_TIMEOUT": "0.3",
+            "HALOPSA_CONNECT_TIMEOUT": "0.1",
+        }
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/auth/token":
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 3600})
+        return httpx.Response(200, stream=Trickle())
+
+    policy = RetryPolicy(max_retries=0)
+    async with HaloClient(settings, policy=policy, transport=httpx.MockTransport(handler)) as halo:
+        with anyio.fail_after(5), pytest.raises(HaloConnectionError, match="did not answer"):
+            await halo.list_statuses()

@@ -167,6 +167,10 @@ class HaloTransport:
             try:
                 return await self._attempt(method, url, params, json_body, form, token)
             except _Failed as failed:
+                if token is not None and failed.failure is Failure.UNAUTHORIZED:
+                    # Forget a refused token at once, retried or not, so the next call
+                    # does not send it again and waste its own refresh.
+                    self._tokens.invalidate(token)
                 # A 401 from the token endpoint itself is a verdict on the credentials:
                 # no fresh token can change it.
                 retryable = may_retry(method, failed.failure, replay_safe=replay_safe) and not (
@@ -175,8 +179,7 @@ class HaloTransport:
                 delay = budget.next_delay(failed.failure, failed.retry_after, self._rng)
                 if not retryable or delay is None:
                     raise self._final_error(failed, method, url, replay_safe, budget) from None
-                if token is not None and failed.failure is Failure.UNAUTHORIZED:
-                    self._tokens.invalidate(token)
+                if failed.failure is Failure.UNAUTHORIZED:
                     continue
                 log.warning(
                     "HaloPSA %s %s failed (%s); retrying in %.2fs",
@@ -201,9 +204,14 @@ class HaloTransport:
         count_request()
         headers = {"Authorization": f"Bearer {token}"} if token else None
         try:
-            response = await self._http.request(
-                method, url, params=params, json=json_body, data=form, headers=headers
-            )
+            # httpx's read timeout restarts with every chunk, so an answer trickling in a
+            # byte at a time would never end; this bounds the whole attempt.
+            with anyio.fail_after(self._settings.timeout + self._settings.connect_timeout):
+                response = await self._http.request(
+                    method, url, params=params, json=json_body, data=form, headers=headers
+                )
+        except TimeoutError:
+            raise _Failed(Failure.TIMED_OUT, "timed out: the whole answer took too long") from None
         except httpx.RequestError as exc:
             failure = _failure_of(exc)
             raise _Failed(failure, f"{failure.value}: {type(exc).__name__}") from None

@@ -12,9 +12,26 @@ _KEPT_CONTROLS = frozenset("\n\t")
 # spaces and joiners, bidi overrides (U+202E shows "exe.txt" as "txt.exe"), BOM, tag
 # characters: they hide or disguise text from the person reading the ticket.
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf"})
-_LINE_BREAK = re.compile(r"\r\n?")
+_LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _WHITESPACE = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+# Characters that render as nothing (or as blank space) but are neither format nor
+# control characters, so the categories alone miss them: variation selectors (used to
+# smuggle hidden text), Hangul and Braille blanks.
+_INVISIBLE = frozenset(
+    [chr(c) for c in range(0xFE00, 0xFE10)]
+    + [chr(c) for c in range(0xE0100, 0xE01F0)]
+    + ["\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"]
+)
+
+
+def is_invisible(ch: str) -> bool:
+    """Whether ``ch`` would hide in text shown to a person or a model."""
+    return ch in _INVISIBLE or (
+        ch not in _KEPT_CONTROLS and unicodedata.category(ch) in _DROPPED_CATEGORIES
+    )
 
 
 def clean_text(value: str, *, single_line: bool = False) -> str:
@@ -23,11 +40,7 @@ def clean_text(value: str, *, single_line: bool = False) -> str:
     whitespace, newlines included, becomes one space."""
     # Windows and old Mac line ends are still line ends, not controls to drop.
     value = _LINE_BREAK.sub("\n", unicodedata.normalize("NFC", value))
-    value = "".join(
-        ch
-        for ch in value
-        if ch in _KEPT_CONTROLS or unicodedata.category(ch) not in _DROPPED_CATEGORIES
-    )
+    value = "".join(ch for ch in value if not is_invisible(ch))
     if single_line:
         value = _WHITESPACE.sub(" ", value)
     return value.strip()

@@ -115,6 +115,9 @@ def _uvicorn_config(state: SandboxState) -> uvicorn.Config:
         create_app(state),
         log_level="warning",
         access_log=False,
+        # Log through the host process's own logging (never uvicorn's defaults, which
+        # would attach a stdout handler: stdout carries MCP when the sandbox is embedded).
+        log_config=None,
         lifespan="off",
         # A "slow" fault may be mid-sleep at shutdown; do not wait long for it.
         timeout_graceful_shutdown=2,

@@ -14,6 +14,7 @@ from halopsa_mcp.client import (
     HaloRateLimited,
 )
 from halopsa_mcp.rules.verdict import Problem, Verdict
+from halopsa_mcp.server.text import readable
 
 
 def refused(verdict: Verdict, *, write: bool = True) -> ToolError:
@@ -33,6 +34,12 @@ def invalid(problem: Problem, *, write: bool = True) -> ToolError:
     return refused(Verdict(errors=(problem,)), write=write)
 
 
+def _said(exc: HaloError) -> str:
+    # HaloPSA's error bodies are free text, sometimes whole HTML pages, and can carry
+    # text a customer typed: cleaned like any ticket text before the model reads it.
+    return readable(exc.message, limit=500)
+
+
 def halo_failed(
     exc: HaloError, doing: str, *, write: bool, check_with: str = "get_ticket"
 ) -> ToolError:
@@ -42,20 +49,20 @@ def halo_failed(
         status = f"HTTP {exc.status}" if exc.status is not None else "no answer"
         return ToolError(
             f"HaloPSA failed while asked to {doing} ({status} for {exc.method} {exc.path}: "
-            f"{exc.message}), and it may already have done it. Do NOT repeat the call: "
+            f"{_said(exc)}), and it may already have done it. Do NOT repeat the call: "
             f"check first with {check_with}, and repeat only if the change is missing."
         )
     written = " Nothing was written." if write else ""
     if isinstance(exc, HaloBadRequest):
         return ToolError(
-            f"HaloPSA refused to {doing}: {exc.message}.{written} Check the IDs against "
+            f"HaloPSA refused to {doing}: {_said(exc)}.{written} Check the IDs against "
             "list_statuses, list_priorities, list_ticket_types and list_outcomes."
         )
     if isinstance(exc, HaloNotFound):
-        return ToolError(f"HaloPSA could not {doing}: {exc.message}.{written}")
+        return ToolError(f"HaloPSA could not {doing}: {_said(exc)}.{written}")
     if isinstance(exc, HaloForbidden):
         return ToolError(
-            f"HaloPSA does not allow this API application to {doing}: {exc.message}.{written} "
+            f"HaloPSA does not allow this API application to {doing}: {_said(exc)}.{written} "
             "An administrator must grant the permission or scope."
         )
     if isinstance(exc, HaloRateLimited):
@@ -65,7 +72,10 @@ def halo_failed(
         )
     if isinstance(exc, HaloAuthError | HaloConnectionError):
         return ToolError(
-            f"The server could not {doing}: {exc}.{written} This is a configuration or "
+            f"The server could not {doing}: {readable(str(exc), limit=600)}.{written} This is "
+            "a configuration or "
             "network problem for the server's operator, not something to retry now."
         )
-    return ToolError(f"HaloPSA could not {doing}: {exc}.{written} Try again later.")
+    return ToolError(
+        f"HaloPSA could not {doing}: {readable(str(exc), limit=600)}.{written} Try again later."
+    )

@@ -42,16 +42,24 @@ class BearerAuth:
 
     def __init__(self, app: ASGIApp, token: SecretStr) -> None:
         self._app = app
-        self._expected = f"Bearer {token.get_secret_value()}".encode()
+        self._expected = token.get_secret_value().encode()
+
+    def _matches(self, header: bytes) -> bool:
+        scheme, _, credentials = header.partition(b" ")
+        # The scheme is case-insensitive (RFC 7235); compare_digest takes the same time
+        # wherever the first difference is, so the token cannot be guessed byte by byte.
+        return scheme.lower() == b"bearer" and hmac.compare_digest(
+            credentials.strip(), self._expected
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] == HEALTH_PATH:
             await self._app(scope, receive, send)
             return
-        presented = dict(scope["headers"]).get(b"authorization", b"")
-        # compare_digest takes the same time wherever the first difference is, so the
-        # token cannot be guessed byte by byte from response times.
-        if not hmac.compare_digest(presented, self._expected):
+        # More than one Authorization header is ambiguous (proxies disagree on which
+        # wins), so it is refused rather than guessed at.
+        presented = [v for k, v in scope["headers"] if k == b"authorization"]
+        if len(presented) != 1 or not self._matches(presented[0]):
             body = json.dumps({"error": "unauthorized", "hint": "send Authorization: Bearer"})
             response = Response(
                 body,
@@ -77,6 +85,7 @@ def http_app(
     token: SecretStr | None,
     stateless: bool,
     allowed_hosts: frozenset[str] = frozenset(),
+    max_body_bytes: int = 4 * 1024 * 1024,
 ) -> ASGIApp:
     """The ASGI app to serve: MCP at /mcp, /healthz, and bearer auth when a token is set."""
     if token is None and not is_loopback(host):
@@ -84,13 +93,7 @@ def http_app(
             f"refusing to listen on {host} without a token: set HALOPSA_MCP_TOKEN (or "
             "HALOPSA_MCP_TOKEN_FILE), or listen on 127.0.0.1"
         )
-    security = None
-    if allowed_hosts:
-        security = TransportSecuritySettings(
-            enable_dns_rebinding_protection=True,
-            allowed_hosts=sorted(allowed_hosts),
-            allowed_origins=sorted(f"https://{h}" for h in allowed_hosts),
-        )
+    security = _host_checks(host, token, allowed_hosts)
     server.custom_route(HEALTH_PATH, methods=["GET"])(_healthz)
     app: Starlette = server.streamable_http_app(
         streamable_http_path=MCP_PATH,
@@ -99,8 +102,39 @@ def http_app(
         json_response=stateless,
         host=host,
         transport_security=security,
+        max_request_body_size=max_body_bytes,
     )
     return BearerAuth(app, token) if token is not None else app
+
+
+def _host_checks(
+    host: str, token: SecretStr | None, allowed_hosts: frozenset[str]
+) -> TransportSecuritySettings | None:
+    """Host/Origin checks against DNS rebinding.
+
+    Without a token the only guard is that the server listens on loopback, which a
+    web page can reach through a rebound DNS name: then only loopback names are let in,
+    whatever loopback address is bound. Named hosts add to that, any port.
+    """
+    names = {"127.0.0.1", "localhost", "[::1]", host if ":" not in host else f"[{host}]"}
+    names |= {h.lower() for h in allowed_hosts}
+    if token is not None and not allowed_hosts:
+        return None  # the token guards every request; the SDK keeps its own defaults
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=sorted(f"{name}:*" for name in names) + sorted(names),
+        allowed_origins=sorted(
+            f"{scheme}://{name}{port}"
+            for name in names
+            for scheme in ("http", "https")
+            for port in ("", ":*")
+        ),
+    )
+
+
+def body_limit(max_attachment_bytes: int) -> int:
+    """Room for the largest attachment as base64 (4/3 larger) plus its JSON envelope."""
+    return max(4 * 1024 * 1024, max_attachment_bytes * 4 // 3 + 64 * 1024)
 
 
 def serve_http(app: ASGIApp, host: str, port: int) -> None:

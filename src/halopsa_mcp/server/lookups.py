@@ -50,6 +50,8 @@ class LookupCache:
         self._lookups: Lookups | None = None
         self._loaded_at = 0.0
         self._lock = anyio.Lock()
+        self._loads = 0
+        self._last_failure: Exception | None = None
         self._clients: dict[int, float] = {}
 
     def _fresh(self, loaded_at: float) -> bool:
@@ -58,12 +60,22 @@ class LookupCache:
     async def get(self) -> Lookups:
         if self._lookups is not None and self._fresh(self._loaded_at):
             return self._lookups
+        loads_seen = self._loads
         async with self._lock:
-            # A concurrent caller may have refreshed while this one waited.
+            # A concurrent caller may have loaded while this one waited: use its result,
+            # or its failure, rather than asking HaloPSA again one caller after another.
             if self._lookups is not None and self._fresh(self._loaded_at):
                 return self._lookups
+            if self._loads != loads_seen and self._last_failure is not None:
+                raise self._last_failure
+            self._loads += 1
             started = self._clock()
-            self._lookups = await self._load()
+            try:
+                self._lookups = await self._load()
+            except Exception as exc:
+                self._last_failure = exc
+                raise
+            self._last_failure = None
             self._loaded_at = started
             return self._lookups
 

@@ -22,12 +22,14 @@ class Services:
     lookups: LookupCache
     settings: ServerSettings
 
-    async def catalog_lookups(self) -> Lookups:
+    async def catalog_lookups(self, *, write: bool = False) -> Lookups:
+        """The cached lookups. ``write``: a write tool asks, so a failure must say that
+        nothing was written."""
         try:
             return await self.lookups.get()
         except HaloError as exc:
             # The error names the endpoint (e.g. GET /api/Outcome) that failed.
-            raise halo_failed(exc, "read the instance's lookup lists", write=False) from None
+            raise halo_failed(exc, "read the instance's lookup lists", write=write) from None
 
     async def ticket_or_none(self, ticket_id: int, *, write: bool = False) -> dict[str, Any] | None:
         """The ticket, or None when HaloPSA has no such ticket. ``write``: the read is the

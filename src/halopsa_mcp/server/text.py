@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from html.parser import HTMLParser
 
+from halopsa_mcp.rules.text import is_invisible
+
+_LINE_SEPARATORS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _BLOCK_TAGS = frozenset(
     {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
      "table", "ul", "ol", "hr"}
 )  # fmt: skip
-_HIDDEN_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript"})
+# Containers whose text is never shown. Not head or title: an unclosed one would hide
+# the rest of the document, and their text is harmless once tags are gone.
+_HIDDEN_TAGS = frozenset({"script", "style", "template", "noscript"})
 
 
 class _TextExtractor(HTMLParser):
@@ -43,10 +47,10 @@ class _TextExtractor(HTMLParser):
 
 
 def _visible(text: str) -> str:
-    # Cf covers zero-width spaces/joiners and bidi overrides; Cc the control characters.
-    return "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cf", "Cc", "Co")
-    )
+    # Zero-width and bidi characters, controls, variation selectors, blank fillers: the
+    # same set the rules strip from text going into HaloPSA.
+    text = _LINE_SEPARATORS.sub("\n", text)
+    return "".join(ch for ch in text if not is_invisible(ch))
 
 
 def readable(value: str | None, *, limit: int | None = None) -> str:
@@ -64,7 +68,7 @@ def readable(value: str | None, *, limit: int | None = None) -> str:
     # "&lt;script&gt;"); shown as look-alike quotes they can never become live markup
     # in a client that renders the result.
     text = _visible(value).replace("\t", " ").replace("<", "\u2039").replace(">", "\u203a")
-    text = re.sub(r"[ \u00a0]+", " ", text)
+    text = re.sub(r"[^\S\n]+", " ", text)
     text = re.sub(r" *\n *", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     if limit is not None and len(text) > limit:

@@ -61,7 +61,7 @@ def register(tools: ToolSet) -> None:
         succeeded or that may have been applied.
         """
         svc = services(ctx)
-        lookups = await svc.catalog_lookups()
+        lookups = await svc.catalog_lookups(write=True)
         record = await svc.ticket_or_none(ticket_id, write=True)
         plan = plan_action(
             NewAction(

@@ -166,29 +166,47 @@ async def _read_allowed(path: str, allowed: tuple[Path, ...], limit: int) -> byt
         f"{path!r} is not a readable file inside the allowed folders",
         "use a file inside one of the folders in HALOPSA_ATTACHMENT_DIRS",
     )
+    # Relative and ~ paths would depend on the server's working directory and user.
+    if "\x00" in path or not Path(path).is_absolute():
+        raise invalid(
+            Problem("path", f"{path!r} is not an absolute path", "give the file's full path")
+        )
     try:
-        real = await anyio.to_thread.run_sync(lambda: Path(path).expanduser().resolve(strict=True))
+        real = await anyio.to_thread.run_sync(lambda: Path(path).resolve(strict=True))
     except (OSError, RuntimeError, ValueError):
         raise invalid(not_allowed) from None
     # Checked on the resolved real path, so '..' and symlinks cannot lead outside.
-    if not any(real.is_relative_to(folder) for folder in allowed):
+    if not _inside(real, allowed):
         raise invalid(not_allowed)
     try:
-        data = await anyio.to_thread.run_sync(_read_regular_file, real, limit)
+        size, data = await anyio.to_thread.run_sync(_read_regular_file, real, allowed, limit)
     except OSError:
         raise invalid(not_allowed) from None
-    problem = size_problem(len(data), limit, "path")
+    problem = size_problem(size, limit, "path")
     if problem:
         raise invalid(problem)
     return data
 
 
-def _read_regular_file(real: Path, limit: int) -> bytes:
-    """Read through one descriptor: the final component is not followed if it became a
-    symlink after the check, the type is taken from what was opened, and no more than
-    limit + 1 bytes are read, however large the file is."""
-    fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+def _inside(real: Path, allowed: tuple[Path, ...]) -> bool:
+    return any(real.is_relative_to(folder) for folder in allowed)
+
+
+def _read_regular_file(real: Path, allowed: tuple[Path, ...], limit: int) -> tuple[int, bytes]:
+    """(size, at most limit + 1 bytes) of the file, read through one descriptor.
+
+    O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever. O_NOFOLLOW: the
+    last component cannot have become a symlink since the check. The type, link count
+    and real path are then taken from what was actually opened, so a directory swapped
+    in meanwhile, a device, or a hard link to a file elsewhere is refused.
+    """
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(real, flags)
     with os.fdopen(fd, "rb") as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise IsADirectoryError(str(real))
-        return file.read(limit + 1)
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            raise PermissionError(str(real))
+        opened = Path(os.path.realpath(f"/proc/self/fd/{fd}"))
+        if Path("/proc/self/fd").is_dir() and not _inside(opened, allowed):
+            raise PermissionError(str(real))
+        return info.st_size, file.read(limit + 1)

@@ -228,7 +228,7 @@ def register(tools: ToolSet) -> None:
         written and the error lists every fix. dry_run=true previews.
         """
         svc = services(ctx)
-        lookups = await svc.catalog_lookups()
+        lookups = await svc.catalog_lookups(write=True)
         try:
             client_exists = await svc.lookups.client_exists(client_id)
         except HaloError as exc:
@@ -305,7 +305,7 @@ def register(tools: ToolSet) -> None:
         every fix. dry_run=true previews.
         """
         svc = services(ctx)
-        lookups = await svc.catalog_lookups()
+        lookups = await svc.catalog_lookups(write=True)
         record = await svc.ticket_or_none(ticket_id, write=True)
         if record is None:
             raise no_such_ticket(ticket_id)

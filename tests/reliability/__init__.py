@@ -1,0 +1,1 @@
+"""Reliability suite: the MCP server under the sandbox HaloPSA's injected faults."""
