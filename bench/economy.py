@@ -152,8 +152,8 @@ def run() -> list[Table]:
             ["tool", "cold API", "cold token", "warm API", "warm token", "floor", "warm - floor"],
             api,
             note=(
-                "cold: a new server's first call (it fetches a token and the five lookup "
-                "lists: statuses, priorities, ticket types, outcomes, agents). warm: the "
+                "cold: a new server's first call (it fetches a token and the six lookup "
+                "lists: statuses, priorities, ticket types, outcomes, agents, teams). warm: the "
                 "same call again. floor: the fewest requests the operation needs with its "
                 "rules checked; warm - floor = 0 means validation costs no extra request."
             ),

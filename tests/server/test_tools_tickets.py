@@ -399,3 +399,62 @@ async def test_a_reopened_ticket_needs_a_fresh_resolution(
         text = refusal(await c.call_tool("update_ticket", {"ticket_id": ticket_id, "status_id": 8}))
     assert any("reopen" in w.lower() for w in reopened["warnings"])
     assert "resolution" in text
+
+
+def other_clients_site_and_user(sandbox: SandboxServer, client_id: int) -> tuple[int, int]:
+    site = next(x.id for x in sandbox.state.sites.values() if x.client_id != client_id)
+    user = next(x.id for x in sandbox.state.users.values() if x.client_id != client_id)
+    return site, user
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"site": True}, "site_id"),
+        ({"user": True}, "user_id"),
+        ({"team": "Night Shift"}, "team"),
+        ({"inactive": True}, "client_id"),
+    ],
+)
+async def test_references_halopsa_would_refuse_are_refused_first(
+    sandbox: SandboxServer, make_server: Make, extra: dict[str, object], field: str
+) -> None:
+    client_id = 23
+    args: dict[str, object] = {"summary": "Dock not charging", "ticket_type_id": 1}
+    site, user = other_clients_site_and_user(sandbox, client_id)
+    if extra.get("site"):
+        args["site_id"] = site
+    if extra.get("user"):
+        args["user_id"] = user
+    if isinstance(extra.get("team"), str):
+        args["team"] = extra["team"]
+    if extra.get("inactive"):
+        client_id = next(c.id for c in sandbox.state.clients.values() if c.inactive)
+    before = records(sandbox)
+    async with Client(make_server()) as c:
+        for dry_run in (True, False):
+            text = refusal(
+                await c.call_tool(
+                    "create_ticket", {**args, "client_id": client_id, "dry_run": dry_run}
+                )
+            )
+            assert f"- {field}:" in text
+    assert records(sandbox) == before
+    assert writes(sandbox) == []
+
+
+async def test_a_site_user_and_team_of_the_client_are_accepted(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    site = next(x.id for x in sandbox.state.sites.values() if x.client_id == 23)
+    user = next(x.id for x in sandbox.state.users.values() if x.client_id == 23)
+    async with Client(make_server()) as c:
+        created = ok(
+            await c.call_tool(
+                "create_ticket",
+                {"summary": "Dock not charging", "client_id": 23, "ticket_type_id": 1,
+                 "site_id": site, "user_id": user, "team": "service desk"},
+            )
+        )  # fmt: skip
+    stored = sandbox.state.tickets[created["ticket"]["id"]]
+    assert (stored.site_id, stored.user_id, stored.team) == (site, user, "Service Desk")

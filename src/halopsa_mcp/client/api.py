@@ -193,6 +193,15 @@ class HaloClient:
         body = await self._http.request("GET", f"Client/{client_id}")
         return _one(body, "clients", "GET", f"/api/Client/{client_id}")
 
+    async def list_sites(self, *, client_id: int) -> list[Record]:
+        return await self._lookup("Site", "sites", {"client_id": client_id})
+
+    async def list_users(self, *, client_id: int) -> list[Record]:
+        return await self._lookup("Users", "users", {"client_id": client_id})
+
+    async def list_teams(self) -> list[Record]:
+        return await self._lookup("Team", "teams", {})
+
     async def list_clients(
         self, *, search: str | None = None, limit: int = 100, offset: int = 0
     ) -> Page:

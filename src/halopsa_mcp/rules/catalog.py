@@ -82,6 +82,8 @@ class Catalog:
     ticket_types: tuple[TicketTypeInfo, ...]
     outcomes: tuple[OutcomeInfo, ...]
     agents: tuple[AgentInfo, ...]
+    # Team names; empty means the instance's teams are unknown, and team is not checked.
+    teams: tuple[str, ...] = ()
 
     def status(self, status_id: int) -> StatusInfo | None:
         return next((s for s in self.statuses if s.id == status_id), None)
@@ -217,6 +219,15 @@ def parse_outcomes(rows: Sequence[Row]) -> tuple[OutcomeInfo, ...]:
             ticket_type_ids=_type_ids(row.get("tickettypes")),
         )
         for row, id_ in _identified(rows)
+    )
+
+
+def parse_teams(rows: Sequence[Row]) -> tuple[str, ...]:
+    """Team names from GET /api/Team rows (a ticket names its team, not its ID)."""
+    return tuple(
+        name
+        for row in _mappings(rows)
+        if (name := _text(row.get("name"))) and not row.get("inactive")
     )
 
 

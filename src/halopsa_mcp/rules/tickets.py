@@ -3,6 +3,7 @@ which HaloPSA fields a valid request becomes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -77,9 +78,17 @@ def plan_new_ticket(
     catalog: Catalog,
     *,
     client_exists: bool,
+    client_active: bool = True,
+    client_sites: Mapping[int, str] | None = None,
+    client_users: Mapping[int, str] | None = None,
     default_ticket_type_id: int | None = None,
 ) -> Plan:
-    """Every rule for a new ticket, all violations reported at once, defaults filled in."""
+    """Every rule for a new ticket, all violations reported at once, defaults filled in.
+
+    ``client_sites`` and ``client_users`` are the client's sites and users by ID, when
+    the caller looked them up (it does so only when a site or user was given); None
+    leaves that check to HaloPSA.
+    """
     ticket = _cleaned(ticket)
     type_id = ticket.ticket_type_id if ticket.ticket_type_id is not None else default_ticket_type_id
     type_, type_verdict = _creatable_type(type_id, catalog)
@@ -89,7 +98,10 @@ def plan_new_ticket(
     priority_id, priority_verdict = _priority(ticket.priority_id, priorities, where)
     verdict = (
         _summary(ticket.summary, required=True)
-        + _client(ticket.client_id, client_exists=client_exists)
+        + _client(ticket.client_id, client_exists=client_exists, client_active=client_active)
+        + _belongs("site_id", "site", ticket.site_id, client_sites, ticket.client_id)
+        + _belongs("user_id", "user", ticket.user_id, client_users, ticket.client_id)
+        + _team(ticket.team, catalog)
         + type_verdict
         + status_verdict
         + priority_verdict
@@ -105,7 +117,7 @@ def plan_new_ticket(
         "site_id": ticket.site_id,
         "user_id": ticket.user_id,
     }
-    return Plan(_given(fields) | _common_fields(ticket), verdict)
+    return Plan(_canonical_team(_given(fields) | _common_fields(ticket), catalog), verdict)
 
 
 def plan_ticket_update(current: TicketState, changes: TicketChanges, catalog: Catalog) -> Plan:
@@ -118,10 +130,12 @@ def plan_ticket_update(current: TicketState, changes: TicketChanges, catalog: Ca
             "priority_id": changes.priority_id,
         }
     ) | _common_fields(changes)
+    fields = _canonical_team(fields, catalog)
     if not fields:
         problem = Problem("changes", "nothing to change", "pass at least one field to update")
         return Plan({}, Verdict(errors=(problem,)))
     verdict = _summary(changes.summary, required=False) + _agent(changes.agent_id, catalog)
+    verdict += _team(changes.team, catalog)
     verdict += _resolution(changes.resolution)
     if changes.status_id is not None:
         agent_id = changes.agent_id if changes.agent_id is not None else current.agent_id
@@ -207,12 +221,48 @@ def _summary(summary: str | None, *, required: bool) -> Verdict:
     return Verdict()
 
 
-def _client(client_id: int | None, *, client_exists: bool) -> Verdict:
+def _client(client_id: int | None, *, client_exists: bool, client_active: bool) -> Verdict:
     if client_id is None:
         return _error("client_id", "a client is required: every ticket has one", _CLIENT_FIX)
     if not client_exists:
         return _error("client_id", f"client {client_id} does not exist", _CLIENT_FIX)
+    if not client_active:
+        return _error(
+            "client_id",
+            f"client {client_id} is inactive in HaloPSA",
+            "log the ticket for an active client, or ask an administrator to reactivate it",
+        )
     return Verdict()
+
+
+def _belongs(
+    field: str, kind: str, value: int | None, known: Mapping[int, str] | None, client_id: int | None
+) -> Verdict:
+    if value is None or known is None or value in known:
+        return Verdict()
+    fix = use_one_of(sorted(known.items()), limit=20) if known else f"leave {field} out"
+    return _error(field, f"{kind} {value} does not belong to client {client_id}", fix)
+
+
+def _canonical_team(fields: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """The team as the instance spells it: a match is case-insensitive, HaloPSA may not be."""
+    team = fields.get("team")
+    for name in catalog.teams:
+        if isinstance(team, str) and team.casefold() == name.casefold():
+            return {**fields, "team": name}
+    return fields
+
+
+def _team(team: str | None, catalog: Catalog) -> Verdict:
+    if not team or not catalog.teams:
+        return Verdict()
+    if team.casefold() in (name.casefold() for name in catalog.teams):
+        return Verdict()
+    return _error(
+        "team",
+        f"there is no team named {team!r}",
+        "use one of: " + ", ".join(repr(name) for name in catalog.teams),
+    )
 
 
 def _creatable_type(type_id: int | None, catalog: Catalog) -> tuple[TicketTypeInfo | None, Verdict]:

@@ -22,6 +22,7 @@ from halopsa_mcp.rules.catalog import (
     parse_outcomes,
     parse_priorities,
     parse_statuses,
+    parse_teams,
     parse_ticket_types,
 )
 
@@ -52,7 +53,7 @@ class LookupCache:
         self._lock = anyio.Lock()
         self._loads = 0
         self._last_failure: Exception | None = None
-        self._clients: dict[int, float] = {}
+        self._clients: dict[int, tuple[float, Record]] = {}
 
     def _fresh(self, loaded_at: float) -> bool:
         return self._clock() - loaded_at < self._ttl
@@ -83,17 +84,18 @@ class LookupCache:
         self._lookups = None
         self._clients.clear()
 
-    async def client_exists(self, client_id: int) -> bool:
-        """Whether HaloPSA has this client; a yes is remembered for the TTL."""
+    async def client(self, client_id: int) -> Record | None:
+        """The client's record, or None when HaloPSA has no such client; remembered for
+        the TTL, so repeated creates for one client cost no request."""
         seen = self._clients.get(client_id)
-        if seen is not None and self._fresh(seen):
-            return True
+        if seen is not None and self._fresh(seen[0]):
+            return seen[1]
         try:
-            await self._halo.get_client(client_id)
+            record = await self._halo.get_client(client_id)
         except HaloNotFound:
-            return False
-        self._clients[client_id] = self._clock()
-        return True
+            return None
+        self._clients[client_id] = (self._clock(), record)
+        return record
 
     async def _agents(self) -> list[Record]:
         # Disabled agents still own old tickets and actions, so they are needed for
@@ -103,6 +105,14 @@ class LookupCache:
             return await self._halo.list_agents(include_disabled=True)
         except HaloForbidden:
             log.warning("this API application may not list agents; agent names are omitted")
+            return []
+
+    async def _teams(self) -> list[Record]:
+        # Teams only let the rules check a team name; without them HaloPSA still does.
+        try:
+            return await self._halo.list_teams()
+        except HaloForbidden:
+            log.warning("this API application may not list teams; team names are not checked")
             return []
 
     async def _inactive_too(self) -> list[Record]:
@@ -128,6 +138,7 @@ class LookupCache:
             tg.start_soon(fetch, "ticket_types", self._inactive_too)
             tg.start_soon(fetch, "outcomes", self._halo.list_outcomes)
             tg.start_soon(fetch, "agents", self._agents)
+            tg.start_soon(fetch, "teams", self._teams)
         if errors:
             raise errors[0]
         catalog = Catalog(
@@ -136,6 +147,7 @@ class LookupCache:
             ticket_types=parse_ticket_types(rows["ticket_types"]),
             outcomes=parse_outcomes(rows["outcomes"]),
             agents=parse_agents(rows["agents"]),
+            teams=parse_teams(rows["teams"]),
         )
         return Lookups(
             catalog=catalog,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -230,7 +231,9 @@ def register(tools: ToolSet) -> None:
         svc = services(ctx)
         lookups = await svc.catalog_lookups(write=True)
         try:
-            client_exists = await svc.lookups.client_exists(client_id)
+            client = await svc.lookups.client(client_id)
+            sites = await _named(svc.halo.list_sites, client_id) if client and site_id else None
+            users = await _named(svc.halo.list_users, client_id) if client and user_id else None
         except HaloError as exc:
             raise halo_failed(exc, f"look up client {client_id}", write=True) from None
         plan = plan_new_ticket(
@@ -241,11 +244,14 @@ def register(tools: ToolSet) -> None:
                 details=details, resolution=resolution,
             ),
             lookups.catalog,
-            client_exists=client_exists,
+            client_exists=client is not None,
+            client_active=not (client or {}).get("inactive"),
+            client_sites=sites,
+            client_users=users,
             default_ticket_type_id=svc.settings.default_ticket_type_id,
         )  # fmt: skip
         verdict = plan.verdict
-        if client_exists and summary.strip() and not not_duplicate:
+        if client is not None and summary.strip() and not not_duplicate:
             verdict = verdict + await _duplicates(svc, client_id, summary)
         if not verdict.ok:
             raise refused(verdict)
@@ -342,6 +348,18 @@ async def _duplicates(svc: Services, client_id: int, summary: str) -> Verdict:
     # These summaries go back to the model inside the refusal: cleaned like any ticket text.
     rows = [(int(t["id"]), readable(t.get("summary"), limit=200)) for t in open_tickets.items]
     return duplicates_verdict(similar_tickets(summary, rows))
+
+
+async def _named(
+    fetch: Callable[..., Awaitable[list[dict[str, Any]]]], client_id: int
+) -> dict[int, str]:
+    """A client's sites or users as {id: name}, for the rules to check one against."""
+    rows = await fetch(client_id=client_id)
+    return {
+        int(r["id"]): readable(r.get("name"), limit=100)
+        for r in rows
+        if isinstance(r.get("id"), int)
+    }
 
 
 def _filter_problems(
