@@ -10,6 +10,7 @@ instead of ``priority_id`` would get the default without knowing).
 from __future__ import annotations
 
 import difflib
+import math
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -87,9 +88,30 @@ def _problems(validator: Draft202012Validator, arguments: Any) -> list[str]:
             close = [synonym]
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         problems.append(f"{_shown(name)}: no such argument{hint}")
-    for error in sorted(validator.iter_errors(arguments), key=lambda e: list(e.path)):
+    huge = [name for name, value in sorted(arguments.items()) if _out_of_range(value)]
+    problems += [f"{_shown(name)}: the number is out of range" for name in huge]
+    # The schema check would misreport such a number ("must be of type integer"); the
+    # rest of the arguments are still checked.
+    rest = {name: value for name, value in arguments.items() if name not in huge}
+    for error in sorted(validator.iter_errors(rest), key=lambda e: list(e.path)):
+        if error.validator == "required" and any(f"'{name}'" in error.message for name in huge):
+            continue
         problems.append(_describe(error))
     return problems
+
+
+# Larger numbers pass a JSON schema's "integer" (1e20 is integral) yet no tool argument
+# means them, and Python's own conversion would then fail with its internal wording.
+_MAX_NUMBER = 2**53
+
+
+def _out_of_range(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return not math.isfinite(value) or abs(value) > _MAX_NUMBER
+    except OverflowError:
+        return True
 
 
 def _describe(error: ValidationError) -> str:

@@ -15,7 +15,7 @@ from halopsa_mcp.server.models import ActionList, ActionWriteResult
 from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
 from halopsa_mcp.server.shaping import action_row
 from halopsa_mcp.server.tools import ToolSet
-from halopsa_mcp.server.tools.tickets import READ, DryRun, TicketId
+from halopsa_mcp.server.tools.tickets import MAX_ID, READ, DryRun, TicketId
 
 
 def register(tools: ToolSet) -> None:
@@ -39,11 +39,14 @@ def register(tools: ToolSet) -> None:
         outcome_id: Annotated[
             int | None,
             Field(
-                ge=1, description="The kind of action; see list_outcomes. Server default if absent."
+                ge=1,
+                le=MAX_ID,
+                description="The kind of action; see list_outcomes. Server default if absent.",
             ),
         ] = None,
         new_status_id: Annotated[
-            int | None, Field(ge=1, description="Move the ticket to this status with the action.")
+            int | None,
+            Field(ge=1, le=MAX_ID, description="Move the ticket to this status with the action."),
         ] = None,
         visible_to_customer: Annotated[
             bool, Field(description="True: the end user can see it. Default: internal note.")

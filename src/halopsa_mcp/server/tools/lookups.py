@@ -20,9 +20,11 @@ from halopsa_mcp.server.shaping import (
     ticket_type_rows,
 )
 from halopsa_mcp.server.tools import ToolSet
-from halopsa_mcp.server.tools.tickets import READ
+from halopsa_mcp.server.tools.tickets import MAX_ID, READ
 
-ForType = Annotated[int | None, Field(ge=1, description="Only those valid for this ticket type.")]
+ForType = Annotated[
+    int | None, Field(ge=1, le=MAX_ID, description="Only those valid for this ticket type.")
+]
 
 
 def register(tools: ToolSet) -> None:

@@ -29,20 +29,29 @@ from halopsa_mcp.server.shaping import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.text import readable
 from halopsa_mcp.server.tools import ToolSet
 
-TicketId = Annotated[int, Field(ge=1, description="The ticket's ID (from search_tickets).")]
-ClientId = Annotated[int, Field(ge=1, description="The client (customer company) ID.")]
+# HaloPSA's IDs are 32-bit integers (its OpenAPI file says int32): a larger one is a mistake.
+MAX_ID = 2**31 - 1
+TicketId = Annotated[
+    int, Field(ge=1, le=MAX_ID, description="The ticket's ID (from search_tickets).")
+]
+ClientId = Annotated[int, Field(ge=1, le=MAX_ID, description="The client (customer company) ID.")]
 StatusId = Annotated[
-    int | None, Field(ge=0, description="A status ID of this instance; see list_statuses.")
+    int | None,
+    Field(ge=0, le=MAX_ID, description="A status ID of this instance; see list_statuses."),
 ]
 PriorityId = Annotated[
     int | None,
-    Field(ge=0, description="A priority ID valid for the ticket type's SLA; see list_priorities."),
+    Field(
+        ge=0,
+        le=MAX_ID,
+        description="A priority ID valid for the ticket type's SLA; see list_priorities.",
+    ),
 ]
 AgentId = Annotated[
-    int | None, Field(ge=0, description="The agent (technician) to assign; 0 unassigns.")
+    int | None, Field(ge=0, le=MAX_ID, description="The agent (technician) to assign; 0 unassigns.")
 ]
 TicketTypeId = Annotated[
-    int | None, Field(ge=1, description="A ticket type ID; see list_ticket_types.")
+    int | None, Field(ge=1, le=MAX_ID, description="A ticket type ID; see list_ticket_types.")
 ]
 MAX_SUMMARY = 255
 Summary = Annotated[str, Field(max_length=MAX_SUMMARY, description="One-line title.")]
@@ -79,10 +88,18 @@ def register(tools: ToolSet) -> None:
             str | None,
             Field(max_length=200, description="Words to find in summaries and details, or an ID."),
         ] = None,
-        client_id: Annotated[int | None, Field(ge=1, description="Only this client.")] = None,
-        status_id: Annotated[int | None, Field(ge=0, description="Only this status.")] = None,
-        agent_id: Annotated[int | None, Field(ge=0, description="Only this agent's.")] = None,
-        ticket_type_id: Annotated[int | None, Field(ge=1, description="Only this type.")] = None,
+        client_id: Annotated[
+            int | None, Field(ge=1, le=MAX_ID, description="Only this client.")
+        ] = None,
+        status_id: Annotated[
+            int | None, Field(ge=0, le=MAX_ID, description="Only this status.")
+        ] = None,
+        agent_id: Annotated[
+            int | None, Field(ge=0, le=MAX_ID, description="Only this agent's.")
+        ] = None,
+        ticket_type_id: Annotated[
+            int | None, Field(ge=1, le=MAX_ID, description="Only this type.")
+        ] = None,
         open_only: Annotated[
             bool, Field(description="Leave out resolved and closed (ignored with status_id).")
         ] = True,
@@ -203,8 +220,12 @@ def register(tools: ToolSet) -> None:
         status_id: StatusId = None,
         priority_id: PriorityId = None,
         agent_id: AgentId = None,
-        site_id: Annotated[int | None, Field(ge=1, description="The client's site.")] = None,
-        user_id: Annotated[int | None, Field(ge=1, description="The reporting end user.")] = None,
+        site_id: Annotated[
+            int | None, Field(ge=1, le=MAX_ID, description="The client's site.")
+        ] = None,
+        user_id: Annotated[
+            int | None, Field(ge=1, le=MAX_ID, description="The reporting end user.")
+        ] = None,
         team: Team = None,
         category: Category = None,
         details: Annotated[
