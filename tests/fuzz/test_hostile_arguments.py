@@ -98,10 +98,10 @@ def test_an_unknown_tool_is_refused_cleanly(
     assert live(sandbox) == before
 
 
-# --- Known bugs: numbers the schema accepts but pydantic does not ---------------------------
+# --- Found by this fuzzing: numbers the schema accepted but pydantic did not ---------------
 #
 # jsonschema counts 1e20 as an integer (a float with no fraction) and any int as a number,
-# so the guard lets these through; pydantic then refuses them and the SDK sends its
+# so the guard let these through; pydantic then refused them and the SDK sent its
 # "1 validation error for ...Arguments ... https://errors.pydantic.dev/..." text to the model.
 
 

@@ -159,9 +159,10 @@ def _type_name(kind: Any) -> str:
 
 
 def _shown(name: str) -> str:
-    # Argument names come from the caller; keep what is echoed short and printable.
-    clean = "".join(ch for ch in name if ch.isprintable())[:60]
-    return f"'{clean}'"
+    # Argument names come from the caller: echoed short, with anything unprintable or
+    # invisible spelled out as an escape, so a name made of such characters still shows.
+    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in name)
+    return f"'{shown[:60]}'"
 
 
 def _refusal(tool: str, problems: list[str]) -> CallToolResult:

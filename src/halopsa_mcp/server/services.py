@@ -46,8 +46,11 @@ def services(ctx: Context[Services]) -> Services:
     return ctx.request_context.lifespan_context
 
 
-def no_such_ticket(ticket_id: int) -> ToolError:
-    return ToolError(f"Ticket {ticket_id} does not exist. Find the right ID with search_tickets.")
+def no_such_ticket(ticket_id: int, *, write: bool = False) -> ToolError:
+    written = " Nothing was written." if write else ""
+    return ToolError(
+        f"Ticket {ticket_id} does not exist.{written} Find the right ID with search_tickets."
+    )
 
 
 def ticket_state(record: dict[str, Any], catalog: Catalog) -> TicketState:

@@ -84,7 +84,7 @@ def register(tools: ToolSet) -> None:
             data = await _read_allowed(path, svc.settings.attachment_dirs, limit)
             name = safe_filename(filename or Path(path).name)
         if await svc.ticket_or_none(ticket_id, write=True) is None:
-            raise no_such_ticket(ticket_id)
+            raise no_such_ticket(ticket_id, write=True)
         is_image = Path(name).suffix.lower() in _IMAGE_SUFFIXES
         if dry_run:
             return AttachmentWriteResult(

@@ -186,7 +186,8 @@ def register(tools: ToolSet) -> None:
             raise invalid(
                 Problem(
                     "extra_fields", f"{bad[0]!r} is not a field name", "use names like fixbydate"
-                )
+                ),
+                write=False,
             )
         lookups = await svc.catalog_lookups()
         record = await svc.ticket_or_none(ticket_id)
@@ -335,7 +336,7 @@ def register(tools: ToolSet) -> None:
         lookups = await svc.catalog_lookups(write=True)
         record = await svc.ticket_or_none(ticket_id, write=True)
         if record is None:
-            raise no_such_ticket(ticket_id)
+            raise no_such_ticket(ticket_id, write=True)
         plan = plan_ticket_update(
             ticket_state(record, lookups.catalog),
             TicketChanges(
