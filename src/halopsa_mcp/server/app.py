@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 
@@ -11,9 +11,11 @@ from mcp import MCPError
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import INTERNAL_ERROR, INVALID_PARAMS
+from pydantic import BaseModel
 
 from halopsa_mcp.client import HaloClient, RetryPolicy
 from halopsa_mcp.config import ConfigError, HaloSettings, ServerSettings
+from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.server import shaping
 from halopsa_mcp.server.compact import CompactResults
 from halopsa_mcp.server.guards import ArgumentGuard
@@ -109,41 +111,51 @@ class _Running:
             raise MCPError(INTERNAL_ERROR, str(exc)) from None
 
 
+# The lookup tables as resources too, so a client can pin them into context once instead
+# of the model calling list_* tools: (name, title, description, rows from the catalog).
+_RESOURCES: tuple[tuple[str, str, str, Callable[[Catalog], Sequence[BaseModel]]], ...] = (
+    (
+        "statuses",
+        "Ticket statuses",
+        "This instance's statuses, their roles, and which need a resolution.",
+        lambda catalog: shaping.status_rows(catalog, None),
+    ),
+    (
+        "ticket-types",
+        "Ticket types",
+        "Ticket types with their SLA and initial status.",
+        shaping.ticket_type_rows,
+    ),
+    (
+        "outcomes",
+        "Action outcomes",
+        "Action outcomes (add_action's outcome_id) and the status each one sets.",
+        lambda catalog: shaping.outcome_rows(catalog, None),
+    ),
+)
+
+
 def _register_resources(server: MCPServer[Services], running: _Running) -> None:
-    # The lookup tables as resources too, so a client can pin them into context once
-    # instead of the model calling list_* tools. (Static resources get no Context.)
-    @server.resource(
-        "halopsa://lookups/statuses",
-        name="statuses",
-        title="Ticket statuses",
-        description="This instance's statuses, their roles, and which need a resolution.",
-        mime_type="application/json",
-    )
-    async def statuses_resource() -> str:
-        found = await running.lookups()
-        return json.dumps([r.model_dump() for r in shaping.status_rows(found.catalog, None)])
+    for name, title, description, rows in _RESOURCES:
+        server.resource(
+            f"halopsa://lookups/{name}",
+            name=name,
+            title=title,
+            description=description,
+            mime_type="application/json",
+        )(_reader(running, rows))
 
-    @server.resource(
-        "halopsa://lookups/ticket-types",
-        name="ticket-types",
-        title="Ticket types",
-        description="Ticket types with their SLA and initial status.",
-        mime_type="application/json",
-    )
-    async def ticket_types_resource() -> str:
-        found = await running.lookups()
-        return json.dumps([r.model_dump() for r in shaping.ticket_type_rows(found.catalog)])
 
-    @server.resource(
-        "halopsa://lookups/outcomes",
-        name="outcomes",
-        title="Action outcomes",
-        description="Outcomes for add_action, and the status each one sets.",
-        mime_type="application/json",
-    )
-    async def outcomes_resource() -> str:
+def _reader(
+    running: _Running, rows: Callable[[Catalog], Sequence[BaseModel]]
+) -> Callable[[], Awaitable[str]]:
+    # Static resources take no arguments and get no Context, hence the running server's
+    # lookups, bound here for each table.
+    async def read() -> str:
         found = await running.lookups()
-        return json.dumps([r.model_dump() for r in shaping.outcome_rows(found.catalog, None)])
+        return json.dumps([row.model_dump() for row in rows(found.catalog)])
+
+    return read
 
 
 def _register_prompts(server: MCPServer[Services]) -> None:
