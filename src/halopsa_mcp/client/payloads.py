@@ -78,7 +78,6 @@ class TicketQuery(_Payload):
     """Filters for ``GET /api/Tickets``, named as the API names its query parameters."""
 
     search: str | None = None
-    search_summary: str | None = None
     client_id: int | None = None
     site_id: int | None = None
     user_id: int | None = None
@@ -87,7 +86,6 @@ class TicketQuery(_Payload):
     requesttype_id: int | None = Field(default=None, description="The ticket type's ID.")
     team: str | None = None
     open_only: bool | None = None
-    closed_only: bool | None = None
     datesearch: Literal["dateoccurred", "datecreated", "lastactiondate", "dateclosed"] | None = None
     startdate: str | None = None
     enddate: str | None = None
