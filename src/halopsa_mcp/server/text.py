@@ -11,9 +11,8 @@ import html
 import re
 from html.parser import HTMLParser
 
-from halopsa_mcp.rules.text import is_invisible
+from halopsa_mcp.rules.text import clean_text
 
-_LINE_SEPARATORS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _BLOCK_TAGS = frozenset(
     {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
      "table", "ul", "ol", "hr"}
@@ -46,13 +45,6 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
-def _visible(text: str) -> str:
-    # Zero-width and bidi characters, controls, variation selectors, blank fillers: the
-    # same set the rules strip from text going into HaloPSA.
-    text = _LINE_SEPARATORS.sub("\n", text)
-    return "".join(ch for ch in text if not is_invisible(ch))
-
-
 def readable(value: str | None, *, limit: int | None = None) -> str:
     """``value`` (HTML or plain text) as clean plain text, optionally cut to ``limit``."""
     if not value:
@@ -67,7 +59,9 @@ def readable(value: str | None, *, limit: int | None = None) -> str:
     # Angle brackets that survive are text the author typed (or escaped markup such as
     # "&lt;script&gt;"); shown as look-alike quotes they can never become live markup
     # in a client that renders the result.
-    text = _visible(value).replace("\t", " ").replace("<", "\u2039").replace(">", "\u203a")
+    # The same cleaning as text going into HaloPSA: line separators become line breaks;
+    # zero-width, bidi, control and blank-filler characters go.
+    text = clean_text(value).replace("\t", " ").replace("<", "\u2039").replace(">", "\u203a")
     text = re.sub(r"[^\S\n]+", " ", text)
     text = re.sub(r" *\n *", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -22,6 +22,7 @@ from halopsa_mcp.rules.tickets import (
     plan_ticket_update,
 )
 from halopsa_mcp.rules.verdict import Problem, Verdict
+from halopsa_mcp.rules.wording import use_one_of
 from halopsa_mcp.server.errors import halo_failed, invalid, refused
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
 from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
@@ -391,10 +392,8 @@ def _filter_problems(
     The lookups are cached, so checking costs no request."""
     problems = []
     if status_id is not None and catalog.status(status_id) is None:
-        choices = ", ".join(f"{s.id} {s.name}" for s in catalog.statuses)
-        problems.append(
-            Problem("status_id", f"status {status_id} does not exist", f"use one of: {choices}")
-        )
+        choices = use_one_of((s.id, s.name) for s in catalog.statuses)
+        problems.append(Problem("status_id", f"status {status_id} does not exist", choices))
     if ticket_type_id is not None and catalog.ticket_type(ticket_type_id) is None:
         problems.append(
             Problem(
