@@ -72,10 +72,13 @@ async def test_concurrent_creates_from_several_http_clients_make_one_ticket(
 ) -> None:
     results: list[CallToolResult] = []
 
+    async def create(c: Client) -> None:
+        results.append(await c.call_tool("create_ticket", NEW))
+
     async def caller(url: str) -> None:
         async with http_client(url) as c, anyio.create_task_group() as tg:
             for _ in range(4):
-                tg.start_soon(lambda: _append(results, c.call_tool("create_ticket", NEW)))
+                tg.start_soon(create, c)
 
     app = http_app(make_server(), host="127.0.0.1", token=TOKEN, stateless=True)
     with served(app) as url:
@@ -87,10 +90,6 @@ async def test_concurrent_creates_from_several_http_clients_make_one_ticket(
     assert len(created_for(sandbox, NEW["summary"])) == 1
     assert len(made) == 1
     assert all(f"#{made[0]['ticket']['id']} " in text for text in refused)
-
-
-async def _append(results: list[CallToolResult], call: Any) -> None:
-    results.append(await call)
 
 
 @contextmanager
@@ -151,7 +150,7 @@ async def test_the_scan_reads_the_newest_open_tickets_first(
 ) -> None:
     newest = add_open_tickets(sandbox, DUPLICATE_SCAN + 20, NEW["summary"])
     async with Client(make_server()) as c:
-        text = refusal(await c.call_tool("create_ticket", {**NEW, "summary": NEW["summary"]}))
+        text = refusal(await c.call_tool("create_ticket", NEW))
     assert f"#{newest} " in text
     assert created_for(sandbox, NEW["summary"]) == [newest]
     assert f"{DUPLICATE_SCAN} newest of this client's {open_count(sandbox)} open" in text
