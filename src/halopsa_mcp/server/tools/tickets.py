@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -278,9 +279,10 @@ def register(tools: ToolSet) -> None:
             default_ticket_type_id=svc.settings.default_ticket_type_id,
         )  # fmt: skip
         scan = client is not None and bool(summary.strip()) and not not_duplicate
-        # One create per client at a time: the duplicate scan must see the ticket a
-        # concurrent call is creating, so the lock spans "scan, then create".
-        async with svc.creates.held(client_id):
+        # One checked create per client at a time: the duplicate scan must see the ticket
+        # a concurrent call is creating, so the lock spans "scan, then create". A create
+        # declared new does not scan, so it need not wait.
+        async with svc.creates.held(client_id) if scan else nullcontext():
             verdict = plan.verdict
             if scan:
                 verdict = verdict + await _duplicates(ctx, client_id, summary)
