@@ -126,3 +126,15 @@ def test_when_every_session_is_busy_a_new_one_gets_a_clear_503(make_server: Make
     assert refused.status_code == 503
     assert refused.headers["retry-after"]
     assert "busy" in refused.json()["error"]["message"]
+
+
+def test_a_session_its_client_ends_frees_its_place_at_once(make_server: Make) -> None:
+    app = http_app(make_server(), host="127.0.0.1", token=TOKEN, stateless=False, max_sessions=2)
+    with served(app) as url, httpx.Client(timeout=30) as raw:
+        kept = _open(raw, url)
+        ended = _open(raw, url)
+        assert raw.delete(f"{url}/mcp", headers=_in_session(ended)).status_code == 200
+        newcomer = _open(raw, url)
+        # Two places, two live sessions: nobody had to make room.
+        assert _alive(raw, url, kept)
+        assert _alive(raw, url, newcomer)

@@ -68,11 +68,23 @@ class SessionLimiter:
             return
         held.requests += 1
         held.in_flight += 1
+        ended = False
+
+        async def watch(message: Message) -> None:
+            nonlocal ended
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                # Ended by its client (DELETE) or already gone in the SDK.
+                ended = status == 404 or (scope["method"] == "DELETE" and status < 400)
+            await send(message)
+
         try:
-            await self._app(scope, receive, send)
+            await self._app(scope, receive, watch)
         finally:
             held.in_flight -= 1
             held.last_active = self._clock()
+            if ended and not held.in_flight:
+                self._held.pop(session, None)
 
     async def _open(self, scope: Scope, receive: Receive, send: Send) -> None:
         self._forget_expired()
