@@ -8,7 +8,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from mcp.server.mcpserver import Context
@@ -91,17 +91,7 @@ def register(tools: ToolSet) -> None:
                     },
                 )
             await ctx.report_progress(1, 2, f"{name} checked ({size:,} bytes); uploading")
-            try:
-                saved = await svc.halo.upload_attachment_base64(
-                    ticket_id, name, encoded, description=description, is_image=is_image
-                )
-            except HaloError as exc:
-                raise halo_failed(
-                    exc,
-                    f"attach {name} to ticket {ticket_id}",
-                    write=True,
-                    check_with=f"list_attachments (ticket_id={ticket_id})",
-                ) from None
+            saved = await _send(svc, ticket_id, name, encoded, description, is_image)
         await ctx.report_progress(2, 2, f"{name} attached")
         return AttachmentWriteResult(dry_run=False, attachment=attachment_row(saved))
 
@@ -118,6 +108,22 @@ def register(tools: ToolSet) -> None:
         if not rows and await svc.ticket_or_none(ticket_id) is None:
             raise no_such_ticket(ticket_id)
         return AttachmentList(ticket_id=ticket_id, attachments=[attachment_row(r) for r in rows])
+
+
+async def _send(
+    svc: Services, ticket_id: int, name: str, encoded: str, description: str | None, image: bool
+) -> dict[str, Any]:
+    try:
+        return await svc.halo.upload_attachment_base64(
+            ticket_id, name, encoded, description=description, is_image=image
+        )
+    except HaloError as exc:
+        raise halo_failed(
+            exc,
+            f"attach {name} to ticket {ticket_id}",
+            write=True,
+            check_with=f"list_attachments (ticket_id={ticket_id})",
+        ) from None
 
 
 async def _content(
