@@ -169,10 +169,31 @@ class HaloClient:
         description: str | None = None,
         is_image: bool | None = None,
     ) -> Record:
+        return await self.upload_attachment_base64(
+            ticket_id,
+            filename,
+            base64.b64encode(data).decode("ascii"),
+            action_id=action_id,
+            description=description,
+            is_image=is_image,
+        )
+
+    async def upload_attachment_base64(
+        self,
+        ticket_id: int,
+        filename: str,
+        data_base64: str,
+        *,
+        action_id: int | None = None,
+        description: str | None = None,
+        is_image: bool | None = None,
+    ) -> Record:
+        """As ``upload_attachment``, for content already in base64 (HaloPSA's own form),
+        so a large file is not decoded and encoded again on its way through."""
         upload = AttachmentUpload(
             ticket_id=ticket_id,
             filename=filename,
-            data_base64=base64.b64encode(data).decode("ascii"),
+            data_base64=data_base64,
             **_given(action_id=action_id, desc=description, isimage=is_image),
         )
         return await self._write("Attachment", "attachments", [upload.wire()])

@@ -16,8 +16,11 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from mcp.server import MCPServer
-from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.server.context import CallNext, HandlerResult, ServerMiddleware, ServerRequestContext
 from mcp.types import CallToolResult, TextContent
+
+from halopsa_mcp.rules.files import size_problem
+from halopsa_mcp.rules.verdict import Problem
 
 # Words models reach for that are not close in spelling to the argument they mean.
 _SYNONYMS = {
@@ -73,6 +76,41 @@ class ArgumentGuard:
                 if problems:
                     return _refusal(tool, problems)
         return await call_next(ctx)
+
+
+def base64_length_limit(max_bytes: int) -> int:
+    """Characters of base64 for a file of ``max_bytes``: 4 for every 3 bytes, rounded up."""
+    return 4 * math.ceil(max_bytes / 3)
+
+
+def upload_size_guard(max_bytes: int) -> ServerMiddleware[Any]:
+    """Server middleware: refuses an oversized content_base64 from its length alone.
+
+    It runs before the schema check and the tool's own validation, each of which would
+    otherwise walk (or copy) the whole string before the size was known.
+    """
+    limit = base64_length_limit(max_bytes)
+    # A "data:...;base64," prefix and MIME line breaks (2 every 76 characters) are
+    # accepted by the tool; the exact size is checked there, after validation.
+    allowed = limit + limit // 38 + 256
+
+    async def guard(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        if ctx.method == "tools/call" and ctx.params is not None:
+            arguments = ctx.params.get("arguments")
+            content = arguments.get("content_base64") if isinstance(arguments, dict) else None
+            if isinstance(content, str) and len(content) > allowed:
+                size = size_problem(len(content) * 3 // 4, max_bytes, "content_base64")
+                assert size is not None
+                problem = Problem(
+                    "content_base64",
+                    f"{size.message} (HALOPSA_MAX_ATTACHMENT_MB): {len(content):,} characters "
+                    f"of base64 where at most {limit:,} fit",
+                    size.fix,
+                )
+                return _refusal(str(ctx.params.get("name")), [str(problem)])
+        return await call_next(ctx)
+
+    return guard
 
 
 def _problems(validator: Draft202012Validator, arguments: Any) -> list[str]:
