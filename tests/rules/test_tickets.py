@@ -94,7 +94,7 @@ def test_every_field_is_sent_by_its_wire_name() -> None:
         "team": "Service Desk",
         "category_1": "Printing",
         "details_html": "<p>It says &lt;offline&gt;.</p><p>Since 9am.</p>",
-        "closure_note": "Power-cycled it.",
+        "closure_note": "<p>Power-cycled it.</p>",
     }
 
 
@@ -185,7 +185,7 @@ CLEAN = {
     "team": "Service Desk",
     "category_1": "Printing",
     "details_html": "<p>Says &lt;offline&gt;.</p><p>Since 9am.</p>",
-    "closure_note": "Power-cycled it.\nWorks.",
+    "closure_note": "<p>Power-cycled it.<br>Works.</p>",
 }
 
 
@@ -408,10 +408,13 @@ def test_nothing_to_change() -> None:
         (TicketChanges(status_id=5), {"status_id": 5}),
         (TicketChanges(status_id=2), {"status_id": 2}),
         # A resolution may be recorded before the ticket is resolved.
-        (TicketChanges(resolution=" Replaced the toner "), {"closure_note": "Replaced the toner"}),
+        (
+            TicketChanges(resolution=" Replaced the toner "),
+            {"closure_note": "<p>Replaced the toner</p>"},
+        ),
         (
             TicketChanges(status_id=8, resolution="Replaced the toner"),
-            {"status_id": 8, "closure_note": "Replaced the toner"},
+            {"status_id": 8, "closure_note": "<p>Replaced the toner</p>"},
         ),
     ],
 )
