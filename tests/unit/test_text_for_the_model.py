@@ -1,5 +1,7 @@
 """HaloPSA text reduced to what a model may safely read, and HaloPSA errors likewise."""
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -238,3 +240,10 @@ def test_any_tag_soup_reads_without_error_or_live_markup(parts: list[str]) -> No
     shown = readable("".join(parts))
     assert "<" not in shown
     assert "\u202e" not in shown
+
+
+def test_deeply_broken_html_does_not_hang() -> None:
+    # Every end tag and every block searches the open elements; both are bounded.
+    start = time.monotonic()
+    readable("<span>" * 50_000 + "<div>" * 50_000 + "x" + "</i>" * 50_000)
+    assert time.monotonic() - start < 60

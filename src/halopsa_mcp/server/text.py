@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -49,7 +50,7 @@ _ENDS_P = frozenset(
 _FOREIGN_TAGS = frozenset({"svg", "math"})
 # How far back an end tag looks for its element: bounds the work on deeply broken HTML;
 # past it the element stays open, which hides more, never less.
-_LOOK_BACK = 200
+_LOOK_BACK = 64
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,9 @@ class _TextExtractor(HTMLParser):
         self._hiding = 0
         self._foreign = 0
         self._sheet: dict[str, dict[str, str]] = {}
+        # Emails repeat the same few styled elements; their look is worked out once.
+        self._looks: dict[tuple[object, ...], tuple[Look, bool]] = {}
+        self._counts: Counter[str] = Counter()
         self._closing = False
         # An unclosed title would swallow the rest as raw text; one that is never closed
         # is read as ordinary markup instead, so it cannot hide the whole document.
@@ -79,9 +83,13 @@ class _TextExtractor(HTMLParser):
         if tag in _VOID_TAGS:
             return
         parent = self._open[-1].look if self._open else PAGE
-        look, hides = look_of(tag, attrs, parent, self._sheet)
+        key = (tag, tuple(attrs), parent)
+        if key not in self._looks:
+            self._looks[key] = look_of(tag, attrs, parent, self._sheet)
+        look, hides = self._looks[key]
         hides = hides or (tag in _HIDDEN_TAGS and (tag != "title" or self._titles_close))
         self._open.append(_Open(tag, look, hides))
+        self._counts[tag] += 1
         self._hiding += hides
         self._foreign += tag in _FOREIGN_TAGS
         if tag in _RAW_TEXT_TAGS or (tag == "title" and self._titles_close):
@@ -106,6 +114,7 @@ class _TextExtractor(HTMLParser):
         if current is not None and current.tag == "style":
             for selector, found in rules(data):
                 self._sheet.setdefault(selector, {}).update(found)
+            self._looks.clear()
         if not self._hiding and not unseen(current.look if current else PAGE):
             self.parts.append(data)
 
@@ -124,11 +133,14 @@ class _TextExtractor(HTMLParser):
     def _pop_to(self, tags: set[str], stops: frozenset[str] | set[str]) -> None:
         """Close the nearest open element named in ``tags`` and all inside it, unless an
         element in ``stops`` comes first."""
+        if not any(self._counts[tag] for tag in tags):
+            return
         for index in range(len(self._open) - 1, max(-1, len(self._open) - 1 - _LOOK_BACK), -1):
             name = self._open[index].tag
             if name in tags:
                 closed = self._open[index:]
                 del self._open[index:]
+                self._counts.subtract(o.tag for o in closed)
                 self._hiding -= sum(o.hides for o in closed)
                 self._foreign -= sum(o.tag in _FOREIGN_TAGS for o in closed)
                 return

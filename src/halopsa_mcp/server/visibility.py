@@ -6,6 +6,7 @@ The thresholds lean towards keeping text: only what a reader could not make out 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ def look_of(
     return look, hidden or _hides_box(style, font_px)
 
 
+@functools.lru_cache(maxsize=1024)
 def unseen(look: Look) -> bool:
     """Whether text with this look cannot be seen."""
     if not look.visible or look.font_px < _MIN_FONT_PX:
