@@ -151,6 +151,7 @@ VISIBLE_MARKUP = {
     "dark grey": '<p style="color:#333">SEEN</p>',
     "light but readable grey": '<p style="color:#999">SEEN</p>',
     "white on a blue button": '<a style="color:white;background:#0078d4">SEEN</a>',
+    "a link in white text": '<div style="color:#fff">x <a href="https://x.example">SEEN</a></div>',
     "white on a dark cell": '<td bgcolor="#000"><font color="#fff">SEEN</font></td>',
     "white over an image": (
         '<td style="background:url(hero.png)"><p style="color:#fff">SEEN</p></td>'

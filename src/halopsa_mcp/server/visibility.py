@@ -22,6 +22,7 @@ _MIN_OPACITY = 0.1
 _OFF_SCREEN_PX = -500.0
 _FONT_KEYWORDS = {"xx-small": 9.0, "x-small": 10.0, "small": 13.0, "medium": 16.0,
                   "large": 18.0, "x-large": 24.0, "xx-large": 32.0, "xxx-large": 48.0}  # fmt: skip
+_LINK_BLUE: Rgba = (0, 0, 238, 1)
 Sheet = Mapping[str, Mapping[str, str]]
 
 
@@ -83,7 +84,10 @@ def _style(tag: str, attr: Mapping[str, str], sheet: Sheet) -> dict[str, str]:
 def _text_colour(tag: str, attr: Mapping[str, str], style: Mapping[str, str], parent: Rgba) -> Rgba:
     value = style.get("color") or (attr.get("color") if tag == "font" else None)
     found = colour(value) if value else None
-    return found if found is not None else parent
+    if found is not None:
+        return found
+    # A browser shows a link in its own blue, whatever colour the text around it has.
+    return _LINK_BLUE if tag == "a" and "href" in attr else parent
 
 
 def _background(
