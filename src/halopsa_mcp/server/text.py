@@ -95,6 +95,11 @@ class _TextExtractor(HTMLParser):
         if tag in _RAW_TEXT_TAGS or (tag == "title" and self._titles_close):
             self.set_cdata_mode(tag)
 
+    def set_cdata_mode(self, elem: str, **options: bool) -> None:
+        # Newer Pythons read a title as raw text by themselves: not one never closed.
+        if elem != "title" or self._titles_close:
+            super().set_cdata_mode(elem, **options)
+
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # Only SVG and MathML elements close themselves with "/>"; a browser reads
         # <div/> as <div>, so a hidden one hides what follows.
