@@ -17,6 +17,7 @@ from pydantic import Field
 
 from halopsa_mcp.client import HaloError
 from halopsa_mcp.rules.files import safe_filename, size_problem
+from halopsa_mcp.rules.text import clean_line
 from halopsa_mcp.rules.verdict import Problem
 from halopsa_mcp.server.errors import halo_failed, invalid
 from halopsa_mcp.server.models import AttachmentList, AttachmentWriteResult
@@ -79,6 +80,7 @@ def register(tools: ToolSet) -> None:
             if await svc.ticket_or_none(ticket_id, write=True) is None:
                 raise no_such_ticket(ticket_id, write=True)
             is_image = Path(name).suffix.lower() in _IMAGE_SUFFIXES
+            description = clean_line(description or "") or None
             if dry_run:
                 return AttachmentWriteResult(
                     dry_run=True,
