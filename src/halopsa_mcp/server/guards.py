@@ -21,6 +21,7 @@ from mcp.types import CallToolResult, TextContent
 
 from halopsa_mcp.rules.files import size_problem
 from halopsa_mcp.rules.verdict import Problem
+from halopsa_mcp.rules.wording import shown
 
 # Words models reach for that are not close in spelling to the argument they mean.
 _SYNONYMS = {
@@ -125,9 +126,9 @@ def _problems(validator: Draft202012Validator, arguments: Any) -> list[str]:
         if synonym in declared:
             close = [synonym]
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        problems.append(f"{_shown(name)}: no such argument{hint}")
+        problems.append(f"{shown(name)}: no such argument{hint}")
     huge = [name for name, value in sorted(arguments.items()) if _out_of_range(value)]
-    problems += [f"{_shown(name)}: the number is out of range" for name in huge]
+    problems += [f"{shown(name)}: the number is out of range" for name in huge]
     # The schema check would misreport such a number ("must be of type integer"); the
     # rest of the arguments are still checked.
     rest = {name: value for name, value in arguments.items() if name not in huge}
@@ -194,13 +195,6 @@ def _type_name(kind: Any) -> str:
     if isinstance(kind, list):
         return " or ".join(names.get(k, str(k)) for k in kind if k != "null")
     return names.get(str(kind), str(kind))
-
-
-def _shown(name: str) -> str:
-    # Argument names come from the caller: echoed short, with anything unprintable or
-    # invisible spelled out as an escape, so a name made of such characters still shows.
-    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in name)
-    return f"'{shown[:60]}'"
 
 
 def _refusal(tool: str, problems: list[str]) -> CallToolResult:
