@@ -1,4 +1,4 @@
-"""Checks on tool calls that run before any tool does.
+"""Checks on tool calls and prompt requests that run before any tool or prompt does.
 
 The arguments of every tools/call are checked against the tool's published input
 schema, so a bad call gets one clear message naming each field and what it must be,
@@ -15,9 +15,10 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
+from mcp import MCPError
 from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerMiddleware, ServerRequestContext
-from mcp.types import CallToolResult, TextContent
+from mcp.types import INVALID_PARAMS, CallToolResult, TextContent
 
 from halopsa_mcp.rules.files import size_problem
 from halopsa_mcp.rules.verdict import Problem
@@ -204,3 +205,36 @@ def _refusal(tool: str, problems: list[str]) -> CallToolResult:
         + "\nFix these and call again."
     )
     return CallToolResult(is_error=True, content=[TextContent(type="text", text=text)])
+
+
+class PromptArgumentGuard:
+    """Server middleware: a prompts/get missing a required argument, or naming one the
+    prompt does not take, is refused naming it. The SDK would answer a bare "Internal
+    server error" for both."""
+
+    def __init__(self, server: MCPServer[Any]) -> None:
+        self._server = server
+
+    async def __call__(
+        self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
+    ) -> HandlerResult:
+        if ctx.method == "prompts/get" and ctx.params is not None:
+            name = ctx.params.get("name")
+            given = ctx.params.get("arguments") or {}
+            for prompt in await self._server.list_prompts():
+                if prompt.name == name and isinstance(given, dict):
+                    _check_prompt_arguments(prompt.name, prompt.arguments or [], given)
+        return await call_next(ctx)
+
+
+def _check_prompt_arguments(prompt: str, declared: list[Any], given: dict[str, Any]) -> None:
+    names = [argument.name for argument in declared]
+    problems = [f"{a.name}: is required" for a in declared if a.required and a.name not in given]
+    problems += [f"{shown(n)}: no such argument" for n in sorted(set(given) - set(names))]
+    if problems:
+        raise MCPError(
+            INVALID_PARAMS,
+            f"The {prompt} prompt was asked for with invalid arguments: "
+            + "; ".join(problems)
+            + f". It takes: {', '.join(names)}.",
+        )
