@@ -5,8 +5,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mcp import Client
+from mcp import Client, MCPError
 from mcp.server import MCPServer
+from mcp.types import INVALID_PARAMS
 
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.server.services import Services
@@ -91,3 +92,35 @@ async def test_a_path_with_a_nul_character_says_so(
     assert "not an absolute path" not in line
     assert "\\x00" in line  # shown where it is
     assert writes(sandbox) == []
+
+
+# Names of things that do not exist, echoed by the answer that says so
+
+
+async def test_a_huge_unknown_tool_name_is_echoed_short(make_server: Make) -> None:
+    async with Client(make_server()) as c:
+        text = refusal(await c.call_tool("no_such_tool_" + "t" * 100_000, {}))
+        plain = refusal(await c.call_tool("no_such_tool", {}))
+    assert text.startswith("Unknown tool: 'no_such_tool_ttt")
+    assert text.endswith("…'")
+    assert len(text) < 200
+    assert plain == "Unknown tool: no_such_tool"  # as the SDK words it
+
+
+async def test_an_unknown_prompt_is_named_short(make_server: Make) -> None:
+    async with Client(make_server()) as c:
+        with pytest.raises(MCPError) as raised:
+            await c.get_prompt("triage_" + "p" * 100_000, {"ticket_id": "1005"})
+    assert raised.value.code == INVALID_PARAMS
+    assert "Unknown prompt: 'triage_ppp" in raised.value.message
+    assert "triage_ticket" in raised.value.message  # what there is instead
+    assert len(raised.value.message) < 300
+
+
+async def test_an_unknown_resource_is_named_short(make_server: Make) -> None:
+    async with Client(make_server()) as c:
+        with pytest.raises(MCPError) as raised:
+            await c.read_resource("halopsa://lookups/" + "r" * 100_000)
+    error = raised.value
+    assert "Unknown resource: 'halopsa://lookups/rrr" in error.message
+    assert len(error.message) + len(str(error.error.data or "")) < 300

@@ -19,7 +19,12 @@ from halopsa_mcp.config import ConfigError, HaloSettings, ServerSettings
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.server import shaping
 from halopsa_mcp.server.compact import CompactResults
-from halopsa_mcp.server.guards import ArgumentGuard, PromptArgumentGuard, upload_size_guard
+from halopsa_mcp.server.guards import (
+    ArgumentGuard,
+    PromptGuard,
+    ResourceGuard,
+    upload_size_guard,
+)
 from halopsa_mcp.server.logs import CallLog
 from halopsa_mcp.server.lookups import LookupCache, Lookups
 from halopsa_mcp.server.policy import exposed_tools, unknown_tool_names
@@ -75,7 +80,8 @@ def build_server(
             CompactResults(),
             upload_size_guard(server_settings.max_attachment_bytes),
             ArgumentGuard(server),
-            PromptArgumentGuard(server),
+            PromptGuard(server),
+            ResourceGuard(server),
         ]
     )
     tools = ToolSet(server)

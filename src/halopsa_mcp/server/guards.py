@@ -73,6 +73,10 @@ class ArgumentGuard:
             tool = str(ctx.params.get("name"))
             arguments = ctx.params.get("arguments") or {}
             validator = await self._validator(tool)
+            if validator is None and shown(tool) != f"'{tool}'":
+                # The SDK would echo the whole name, however long or invisible; a plain
+                # one still meets the SDK's own answer.
+                return _error_result(f"Unknown tool: {shown(tool)}")
             if validator is not None:
                 problems = _problems(validator, arguments)
                 if problems:
@@ -199,18 +203,21 @@ def _type_name(kind: Any) -> str:
 
 
 def _refusal(tool: str, problems: list[str]) -> CallToolResult:
-    text = (
+    return _error_result(
         f"Nothing was done: {tool} was called with invalid arguments.\n"
         + "\n".join(f"- {p}" for p in problems)
         + "\nFix these and call again."
     )
+
+
+def _error_result(text: str) -> CallToolResult:
     return CallToolResult(is_error=True, content=[TextContent(type="text", text=text)])
 
 
-class PromptArgumentGuard:
-    """Server middleware: a prompts/get missing a required argument, or naming one the
-    prompt does not take, is refused naming it. The SDK would answer a bare "Internal
-    server error" for both."""
+class PromptGuard:
+    """Server middleware: a prompts/get naming no prompt, missing a required argument or
+    naming one the prompt does not take is refused saying which. The SDK would answer a
+    bare "Internal server error" for each."""
 
     def __init__(self, server: MCPServer[Any]) -> None:
         self._server = server
@@ -219,11 +226,16 @@ class PromptArgumentGuard:
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
     ) -> HandlerResult:
         if ctx.method == "prompts/get" and ctx.params is not None:
-            name = ctx.params.get("name")
+            name = str(ctx.params.get("name"))
             given = ctx.params.get("arguments") or {}
-            for prompt in await self._server.list_prompts():
-                if prompt.name == name and isinstance(given, dict):
-                    _check_prompt_arguments(prompt.name, prompt.arguments or [], given)
+            prompts = {p.name: p for p in await self._server.list_prompts()}
+            if name not in prompts:
+                there = ", ".join(sorted(prompts)) or "none"
+                raise MCPError(
+                    INVALID_PARAMS, f"Unknown prompt: {shown(name)}. The prompts are: {there}."
+                )
+            if isinstance(given, dict):
+                _check_prompt_arguments(name, prompts[name].arguments or [], given)
         return await call_next(ctx)
 
 
@@ -238,3 +250,22 @@ def _check_prompt_arguments(prompt: str, declared: list[Any], given: dict[str, A
             + "; ".join(problems)
             + f". It takes: {', '.join(names)}.",
         )
+
+
+class ResourceGuard:
+    """Server middleware: a resources/read of a URI this server does not have is refused
+    with the URI shown short; the SDK would echo all of it, twice."""
+
+    def __init__(self, server: MCPServer[Any]) -> None:
+        self._server = server
+
+    async def __call__(
+        self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
+    ) -> HandlerResult:
+        if ctx.method == "resources/read" and ctx.params is not None:
+            uri = str(ctx.params.get("uri"))
+            known = {str(r.uri) for r in await self._server.list_resources()}
+            # A template could match any URI; then the SDK's own lookup decides.
+            if uri not in known and not await self._server.list_resource_templates():
+                raise MCPError(INVALID_PARAMS, f"Unknown resource: {shown(uri)}")
+        return await call_next(ctx)
