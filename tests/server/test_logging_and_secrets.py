@@ -17,7 +17,7 @@ from mcp.server import MCPServer
 
 from halopsa_mcp.config import HaloSettings, HttpSettings
 from halopsa_mcp.logfmt import JsonLines, Redacted
-from halopsa_mcp.sandbox import SandboxConfig, SandboxServer
+from halopsa_mcp.sandbox import FaultRule, SandboxConfig, SandboxServer
 from halopsa_mcp.server.services import Services
 
 from .test_http_process import free_port
@@ -151,6 +151,8 @@ async def test_a_hostile_stdio_session_logs_no_argument_ticket_text_or_long_line
             "HALOPSA_CLIENT_SECRET": SandboxConfig().client_secret,
             "HALOPSA_LOG_LEVEL": "DEBUG",
         }
+        # A failed attempt is retried, and the retry is logged.
+        hp.state.faults.add(FaultRule(kind="server_error", path=f"/api/Tickets/{ID_MARK}"))
         params = StdioServerParameters(command=COMMAND, env=env)
         with stderr_file.open("w") as errlog:
             async with Client(stdio_client(params, errlog=errlog)) as c:
@@ -165,6 +167,7 @@ async def test_a_hostile_stdio_session_logs_no_argument_ticket_text_or_long_line
     assert huge_note.is_error
     logs = stderr_file.read_text()
     check_log_lines(logs)
+    assert "HaloPSA GET /api/Tickets/{id} failed (5xx); retrying" in logs
     assert logs.count('"msg": "tool call"') == len(HOSTILE_CALLS)
     assert '"tool get_ticket failed"' in logs  # the SDK's line, kept without its text
 
