@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -181,11 +182,13 @@ class HaloTransport:
                     raise self._final_error(failed, method, url, replay_safe, budget) from None
                 if failed.failure is Failure.UNAUTHORIZED:
                     continue
+                # The kind of failure and the path's shape only: IDs in the path are the
+                # caller's arguments, and HaloPSA's text can quote what customers typed.
                 log.warning(
                     "HaloPSA %s %s failed (%s); retrying in %.2fs",
                     method,
-                    _path_of(url),
-                    failed.detail,
+                    _ID_IN_PATH.sub("/{id}", _path_of(url)),
+                    failed.failure.value,
                     delay,
                 )
                 await anyio.sleep(delay)
@@ -311,6 +314,9 @@ def _connection_message(failure: Failure, settings: HaloSettings) -> str:
     if failure is Failure.TIMED_OUT:
         return f"HaloPSA did not answer within {settings.timeout:g}s (HALOPSA_TIMEOUT)"
     return "the connection to HaloPSA closed before its answer arrived"
+
+
+_ID_IN_PATH = re.compile(r"/\d+(?=/|$)")
 
 
 def _path_of(url: str) -> str:

@@ -11,7 +11,7 @@ from halopsa_mcp.rules.catalog import DEFAULT_PRIORITY, Catalog, PriorityInfo, T
 from halopsa_mcp.rules.text import clean_line, clean_text, text_to_html
 from halopsa_mcp.rules.transitions import check_transition
 from halopsa_mcp.rules.verdict import Problem, Verdict
-from halopsa_mcp.rules.wording import label, use_one_of
+from halopsa_mcp.rules.wording import label, shown, use_one_of
 
 MAX_SUMMARY = 255
 # An LLM reads the agent list in a fix; past this many it is noise.
@@ -272,7 +272,7 @@ def _team(team: str | None, catalog: Catalog) -> Verdict:
         return Verdict()
     return _error(
         "team",
-        f"there is no team named {team!r}",
+        f"there is no team named {shown(team)}",
         "use one of: " + ", ".join(repr(name) for name in catalog.teams),
     )
 

@@ -1,4 +1,4 @@
-"""Checks on tool calls that run before any tool does.
+"""Checks on tool calls and prompt requests that run before any tool or prompt does.
 
 The arguments of every tools/call are checked against the tool's published input
 schema, so a bad call gets one clear message naming each field and what it must be,
@@ -15,12 +15,14 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
+from mcp import MCPError
 from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerMiddleware, ServerRequestContext
-from mcp.types import CallToolResult, TextContent
+from mcp.types import INVALID_PARAMS, CallToolResult, TextContent
 
 from halopsa_mcp.rules.files import size_problem
 from halopsa_mcp.rules.verdict import Problem
+from halopsa_mcp.rules.wording import shown
 
 # Words models reach for that are not close in spelling to the argument they mean.
 _SYNONYMS = {
@@ -71,6 +73,10 @@ class ArgumentGuard:
             tool = str(ctx.params.get("name"))
             arguments = ctx.params.get("arguments") or {}
             validator = await self._validator(tool)
+            if validator is None and shown(tool) != f"'{tool}'":
+                # The SDK would echo the whole name, however long or invisible; a plain
+                # one still meets the SDK's own answer.
+                return _error_result(f"Unknown tool: {shown(tool)}")
             if validator is not None:
                 problems = _problems(validator, arguments)
                 if problems:
@@ -125,9 +131,9 @@ def _problems(validator: Draft202012Validator, arguments: Any) -> list[str]:
         if synonym in declared:
             close = [synonym]
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        problems.append(f"{_shown(name)}: no such argument{hint}")
+        problems.append(f"{shown(name)}: no such argument{hint}")
     huge = [name for name, value in sorted(arguments.items()) if _out_of_range(value)]
-    problems += [f"{_shown(name)}: the number is out of range" for name in huge]
+    problems += [f"{shown(name)}: the number is out of range" for name in huge]
     # The schema check would misreport such a number ("must be of type integer"); the
     # rest of the arguments are still checked.
     rest = {name: value for name, value in arguments.items() if name not in huge}
@@ -196,17 +202,70 @@ def _type_name(kind: Any) -> str:
     return names.get(str(kind), str(kind))
 
 
-def _shown(name: str) -> str:
-    # Argument names come from the caller: echoed short, with anything unprintable or
-    # invisible spelled out as an escape, so a name made of such characters still shows.
-    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in name)
-    return f"'{shown[:60]}'"
-
-
 def _refusal(tool: str, problems: list[str]) -> CallToolResult:
-    text = (
+    return _error_result(
         f"Nothing was done: {tool} was called with invalid arguments.\n"
         + "\n".join(f"- {p}" for p in problems)
         + "\nFix these and call again."
     )
+
+
+def _error_result(text: str) -> CallToolResult:
     return CallToolResult(is_error=True, content=[TextContent(type="text", text=text)])
+
+
+class PromptGuard:
+    """Server middleware: a prompts/get naming no prompt, missing a required argument or
+    naming one the prompt does not take is refused saying which. The SDK would answer a
+    bare "Internal server error" for each."""
+
+    def __init__(self, server: MCPServer[Any]) -> None:
+        self._server = server
+
+    async def __call__(
+        self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
+    ) -> HandlerResult:
+        if ctx.method == "prompts/get" and ctx.params is not None:
+            name = str(ctx.params.get("name"))
+            given = ctx.params.get("arguments") or {}
+            prompts = {p.name: p for p in await self._server.list_prompts()}
+            if name not in prompts:
+                there = ", ".join(sorted(prompts)) or "none"
+                raise MCPError(
+                    INVALID_PARAMS, f"Unknown prompt: {shown(name)}. The prompts are: {there}."
+                )
+            if isinstance(given, dict):
+                _check_prompt_arguments(name, prompts[name].arguments or [], given)
+        return await call_next(ctx)
+
+
+def _check_prompt_arguments(prompt: str, declared: list[Any], given: dict[str, Any]) -> None:
+    names = [argument.name for argument in declared]
+    problems = [f"{a.name}: is required" for a in declared if a.required and a.name not in given]
+    problems += [f"{shown(n)}: no such argument" for n in sorted(set(given) - set(names))]
+    if problems:
+        raise MCPError(
+            INVALID_PARAMS,
+            f"The {prompt} prompt was asked for with invalid arguments: "
+            + "; ".join(problems)
+            + f". It takes: {', '.join(names)}.",
+        )
+
+
+class ResourceGuard:
+    """Server middleware: a resources/read of a URI this server does not have is refused
+    with the URI shown short; the SDK would echo all of it, twice."""
+
+    def __init__(self, server: MCPServer[Any]) -> None:
+        self._server = server
+
+    async def __call__(
+        self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
+    ) -> HandlerResult:
+        if ctx.method == "resources/read" and ctx.params is not None:
+            uri = str(ctx.params.get("uri"))
+            known = {str(r.uri) for r in await self._server.list_resources()}
+            # A template could match any URI; then the SDK's own lookup decides.
+            if uri not in known and not await self._server.list_resource_templates():
+                raise MCPError(INVALID_PARAMS, f"Unknown resource: {shown(uri)}")
+        return await call_next(ctx)

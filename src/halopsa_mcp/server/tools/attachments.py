@@ -19,6 +19,7 @@ from halopsa_mcp.client import HaloError
 from halopsa_mcp.rules.files import safe_filename, size_problem
 from halopsa_mcp.rules.text import clean_line
 from halopsa_mcp.rules.verdict import Problem
+from halopsa_mcp.rules.wording import shown
 from halopsa_mcp.server.errors import halo_failed, invalid
 from halopsa_mcp.server.models import AttachmentList, AttachmentWriteResult
 from halopsa_mcp.server.services import Services, no_such_ticket, services
@@ -203,13 +204,15 @@ async def _read_allowed(path: str, allowed: tuple[Path, ...], limit: int) -> byt
     # cannot probe the server's file system through the error text.
     not_allowed = Problem(
         "path",
-        f"{path!r} is not a readable file inside the allowed folders",
+        f"{shown(path)} is not a readable file inside the allowed folders",
         "use a file inside one of the folders in HALOPSA_ATTACHMENT_DIRS",
     )
     # Relative and ~ paths would depend on the server's working directory and user.
-    if "\x00" in path or not Path(path).is_absolute():
+    if "\x00" in path:
+        raise invalid(Problem("path", f"{shown(path)} contains a NUL character", "remove it"))
+    if not Path(path).is_absolute():
         raise invalid(
-            Problem("path", f"{path!r} is not an absolute path", "give the file's full path")
+            Problem("path", f"{shown(path)} is not an absolute path", "give the file's full path")
         )
     try:
         real = await anyio.to_thread.run_sync(lambda: Path(path).resolve(strict=True))

@@ -24,7 +24,7 @@ from halopsa_mcp.rules.tickets import (
     plan_ticket_update,
 )
 from halopsa_mcp.rules.verdict import Problem, Verdict
-from halopsa_mcp.rules.wording import use_one_of
+from halopsa_mcp.rules.wording import shown, use_one_of
 from halopsa_mcp.server.errors import halo_failed, invalid, refused
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
 from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
@@ -191,7 +191,9 @@ def register(tools: ToolSet) -> None:
         if bad:
             raise invalid(
                 Problem(
-                    "extra_fields", f"{bad[0]!r} is not a field name", "use names like fixbydate"
+                    "extra_fields",
+                    f"{shown(bad[0])} is not a field name",
+                    "use names like fixbydate",
                 ),
                 write=False,
             )
