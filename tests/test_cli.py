@@ -1,11 +1,21 @@
 """The ``halopsa-mcp`` command as a person at a terminal meets it: help, version, a busy port."""
 
+import json
+import os
+import pty
+import queue
 import re
+import select
 import socket
 import subprocess
 import sys
+import termios
+import threading
+import time
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,3 +104,121 @@ def test_a_busy_port_is_one_clear_line_not_a_traceback() -> None:
     assert "--port" in lines[0]
     assert "serving" not in done.stderr
     assert done.stdout == ""
+
+
+# Makes the pty the child's controlling terminal (it has its own session), so the
+# terminal turns Ctrl-C into SIGINT for it, then becomes the command itself.
+ON_A_TERMINAL = (
+    "import fcntl, os, sys, termios\n"
+    "fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
+    "os.execv(sys.argv[1], sys.argv[1:])\n"
+)
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "a-person", "version": "0"},
+    },
+}
+
+
+class Terminal:
+    """`halopsa-mcp --sandbox` started by hand: stdin and stdout on a pseudo-terminal."""
+
+    def __init__(self) -> None:
+        self.master, slave = pty.openpty()
+        # No echo: what the master reads back is then the server's stdout alone.
+        attrs = termios.tcgetattr(slave)
+        attrs[3] &= ~termios.ECHO
+        termios.tcsetattr(slave, termios.TCSANOW, attrs)
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "")}
+        self.process = subprocess.Popen(  # noqa: S603 - this interpreter, our own command
+            [sys.executable, "-c", ON_A_TERMINAL, COMMAND, "--sandbox"],
+            stdin=slave,
+            stdout=slave,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
+        os.close(slave)
+        self.stderr: list[str] = []
+        self._stderr_lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read_stderr, daemon=True).start()
+
+    def _read_stderr(self) -> None:
+        assert self.process.stderr is not None
+        for raw in self.process.stderr:
+            line = raw.decode(errors="replace")
+            self.stderr.append(line)
+            self._stderr_lines.put(line)
+
+    def wait_for_stderr(self, text: str) -> None:
+        deadline = time.monotonic() + HANG
+        while time.monotonic() < deadline:
+            try:
+                if text in self._stderr_lines.get(timeout=1):
+                    return
+            except queue.Empty:
+                continue
+        pytest.fail(f"{text!r} not on stderr within {HANG} s: {''.join(self.stderr)}")
+
+    def type(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
+    def read_answer(self) -> dict[str, Any]:
+        received = b""
+        deadline = time.monotonic() + HANG
+        while b"\n" not in received and time.monotonic() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 1)
+            if ready:
+                received += os.read(self.master, 65536)
+        answer: dict[str, Any] = json.loads(received)
+        return answer
+
+    def exit_code(self, within: float) -> int | None:
+        try:
+            return self.process.wait(timeout=within)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=HANG)
+        os.close(self.master)
+        if self.process.stderr is not None:
+            self.process.stderr.close()
+
+
+@pytest.fixture
+def terminal() -> Iterator[Terminal]:
+    term = Terminal()
+    try:
+        term.wait_for_stderr("waiting for an MCP client")
+        # A real session first, so the keys below reach a server that is serving.
+        term.type(json.dumps(INITIALIZE).encode() + b"\n")
+        assert "result" in term.read_answer()
+        yield term
+    finally:
+        term.close()
+
+
+def test_at_a_terminal_it_says_what_it_is_waiting_for(terminal: Terminal) -> None:
+    said = "".join(terminal.stderr)
+    assert "stdin" in said
+    assert "Ctrl-C" in said
+
+
+def test_ctrl_c_at_a_terminal_stops_it_at_once_without_a_traceback(terminal: Terminal) -> None:
+    terminal.type(b"\x03")
+    assert terminal.exit_code(within=10) == 130, "".join(terminal.stderr)
+    assert "Traceback" not in "".join(terminal.stderr)
+
+
+def test_ctrl_d_at_a_terminal_ends_it_cleanly(terminal: Terminal) -> None:
+    terminal.type(b"\x04")
+    assert terminal.exit_code(within=10) == 0, "".join(terminal.stderr)
+    assert "Traceback" not in "".join(terminal.stderr)

@@ -131,8 +131,9 @@ def _serve(halo: HaloSettings, server_settings: ServerSettings, args: argparse.N
 
     server = build_server(halo, server_settings)
     if args.transport == "stdio":
-        server.run("stdio")
-        return 0
+        from halopsa_mcp.server.stdio import run_stdio
+
+        return run_stdio(server)
     from halopsa_mcp.server.http import body_limit, http_app, serve_http
 
     http = HttpSettings.from_env()
