@@ -6,6 +6,7 @@ import pty
 import queue
 import re
 import select
+import signal
 import socket
 import subprocess
 import sys
@@ -222,3 +223,26 @@ def test_ctrl_d_at_a_terminal_ends_it_cleanly(terminal: Terminal) -> None:
     terminal.type(b"\x04")
     assert terminal.exit_code(within=10) == 0, "".join(terminal.stderr)
     assert "Traceback" not in "".join(terminal.stderr)
+
+
+def test_ctrl_c_while_it_starts_is_as_quiet_as_once_it_serves() -> None:
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "")}
+    with subprocess.Popen(  # noqa: S603 - our own console script
+        [COMMAND, "--sandbox"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    ) as process:
+        assert process.stderr is not None
+        try:
+            # Logged as soon as the sandbox is up, before the MCP server is built.
+            assert "using the sandbox HaloPSA" in process.stderr.readline()
+            process.send_signal(signal.SIGINT)
+            _, rest = process.communicate(timeout=HANG)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 130, rest
+    assert "Traceback" not in rest

@@ -9,10 +9,12 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib.metadata import version
+from typing import ParamSpec
 
 from halopsa_mcp.config import (
     ConfigError,
@@ -24,6 +26,10 @@ from halopsa_mcp.config import (
 from halopsa_mcp.logfmt import configure_logging
 
 log = logging.getLogger("halopsa_mcp")
+
+# 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C.
+_EXIT_INTERRUPTED = 130
+P = ParamSpec("P")
 
 # Kept as written (RawDescriptionHelpFormatter): one variable a line reads as a table.
 _EPILOG = """\
@@ -126,6 +132,20 @@ def _run_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ctrl_c_stops_quietly(serve: Callable[P, int]) -> Callable[P, int]:
+    """Ctrl-C, while starting as while serving, ends with the shell's 130 and no traceback."""
+
+    @functools.wraps(serve)
+    def serving(*args: P.args, **kwargs: P.kwargs) -> int:
+        try:
+            return serve(*args, **kwargs)
+        except KeyboardInterrupt:
+            return _EXIT_INTERRUPTED
+
+    return serving
+
+
+@_ctrl_c_stops_quietly
 def _serve(halo: HaloSettings, server_settings: ServerSettings, args: argparse.Namespace) -> int:
     from halopsa_mcp.server.app import build_server
 
@@ -133,7 +153,8 @@ def _serve(halo: HaloSettings, server_settings: ServerSettings, args: argparse.N
     if args.transport == "stdio":
         from halopsa_mcp.server.stdio import run_stdio
 
-        return run_stdio(server)
+        run_stdio(server)
+        return 0
     from halopsa_mcp.server.http import body_limit, http_app, serve_http
 
     http = HttpSettings.from_env()
@@ -150,6 +171,7 @@ def _serve(halo: HaloSettings, server_settings: ServerSettings, args: argparse.N
     return 0
 
 
+@_ctrl_c_stops_quietly
 def _serve_on_sandbox(server_settings: ServerSettings, args: argparse.Namespace) -> int:
     from halopsa_mcp.sandbox import SandboxConfig, SandboxServer
 

@@ -45,8 +45,6 @@ from pydantic import ValidationError
 
 log = logging.getLogger(__name__)
 
-# 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C.
-EXIT_INTERRUPTED = 130
 _HINT = (
     "halopsa-mcp: waiting for an MCP client on stdin (an MCP client such as Claude Desktop "
     "starts this command itself). Ctrl-C stops it."
@@ -102,16 +100,12 @@ def _refusal(request_id: int | str | None, code: int, message: str) -> Refused:
     return Refused(JSONRPCError(jsonrpc="2.0", id=request_id, error=error))
 
 
-def run_stdio(server: MCPServer[Any]) -> int:
-    """Serve until stdin ends (0) or Ctrl-C (EXIT_INTERRUPTED)."""
+def run_stdio(server: MCPServer[Any]) -> None:
+    """Serve until stdin ends. Ctrl-C raises KeyboardInterrupt at once, as it should."""
     # MCP clients start the server on pipes; only a person at a terminal needs telling.
     if os.isatty(0):
         print(_HINT, file=sys.stderr, flush=True)
-    try:
-        anyio.run(_serve, server)
-    except KeyboardInterrupt:
-        return EXIT_INTERRUPTED
-    return 0
+    anyio.run(_serve, server)
 
 
 async def _serve(server: MCPServer[Any]) -> None:
