@@ -1,11 +1,13 @@
 """Distil HaloPSA's OpenAPI cut into the field lists the sandbox checks requests against.
 
-The OpenAPI file is 1 MB and lives outside the package (../shared); the sandbox ships
-with the few kilobytes it needs: per operation, the query parameters and their types,
-and per schema, the property names and their types.
+The OpenAPI file is 1 MB and is kept with the tests (tests/data), not in the package; the
+sandbox ships with the few kilobytes it needs: per operation, the query parameters and
+their types, and per schema, the property names and their types.
 
-    python scripts/extract_openapi_fields.py ../shared/reference/halopsa/openapi-v2-tickets.json \
-        > src/halopsa_mcp/sandbox/openapi_fields.json
+    python scripts/extract_openapi_fields.py > src/halopsa_mcp/sandbox/openapi_fields.json
+
+reads tests/data/openapi-v2-tickets.json; give another OpenAPI file as the argument to
+distil that one instead.
 
 tests/unit/test_openapi_fields.py fails if the committed file drifts from the OpenAPI file.
 """
@@ -14,7 +16,10 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
+
+DEFAULT_SPEC = Path(__file__).resolve().parents[1] / "tests" / "data" / "openapi-v2-tickets.json"
 
 # The OpenAPI file spells query parameter types in C# ("int", "bool", "double",
 # "List<int>"); the sandbox needs only the JSON kind to check a value against.
@@ -63,8 +68,8 @@ def extract(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    with open(sys.argv[1], encoding="utf-8") as f:
-        spec = json.load(f)
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SPEC
+    spec = json.loads(source.read_text(encoding="utf-8"))
     json.dump(extract(spec), sys.stdout, indent=1, sort_keys=False)
     sys.stdout.write("\n")
 

@@ -9,9 +9,12 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib.metadata import version
+from typing import ParamSpec
 
 from halopsa_mcp.config import (
     ConfigError,
@@ -24,36 +27,92 @@ from halopsa_mcp.logfmt import configure_logging
 
 log = logging.getLogger("halopsa_mcp")
 
+# 128 + SIGINT: what a shell reports for a command stopped by Ctrl-C.
+_EXIT_INTERRUPTED = 130
+P = ParamSpec("P")
+
+# Kept as written (RawDescriptionHelpFormatter): one variable a line reads as a table.
+_EPILOG = """\
+environment (read once at start):
+  HALOPSA_URL             base URL of your HaloPSA, e.g. https://acme.halopsa.com
+  HALOPSA_CLIENT_ID       client ID of a HaloPSA API application (client credentials)
+  HALOPSA_CLIENT_SECRET   its client secret
+                          (these three are required, except with --sandbox)
+  HALOPSA_TENANT          tenant name, for hosted HaloPSA (default: none)
+  HALOPSA_MCP_TOKEN       HTTP: bearer token clients must send, 16+ characters
+  HALOPSA_MCP_TOKEN_FILE  HTTP: a file holding that token, instead of the variable
+                          (without a token, HTTP listens on loopback only)
+  HALOPSA_READ_ONLY       true: serve only the read tools (default: false)
+  HALOPSA_LOG_LEVEL       DEBUG, INFO, WARNING or ERROR; JSON lines on stderr
+                          (default: INFO)
+Every variable, with its default, is in the README's "Configuration" table.
+
+exit status: 0 when the MCP client closes stdin (or Ctrl-D), 130 on Ctrl-C,
+2 on a configuration problem. `halopsa-mcp sandbox --help` for the sandbox's options.
+"""
+
 
 def _sandbox_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = commands.add_parser(
         "sandbox",
         help="serve the sandbox HaloPSA (a local, in-memory HaloPSA API with demo data)",
         description=(
-            "Serve a local HaloPSA API with seeded demo data. State lives in memory and "
-            "resets on restart. Ctrl-C stops it."
+            "Serve a local HaloPSA API with seeded demo data over HTTP.\n"
+            "State lives in memory and resets on restart. Ctrl-C stops it."
         ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
-    p.add_argument("--port", type=int, default=8765, help="port to listen on (default %(default)s)")
-    p.add_argument("--client-id", default="sandbox-client", help="accepted client_id")
-    p.add_argument("--client-secret", default="sandbox-secret", help="accepted client_secret")
-    p.add_argument("--tenant", default=None, help="require this tenant on token requests")
-    p.add_argument("--seed", type=int, default=7, help="demo data seed (default %(default)s)")
-    p.add_argument("--tickets", type=int, default=120, help="number of seeded tickets")
-    p.add_argument("--token-lifetime", type=float, default=3600.0, help="token lifetime in seconds")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    p.add_argument(
+        "--port", type=int, default=8765, help="port to listen on (default: %(default)s)"
+    )
+    p.add_argument(
+        "--client-id", default="sandbox-client", help="accepted client_id (default: %(default)s)"
+    )
+    p.add_argument(
+        "--client-secret",
+        default="sandbox-secret",
+        help="accepted client_secret (default: %(default)s)",
+    )
+    p.add_argument(
+        "--tenant",
+        default=None,
+        help="require this tenant on token requests (default: none, no tenant needed)",
+    )
+    p.add_argument("--seed", type=int, default=7, help="demo data seed (default: %(default)s)")
+    p.add_argument(
+        "--tickets", type=int, default=120, help="number of seeded tickets (default: %(default)s)"
+    )
+    p.add_argument(
+        "--token-lifetime",
+        type=float,
+        default=3600.0,
+        help="token lifetime in seconds (default: %(default)s)",
+    )
     p.add_argument(
         "--rate-limit",
         type=int,
         default=300,
-        help="requests allowed per rolling window, as hosted HaloPSA (0 = off)",
+        help="requests allowed per rolling window, as hosted HaloPSA; 0 = off "
+        "(default: %(default)s)",
     )
-    p.add_argument("--rate-window", type=float, default=300.0, help="rolling window in seconds")
+    p.add_argument(
+        "--rate-window",
+        type=float,
+        default=300.0,
+        help="rolling window in seconds (default: %(default)s)",
+    )
+
+
+def _add_version(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('halopsa-mcp')}")
 
 
 def _run_sandbox(args: argparse.Namespace) -> int:
     # Imported here so the MCP server's start-up never pays for the sandbox.
-    from halopsa_mcp.sandbox import SandboxConfig, run
+    from halopsa_mcp.sandbox import CannotListen, SandboxConfig, run
 
     config = SandboxConfig(
         client_id=args.client_id,
@@ -65,16 +124,36 @@ def _run_sandbox(args: argparse.Namespace) -> int:
         rate_limit_requests=args.rate_limit,
         rate_limit_window=args.rate_window,
     )
-    run(args.host, args.port, config)
+    try:
+        run(args.host, args.port, config)
+    except CannotListen as exc:
+        print(f"halopsa-mcp sandbox: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
+def _ctrl_c_stops_quietly(serve: Callable[P, int]) -> Callable[P, int]:
+    """Ctrl-C, while starting as while serving, ends with the shell's 130 and no traceback."""
+
+    @functools.wraps(serve)
+    def serving(*args: P.args, **kwargs: P.kwargs) -> int:
+        try:
+            return serve(*args, **kwargs)
+        except KeyboardInterrupt:
+            return _EXIT_INTERRUPTED
+
+    return serving
+
+
+@_ctrl_c_stops_quietly
 def _serve(halo: HaloSettings, server_settings: ServerSettings, args: argparse.Namespace) -> int:
     from halopsa_mcp.server.app import build_server
 
     server = build_server(halo, server_settings)
     if args.transport == "stdio":
-        server.run("stdio")
+        from halopsa_mcp.server.stdio import run_stdio
+
+        run_stdio(server)
         return 0
     from halopsa_mcp.server.http import body_limit, http_app, serve_http
 
@@ -94,6 +173,7 @@ def _serve(halo: HaloSettings, server_settings: ServerSettings, args: argparse.N
     return 0
 
 
+@_ctrl_c_stops_quietly
 def _serve_on_sandbox(server_settings: ServerSettings, args: argparse.Namespace) -> int:
     from halopsa_mcp.sandbox import SandboxConfig, SandboxServer
 
@@ -114,27 +194,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="halopsa-mcp",
         description=(
-            "MCP server for HaloPSA tickets, over stdio (default) or Streamable HTTP. "
-            "Configure it with HALOPSA_URL, HALOPSA_CLIENT_ID and HALOPSA_CLIENT_SECRET, or "
-            "try it with --sandbox."
+            "MCP server for HaloPSA tickets, over stdio (default) or Streamable HTTP.\n"
+            "Configure it with HALOPSA_URL, HALOPSA_CLIENT_ID and HALOPSA_CLIENT_SECRET,\n"
+            "or try it with --sandbox."
         ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    _add_version(parser)
     parser.add_argument(
         "--sandbox",
         action="store_true",
-        help="serve against a sandbox HaloPSA with demo data, started in-process",
+        help="serve against a sandbox HaloPSA with demo data, started in-process "
+        "(default: off, HALOPSA_URL is used)",
     )
     parser.add_argument(
-        "--transport", choices=["stdio", "http"], default="stdio", help="default: stdio"
+        "--transport",
+        choices=["stdio", "http"],
+        default="stdio",
+        help="how MCP clients connect (default: %(default)s)",
     )
     parser.add_argument(
-        "--host", default="127.0.0.1", help="HTTP: address to listen on (default %(default)s)"
+        "--host", default="127.0.0.1", help="HTTP: address to listen on (default: %(default)s)"
     )
-    parser.add_argument("--port", type=int, default=8000, help="HTTP: port (default %(default)s)")
+    parser.add_argument("--port", type=int, default=8000, help="HTTP: port (default: %(default)s)")
     parser.add_argument(
         "--stateless",
         action="store_true",
-        help="HTTP: keep no session state, so replicas behind a load balancer can share work",
+        help="HTTP: keep no session state, so replicas behind a load balancer can share work "
+        "(default: off)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _sandbox_parser(commands)

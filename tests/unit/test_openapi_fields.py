@@ -1,12 +1,14 @@
 """Everything the client sends is named as HaloPSA's OpenAPI file names it.
 
-These read the OpenAPI cut in ../shared directly, not the sandbox's distilled copy, so a
-mistake in the copy cannot hide a mistake in the client.
+These read HaloPSA's OpenAPI cut itself (tests/data, byte for byte as published), not the
+sandbox's distilled copy, so a mistake in the copy cannot hide a mistake in the client.
 """
 
 import importlib.resources
 import json
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +18,11 @@ from pydantic import BaseModel
 from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields, TicketQuery
 
 ROOT = Path(__file__).resolve().parents[2]
-OPENAPI = ROOT.parent / "shared" / "reference" / "halopsa" / "openapi-v2-tickets.json"
+OPENAPI = ROOT / "tests" / "data" / "openapi-v2-tickets.json"
 
 
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
-    assert OPENAPI.exists(), f"the OpenAPI cut is expected at {OPENAPI} (../shared beside the repo)"
     return json.loads(OPENAPI.read_text(encoding="utf-8"))
 
 
@@ -65,3 +66,17 @@ def test_sandbox_field_list_matches_the_openapi_file(spec: dict[str, Any]) -> No
     assert json.loads(shipped.read_text(encoding="utf-8")) == extract(spec), (
         "regenerate with scripts/extract_openapi_fields.py"
     )
+
+
+def test_the_extraction_script_reads_the_copy_in_the_repository() -> None:
+    # Run as the maintainer runs it, with no argument: it must find its input in the repo.
+    done = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(ROOT / "scripts" / "extract_openapi_fields.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    shipped = importlib.resources.files("halopsa_mcp.sandbox").joinpath("openapi_fields.json")
+    assert done.stdout == shipped.read_text(encoding="utf-8")

@@ -7,7 +7,15 @@ quirky (paging, bare-array lookups, plain-text errors), and able to fail on dema
 from halopsa_mcp.sandbox.app import create_app
 from halopsa_mcp.sandbox.config import SandboxConfig
 from halopsa_mcp.sandbox.faults import FaultRule
-from halopsa_mcp.sandbox.server import SandboxServer, run
+from halopsa_mcp.sandbox.server import CannotListen, SandboxServer, run
 from halopsa_mcp.sandbox.state import SandboxState
 
-__all__ = ["FaultRule", "SandboxConfig", "SandboxServer", "SandboxState", "create_app", "run"]
+__all__ = [
+    "CannotListen",
+    "FaultRule",
+    "SandboxConfig",
+    "SandboxServer",
+    "SandboxState",
+    "create_app",
+    "run",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import signal
 import socket
@@ -71,10 +72,16 @@ class SandboxServer:
         self._server = self._thread = None
 
 
+class CannotListen(Exception):
+    """The address to serve on cannot be had; the message says which and what to do."""
+
+
 async def serve(host: str, port: int, config: SandboxConfig) -> None:
     """Serve a sandbox until the task is cancelled or uvicorn is told to stop."""
     state = SandboxState(config)
-    sock = _listen(host, port)
+    sock = _listen_or_explain(host, port)
+    # Printed only now, with the port bound: a banner must never name an address that
+    # someone else holds.
     tenant = f", tenant {config.tenant!r}" if config.tenant else ""
     # The secret stays out of the log: logs get pasted into tickets and chats.
     print(
@@ -87,7 +94,10 @@ async def serve(host: str, port: int, config: SandboxConfig) -> None:
 
 
 def run(host: str, port: int, config: SandboxConfig) -> None:
-    """Serve in the foreground until SIGINT or SIGTERM, then return normally."""
+    """Serve in the foreground until SIGINT or SIGTERM, then return normally.
+
+    Raises CannotListen, before printing anything, when the address cannot be bound.
+    """
     with _signals_end_quietly():
         asyncio.run(serve(host, port, config))
 
@@ -149,6 +159,19 @@ def _listen(host: str, port: int) -> socket.socket:
     sock.bind(address)
     sock.listen()
     return sock
+
+
+def _listen_or_explain(host: str, port: int) -> socket.socket:
+    """`_listen`, with a failure turned into one line a person can act on."""
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    try:
+        return _listen(host, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            reason = "is already in use; choose another port with --port"
+        else:
+            reason = f"cannot be listened on ({exc.strerror or exc}); check --host and --port"
+        raise CannotListen(f"{where} {reason}") from None
 
 
 def _url(sock: socket.socket) -> str:

@@ -1,0 +1,175 @@
+"""Lines that are not JSON-RPC, sent to the real command over pipes: each gets an answer.
+
+Without one, the client waits for its own timeout, which is minutes in most clients.
+"""
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+COMMAND = str(Path(sys.executable).parent / "halopsa-mcp")
+ENV = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "")}
+# Generous: proves "answers, does not hang", not a speed.
+HANG = 30
+# Text a refused line carries; it must not reach the log.
+MARKER = "customer-wrote-this-0451"
+
+PING = b'{"jsonrpc": "2.0", "id": 7, "method": "ping", "params": {"_meta": {"x": %s}}}'
+NOT_JSON = {
+    "truncated": b'{"jsonrpc": "2.0", "id": 7, "method": "ping"',
+    "truncated, with text": b'{"jsonrpc": "2.0", "id": 7, "method": "ping", "params": {"note": "'
+    + MARKER.encode(),
+    "invalid UTF-8": PING % b'"caf\xe9"',
+    "lone surrogate": PING % b'"\\ud800"',
+    "nested 250 deep": PING % (b"[" * 250 + b"]" * 250),
+    "5,000-digit number": PING % (b"9" * 5000),
+    "5,000-digit id": b'{"jsonrpc": "2.0", "id": ' + b"9" * 5000 + b', "method": "ping"}',
+    "NaN": PING % b"NaN",
+    "a bare word": b"hello",
+}
+
+
+class Session:
+    """The command over pipes, with a reader thread so every wait has a bound."""
+
+    def __init__(self, process: "subprocess.Popen[bytes]") -> None:
+        self.process = process
+        self._lines: queue.Queue[bytes] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self._next_id = 100
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._lines.put(line)
+
+    def send(self, line: bytes) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(line + b"\n")
+        self.process.stdin.flush()
+
+    def receive(self) -> dict[str, Any]:
+        try:
+            line = self._lines.get(timeout=HANG)
+        except queue.Empty:
+            pytest.fail(f"no answer within {HANG} s")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def request(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        self._next_id += 1
+        message = {"jsonrpc": "2.0", "id": self._next_id, "method": method}
+        if params is not None:
+            message["params"] = params
+        self.send(json.dumps(message).encode())
+        answer = self.receive()
+        assert answer.get("id") == self._next_id, answer
+        return answer
+
+
+@pytest.fixture
+def session() -> Iterator[Session]:
+    process = subprocess.Popen(  # noqa: S603 - our own console script
+        [COMMAND, "--sandbox"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=ENV,
+    )
+    try:
+        s = Session(process)
+        opened = s.request(
+            "initialize",
+            {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "test", "version": "0"},
+            },
+        )
+        assert "result" in opened, opened
+        s.send(b'{"jsonrpc": "2.0", "method": "notifications/initialized"}')
+        yield s
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=HANG)
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def end(session: Session) -> str:
+    """Close stdin as a client does; the exit code must be 0. The whole of stderr."""
+    process = session.process
+    assert process.stdin is not None
+    assert process.stderr is not None
+    process.stdin.close()
+    assert process.wait(timeout=HANG) == 0
+    return process.stderr.read().decode(errors="replace")
+
+
+def test_each_line_that_is_not_json_gets_a_parse_error_and_the_session_goes_on(
+    session: Session,
+) -> None:
+    for case, line in NOT_JSON.items():
+        session.send(line)
+        answer = session.receive()
+        assert answer.get("id", "missing") is None, (case, answer)
+        assert answer["error"]["code"] == -32700, (case, answer)
+        assert answer["error"]["message"].startswith("Parse error"), (case, answer)
+        assert len(answer["error"]["message"]) < 200, (case, answer)
+        assert session.request("ping")["result"] == {}, case
+    tools = session.request("tools/list")["result"]["tools"]
+    assert "search_tickets" in {t["name"] for t in tools}
+    stderr = end(session)
+    assert "Traceback" not in stderr
+    assert MARKER not in stderr
+    # The terminal hint is for people; an MCP client's log is spared it.
+    assert "waiting for an MCP client" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "answer_id"),
+    [
+        (b'{"jsonrpc": "2.0", "id": 9, "method": 5}', 9),
+        (b'{"jsonrpc": "1.0", "id": "a", "method": "ping"}', "a"),
+        (b"[1, 2]", None),
+        (b'"a string"', None),
+    ],
+)
+def test_json_that_is_not_a_message_is_an_invalid_request(
+    session: Session, line: bytes, answer_id: Any
+) -> None:
+    session.send(line)
+    answer = session.receive()
+    assert answer.get("id", "missing") == answer_id, answer
+    assert answer["error"]["code"] == -32600, answer
+    assert session.request("ping")["result"] == {}
+    assert "Traceback" not in end(session)
+
+
+def test_blank_lines_are_ignored(session: Session) -> None:
+    session.send(b"")
+    session.send(b"   \r")
+    assert session.request("ping")["result"] == {}
+    assert "Traceback" not in end(session)
+
+
+def test_a_line_longer_than_one_read_is_put_back_together(session: Session) -> None:
+    # Far past the 64 KiB a single read returns, as an attachment's base64 would be.
+    padding = "x" * 300_000
+    session.send(
+        json.dumps(
+            {"jsonrpc": "2.0", "id": 5, "method": "ping", "params": {"_meta": {"pad": padding}}}
+        ).encode()
+    )
+    assert session.receive() == {"jsonrpc": "2.0", "id": 5, "result": {}}
+    assert "Traceback" not in end(session)
