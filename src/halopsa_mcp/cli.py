@@ -153,9 +153,9 @@ def _serve(halo: HaloSettings, server_settings: ServerSettings, args: argparse.N
     if args.transport == "stdio":
         from halopsa_mcp.server.stdio import run_stdio
 
-        run_stdio(server)
+        run_stdio(server, max_line_bytes=server_settings.max_request_bytes)
         return 0
-    from halopsa_mcp.server.http import body_limit, http_app, serve_http
+    from halopsa_mcp.server.http import http_app, serve_http
 
     http = HttpSettings.from_env()
     app = http_app(
@@ -164,7 +164,7 @@ def _serve(halo: HaloSettings, server_settings: ServerSettings, args: argparse.N
         token=http.bearer_token(),
         stateless=args.stateless,
         allowed_hosts=http.allowed_hosts,
-        max_body_bytes=body_limit(server_settings.max_attachment_bytes),
+        max_body_bytes=server_settings.max_request_bytes,
         max_sessions=http.max_sessions,
         session_idle_seconds=http.session_idle_seconds,
         large_requests=http.large_requests,

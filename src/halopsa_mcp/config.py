@@ -173,6 +173,12 @@ class ServerSettings(BaseModel):
     def max_attachment_bytes(self) -> int:
         return int(self.max_attachment_mb * 1024 * 1024)
 
+    @property
+    def max_request_bytes(self) -> int:
+        """The largest message worth reading: the largest attachment as base64 (4/3
+        larger) plus its JSON envelope, and never under 4 MiB."""
+        return max(4 * 1024 * 1024, self.max_attachment_bytes * 4 // 3 + 64 * 1024)
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
         return _from_env(cls, environ)

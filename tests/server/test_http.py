@@ -11,9 +11,9 @@ from mcp.server import MCPServer
 from mcp.shared._httpx_utils import create_mcp_http_client
 from pydantic import SecretStr
 
-from halopsa_mcp.config import ConfigError
+from halopsa_mcp.config import ConfigError, ServerSettings
 from halopsa_mcp.sandbox import SandboxServer
-from halopsa_mcp.server.http import body_limit, http_app
+from halopsa_mcp.server.http import http_app
 from halopsa_mcp.server.services import Services
 
 from .conftest import ok, refusal
@@ -166,7 +166,7 @@ async def test_an_attachment_near_the_cap_fits_in_an_http_request(
         host="127.0.0.1",
         token=TOKEN,
         stateless=True,
-        max_body_bytes=body_limit(10 * 1024 * 1024),
+        max_body_bytes=ServerSettings(max_attachment_mb=10).max_request_bytes,
     )
     with served(app) as url:
         async with mcp_client(url, TOKEN.get_secret_value()) as c:

@@ -188,11 +188,6 @@ def _host_checks(
     )
 
 
-def body_limit(max_attachment_bytes: int) -> int:
-    """Room for the largest attachment as base64 (4/3 larger) plus its JSON envelope."""
-    return max(4 * 1024 * 1024, max_attachment_bytes * 4 // 3 + 64 * 1024)
-
-
 def serve_http(app: ASGIApp, host: str, port: int) -> None:
     """Serve until interrupted; uvicorn's own logging goes through ours (to stderr).
 

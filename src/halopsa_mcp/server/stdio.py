@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -50,6 +51,10 @@ _HINT = (
     "starts this command itself). Ctrl-C stops it."
 )
 _CHUNK = 1 << 16
+# Of a line too long to read, this much is kept: clients write the id near the start.
+_HEAD = 1024
+# The request's own id near the start of the line, before any nested "id" in its params.
+_HEAD_ID = re.compile(rb'^\s*\{[^{]*?"id"\s*:\s*(?:(-?\d{1,15})\b|"([^"\\]{0,100})")')
 
 
 @dataclass(frozen=True)
@@ -77,14 +82,70 @@ def parse_line(line: bytes) -> JSONRPCMessage | Refused | None:
         )
 
 
-def split_lines(pending: bytearray, chunk: bytes) -> list[bytes]:
-    """Add chunk to pending; take out and return the lines it completes."""
-    pending += chunk
-    if b"\n" not in chunk:
-        return []
-    *lines, rest = bytes(pending).split(b"\n")
-    pending[:] = rest
-    return lines
+class Lines:
+    """Splits stdin's bytes into lines, holding at most ``limit`` bytes of any one line.
+
+    A longer line is not kept: only its head (where a client puts the request's id) and
+    its length, so a huge message costs no more memory than the limit.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._pending = bytearray()
+        self._dropped = 0  # bytes of the current line let go, 0 while it fits
+
+    def feed(self, chunk: bytes) -> list[bytes | Oversized]:
+        """The lines ``chunk`` completes."""
+        *complete, rest = chunk.split(b"\n")
+        lines = [self._take(part) for part in complete]
+        self._add(rest)
+        return lines
+
+    def end(self) -> list[bytes | Oversized]:
+        """The last line, when the input ends without a line break."""
+        return [self._take(b"")] if self._pending or self._dropped else []
+
+    def _add(self, part: bytes) -> None:
+        if self._dropped:
+            self._dropped += len(part)
+            return
+        self._pending += part
+        if len(self._pending) > self._limit:
+            self._dropped = len(self._pending)
+            del self._pending[_HEAD:]
+
+    def _take(self, part: bytes) -> bytes | Oversized:
+        self._add(part)
+        line: bytes | Oversized = bytes(self._pending)
+        if self._dropped:
+            line = Oversized(head=bytes(self._pending), size=self._dropped)
+        self._pending.clear()
+        self._dropped = 0
+        return line
+
+
+@dataclass(frozen=True)
+class Oversized:
+    """A line longer than the server reads: its first bytes and its length."""
+
+    head: bytes
+    size: int
+
+
+def refuse_oversized(line: Oversized, limit: int) -> Refused:
+    """The answer to a message too large to read, addressed to its request when the id
+    can be told from the line's head."""
+    found = _HEAD_ID.search(line.head)
+    request_id: int | str | None = None
+    if found is not None:
+        request_id = int(found[1]) if found[1] is not None else found[2].decode(errors="replace")
+    return _refusal(
+        request_id,
+        INVALID_REQUEST,
+        f"Request too large: the message is over {limit:,} bytes, the most this server reads "
+        "(it is sized for the largest attachment allowed by HALOPSA_MAX_ATTACHMENT_MB). "
+        "Nothing was done; send a smaller file.",
+    )
 
 
 def _request_id(raw: Any) -> int | str | None:
@@ -100,19 +161,21 @@ def _refusal(request_id: int | str | None, code: int, message: str) -> Refused:
     return Refused(JSONRPCError(jsonrpc="2.0", id=request_id, error=error))
 
 
-def run_stdio(server: MCPServer[Any]) -> None:
-    """Serve until stdin ends. Ctrl-C raises KeyboardInterrupt at once, as it should."""
+def run_stdio(server: MCPServer[Any], *, max_line_bytes: int) -> None:
+    """Serve until stdin ends. Ctrl-C raises KeyboardInterrupt at once, as it should.
+    A message longer than ``max_line_bytes`` is refused without being held."""
     # MCP clients start the server on pipes; only a person at a terminal needs telling.
     if os.isatty(0):
         print(_HINT, file=sys.stderr, flush=True)
-    anyio.run(_serve, server)
+    anyio.run(_serve, server, max_line_bytes)
 
 
-async def _serve(server: MCPServer[Any]) -> None:
+async def _serve(server: MCPServer[Any], max_line_bytes: int) -> None:
     # No public accessor in SDK 2.3; the SDK's own in-memory client reaches it the same way.
     lowlevel = server._lowlevel_server
     with _claimed_stdio() as (stdin_fd, stdout_fd):
-        async with _streams(stdin_fd, stdout_fd) as (read_stream, write_stream):
+        streams = _streams(stdin_fd, stdout_fd, max_line_bytes)
+        async with streams as (read_stream, write_stream):
             options = lowlevel.create_initialization_options()
             await lowlevel.run(read_stream, write_stream, options)
 
@@ -137,17 +200,17 @@ def _claimed_stdio() -> Iterator[tuple[int, int]]:
 
 @asynccontextmanager
 async def _streams(
-    stdin_fd: int, stdout_fd: int
+    stdin_fd: int, stdout_fd: int, max_line_bytes: int
 ) -> AsyncIterator[
     tuple[
         MemoryObjectReceiveStream[SessionMessage | Exception],
         MemoryObjectSendStream[SessionMessage],
     ]
 ]:
-    lines_in, lines_out = anyio.create_memory_object_stream[bytes](0)
+    lines_in, lines_out = anyio.create_memory_object_stream[JSONRPCMessage | Refused](0)
     to_server, from_client = anyio.create_memory_object_stream[SessionMessage | Exception](0)
     to_client, from_server = anyio.create_memory_object_stream[SessionMessage](0)
-    _start_reader(stdin_fd, lines_in)
+    _start_reader(stdin_fd, max_line_bytes, lines_in)
     async with anyio.create_task_group() as writing:
         writing.start_soon(_write, from_server, stdout_fd)
         async with anyio.create_task_group() as routing:
@@ -161,15 +224,12 @@ async def _streams(
 
 
 async def _route(
-    lines: MemoryObjectReceiveStream[bytes],
+    messages: MemoryObjectReceiveStream[JSONRPCMessage | Refused],
     to_server: MemoryObjectSendStream[SessionMessage | Exception],
     to_client: MemoryObjectSendStream[SessionMessage],
 ) -> None:
-    async with lines, to_server, to_client:
-        async for line in lines:
-            parsed = parse_line(line)
-            if parsed is None:
-                continue
+    async with messages, to_server, to_client:
+        async for parsed in messages:
             if isinstance(parsed, Refused):
                 # The code only: the line itself may carry ticket text or secrets.
                 log.warning(
@@ -203,30 +263,36 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _start_reader(fd: int, lines: MemoryObjectSendStream[bytes]) -> None:
+def _start_reader(
+    fd: int, limit: int, messages: MemoryObjectSendStream[JSONRPCMessage | Refused]
+) -> None:
     token = anyio.lowlevel.current_token()
 
-    def deliver(line: bytes) -> None:
-        anyio.from_thread.run(lines.send, line, token=token)
+    def deliver(line: bytes | Oversized) -> None:
+        # Parsed here, off the event loop: a large message's JSON costs the loop nothing.
+        parsed = parse_line(line) if isinstance(line, bytes) else refuse_oversized(line, limit)
+        if parsed is not None:
+            anyio.from_thread.run(messages.send, parsed, token=token)
 
     def finish() -> None:
-        anyio.from_thread.run_sync(lines.close, token=token)
+        anyio.from_thread.run_sync(messages.close, token=token)
 
     # A daemon thread: the process may end while it is blocked in a read.
     reader = threading.Thread(
-        target=_read_lines, args=(fd, deliver, finish), name="mcp-stdin", daemon=True
+        target=_read_lines, args=(fd, Lines(limit), deliver, finish), name="mcp-stdin", daemon=True
     )
     reader.start()
 
 
-def _read_lines(fd: int, deliver: Callable[[bytes], None], finish: Callable[[], None]) -> None:
-    pending = bytearray()
+def _read_lines(
+    fd: int, lines: Lines, deliver: Callable[[bytes | Oversized], None], finish: Callable[[], None]
+) -> None:
     try:
         while chunk := _read_chunk(fd):
-            for line in split_lines(pending, chunk):
+            for line in lines.feed(chunk):
                 deliver(line)
-        if pending:
-            deliver(bytes(pending))
+        for line in lines.end():
+            deliver(line)
         finish()
     except (anyio.BrokenResourceError, anyio.ClosedResourceError, anyio.RunFinishedError):
         # The server has stopped listening; what is left on stdin has no reader.
