@@ -18,7 +18,8 @@ from halopsa_mcp.config import (
     HaloSettings,
     HttpSettings,
     ServerSettings,
-    load_settings,
+    Settings,
+    load_all,
 )
 from halopsa_mcp.logfmt import configure_logging
 
@@ -108,6 +109,18 @@ def _serve_on_sandbox(server_settings: ServerSettings, args: argparse.Namespace)
         return _serve(halo, server_settings, args)
 
 
+def _load_settings(args: argparse.Namespace) -> Settings:
+    """Every setting this run needs, with all their problems in one ConfigError."""
+    # A constant list, so checking the allow/deny names costs no server build.
+    from halopsa_mcp.server.policy import TOOL_NAMES
+
+    return load_all(
+        halo=not args.sandbox,
+        http=args.transport == "http",
+        tool_names=TOOL_NAMES,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="halopsa-mcp",
@@ -141,12 +154,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
         return _run_sandbox(args)
     try:
-        server_settings = ServerSettings.from_env()
-        configure_logging(server_settings.log_level)
+        settings = _load_settings(args)
+        configure_logging(settings.server.log_level)
         if args.sandbox:
-            return _serve_on_sandbox(server_settings, args)
-        halo, server_settings = load_settings()
-        return _serve(halo, server_settings, args)
+            return _serve_on_sandbox(settings.server, args)
+        assert settings.halo is not None
+        return _serve(settings.halo, settings.server, args)
     except ConfigError as exc:
         print(f"halopsa-mcp: {exc}", file=sys.stderr)
         if "HALOPSA_URL is not set" in str(exc):
