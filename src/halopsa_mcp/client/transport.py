@@ -20,6 +20,7 @@ from halopsa_mcp.client.errors import (
     HaloBadRequest,
     HaloConnectionError,
     HaloError,
+    HaloNotHaloPSA,
     HaloRateLimited,
     HaloResponseError,
     HaloServerError,
@@ -216,6 +217,7 @@ class HaloTransport:
             failure = _failure_of(exc)
             raise _Failed(failure, f"{failure.value}: {type(exc).__name__}") from None
         status = response.status_code
+        self._check_is_halopsa(method, url, response)
         if status == 401:
             raise _Failed(Failure.UNAUTHORIZED, _error_text(response), status=401)
         if status == 429:
@@ -247,6 +249,29 @@ class HaloTransport:
             raise _Failed(
                 Failure.MALFORMED, f"{status} answer is not JSON", status=status
             ) from None
+
+    def _check_is_halopsa(self, method: str, url: str, response: httpx.Response) -> None:
+        """Raise when the answer shows that the URL does not lead to HaloPSA.
+
+        HaloPSA's token endpoint answers OAuth JSON (a token, or a 400/401 error) and its
+        API never answers a web page; anything else means a wrong HALOPSA_URL or
+        HALOPSA_AUTH_URL, which no retry can fix.
+        """
+        status = response.status_code
+        kind = _body_kind(response)
+        if url == self._settings.token_url:
+            wrong = status < 500 and (status not in (200, 400, 401) or kind != "JSON")
+        else:
+            wrong = kind == "HTML" and status not in (401, 429) and status < 500
+        if wrong:
+            raise HaloNotHaloPSA(
+                f"{method} {_without_query(url)} answered {status} ({kind}, not HaloPSA's "
+                "JSON): check HALOPSA_URL, the base URL such as https://acme.halopsa.com, "
+                "or HALOPSA_AUTH_URL",
+                status=status,
+                method=method,
+                path=_path_of(url),
+            )
 
     def _final_error(
         self,
@@ -311,6 +336,22 @@ def _connection_message(failure: Failure, settings: HaloSettings) -> str:
     if failure is Failure.TIMED_OUT:
         return f"HaloPSA did not answer within {settings.timeout:g}s (HALOPSA_TIMEOUT)"
     return "the connection to HaloPSA closed before its answer arrived"
+
+
+def _body_kind(response: httpx.Response) -> str:
+    """What kind of answer this is, in words an operator recognises."""
+    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "application/json" or media.endswith("+json"):
+        return "JSON"
+    if media == "text/html" or response.content.lstrip()[:1] == b"<":
+        return "HTML"
+    if not response.content:
+        return "empty"
+    return "plain text" if media in ("", "text/plain") else media
+
+
+def _without_query(url: str) -> str:
+    return str(httpx.URL(url).copy_with(query=None, fragment=None))
 
 
 def _path_of(url: str) -> str:
