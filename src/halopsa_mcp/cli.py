@@ -12,6 +12,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from halopsa_mcp.config import (
     ConfigError,
@@ -22,6 +23,9 @@ from halopsa_mcp.config import (
     load_all,
 )
 from halopsa_mcp.logfmt import configure_logging
+
+if TYPE_CHECKING:
+    from halopsa_mcp.sandbox import SandboxConfig
 
 log = logging.getLogger("halopsa_mcp")
 
@@ -109,13 +113,60 @@ def _serve_on_sandbox(server_settings: ServerSettings, args: argparse.Namespace)
         return _serve(halo, server_settings, args)
 
 
+def _check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser(
+        "check",
+        help="check the connection to HaloPSA and everything the tools read from it",
+        description=(
+            "Connect with the configured HALOPSA_* settings and report, one line each with "
+            "its fix: the URL, the token, each lookup the tools read, the note outcome, the "
+            "Medium priority and the rate limit. Exits 0 only when every tool can work."
+        ),
+    )
+    p.add_argument(
+        "--sandbox",
+        dest="check_sandbox",
+        action="store_true",
+        help="check against a sandbox HaloPSA started in-process",
+    )
+
+
+def _run_check(settings: Settings, on_sandbox: bool) -> int:
+    import anyio
+
+    from halopsa_mcp.diagnose import diagnose, exit_code, render
+
+    def check(halo: HaloSettings) -> int:
+        rows = anyio.run(diagnose, halo, settings.server)
+        print(render(halo, rows))
+        return exit_code(rows)
+
+    if not on_sandbox:
+        assert settings.halo is not None
+        return check(settings.halo)
+    from halopsa_mcp.sandbox import SandboxConfig, SandboxServer
+
+    with SandboxServer(SandboxConfig(rate_limit_requests=0)) as sandbox:
+        return check(_sandbox_settings(sandbox.url, sandbox.state.config))
+
+
+def _sandbox_settings(url: str, config: SandboxConfig) -> HaloSettings:
+    return HaloSettings.from_env(
+        {
+            "HALOPSA_URL": url,
+            "HALOPSA_CLIENT_ID": config.client_id,
+            "HALOPSA_CLIENT_SECRET": config.client_secret,
+        }
+    )
+
+
 def _load_settings(args: argparse.Namespace) -> Settings:
     """Every setting this run needs, with all their problems in one ConfigError."""
     # A constant list, so checking the allow/deny names costs no server build.
     from halopsa_mcp.server.policy import TOOL_NAMES
 
     return load_all(
-        halo=not args.sandbox,
+        halo=not (args.sandbox or getattr(args, "check_sandbox", False)),
         http=args.transport == "http",
         tool_names=TOOL_NAMES,
     )
@@ -149,6 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _sandbox_parser(commands)
+    _check_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "sandbox":
         logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
@@ -156,6 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = _load_settings(args)
         configure_logging(settings.server.log_level)
+        if args.command == "check":
+            return _run_check(settings, args.sandbox or args.check_sandbox)
         if args.sandbox:
             return _serve_on_sandbox(settings.server, args)
         assert settings.halo is not None

@@ -115,6 +115,10 @@ class HaloTransport:
     async def aclose(self) -> None:
         await self._http.aclose()
 
+    async def authenticate(self) -> None:
+        """Get a token now (or reuse the cached one): proves the URL and credentials."""
+        await self._tokens.get()
+
     async def request(
         self,
         method: str,
