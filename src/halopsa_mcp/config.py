@@ -170,6 +170,7 @@ class ServerSettings(BaseModel):
     tools_allow: NameList = Field(default=frozenset(), alias="HALOPSA_TOOLS_ALLOW")
     tools_deny: NameList = Field(default=frozenset(), alias="HALOPSA_TOOLS_DENY")
     log_level: LogLevel = Field(default="INFO", alias="HALOPSA_LOG_LEVEL")
+    warm_up: bool = Field(default=True, alias="HALOPSA_WARM_UP")
 
     @property
     def max_attachment_bytes(self) -> int:
