@@ -140,6 +140,30 @@ class HaloSettings(BaseModel):
     )
     rate_limit_requests: int = Field(default=0, ge=0, alias="HALOPSA_RATE_LIMIT")
     rate_limit_window: float = Field(default=300.0, gt=0, alias="HALOPSA_RATE_LIMIT_WINDOW")
+    call_limit: float | None = Field(
+        default=None,
+        gt=0,
+        le=3600,
+        alias="HALOPSA_CALL_TIMEOUT",
+        description="Seconds a whole tool call may take, retries and waits included.",
+    )
+
+    @model_validator(mode="after")
+    def _call_covers_an_answer(self) -> HaloSettings:
+        if self.call_limit is not None and self.call_limit < self.timeout:
+            raise ValueError(
+                f"HALOPSA_CALL_TIMEOUT ({self.call_limit:g}s) must be at least HALOPSA_TIMEOUT "
+                f"({self.timeout:g}s): a call must have time for one answer"
+            )
+        return self
+
+    @property
+    def call_timeout(self) -> float:
+        """The bound on a whole tool call: as set, else a minute, or one full attempt
+        (connection and answer) when that is longer."""
+        if self.call_limit is not None:
+            return self.call_limit
+        return max(60.0, self.timeout + self.connect_timeout)
 
     @property
     def api_url(self) -> str:

@@ -15,6 +15,7 @@ import anyio
 import httpx
 
 from halopsa_mcp.client.auth import Token, TokenCache, parse_token, refusal_hint, token_request
+from halopsa_mcp.client.deadline import current_deadline
 from halopsa_mcp.client.errors import (
     HaloAuthError,
     HaloBadRequest,
@@ -75,12 +76,15 @@ class _Failed(Exception):
         *,
         status: int | None = None,
         retry_after: float | None = None,
+        out_of_time: bool = False,
     ) -> None:
         super().__init__(detail)
         self.failure = failure
         self.detail = clip(detail, 200)
         self.status = status
         self.retry_after = retry_after
+        # The call's deadline, not HaloPSA, ended this attempt.
+        self.out_of_time = out_of_time
 
 
 class HaloTransport:
@@ -176,6 +180,8 @@ class HaloTransport:
                     # Forget a refused token at once, retried or not, so the next call
                     # does not send it again and waste its own refresh.
                     self._tokens.invalidate(token)
+                if failed.out_of_time:
+                    raise self._out_of_time(failed, method, url, replay_safe) from None
                 # A 401 from the token endpoint itself is a verdict on the credentials:
                 # no fresh token can change it.
                 retryable = may_retry(method, failed.failure, replay_safe=replay_safe) and not (
@@ -186,6 +192,10 @@ class HaloTransport:
                     raise self._final_error(failed, method, url, replay_safe, budget) from None
                 if failed.failure is Failure.UNAUTHORIZED:
                     continue
+                limit = current_deadline()
+                if limit is not None and delay >= limit.left():
+                    # Waiting would outlast the call: say so now rather than be cut off.
+                    raise self._out_of_time(failed, method, url, replay_safe) from None
                 log.warning(
                     "HaloPSA %s %s failed (%s); retrying in %.2fs",
                     method,
@@ -204,22 +214,47 @@ class HaloTransport:
         form: dict[str, str] | None,
         token: str | None,
     ) -> Any:
-        if self._limiter is not None:
-            await self._limiter.acquire()
+        await self._wait_for_quota()
         count_request()
         headers = {"Authorization": f"Bearer {token}"} if token else None
+        # httpx's read timeout restarts with every chunk, so an answer trickling in a
+        # byte at a time would never end; this bounds the whole attempt, and the call's
+        # deadline bounds it further.
+        allowed = self._settings.timeout + self._settings.connect_timeout
+        limit = current_deadline()
+        left = allowed if limit is None else limit.left()
         try:
-            # httpx's read timeout restarts with every chunk, so an answer trickling in a
-            # byte at a time would never end; this bounds the whole attempt.
-            with anyio.fail_after(self._settings.timeout + self._settings.connect_timeout):
+            with anyio.fail_after(min(allowed, left)):
                 response = await self._http.request(
                     method, url, params=params, json=json_body, data=form, headers=headers
                 )
         except TimeoutError:
-            raise _Failed(Failure.TIMED_OUT, "timed out: the whole answer took too long") from None
+            raise _Failed(
+                Failure.TIMED_OUT,
+                "timed out: the whole answer took too long",
+                out_of_time=left < allowed,
+            ) from None
         except httpx.RequestError as exc:
             failure = _failure_of(exc)
             raise _Failed(failure, f"{failure.value}: {type(exc).__name__}") from None
+        return self._judge(method, url, response)
+
+    async def _wait_for_quota(self) -> None:
+        """Wait for the client-side rate limit, and give up, unsent, when the call's
+        deadline comes first."""
+        limit = current_deadline()
+        if self._limiter is not None:
+            with anyio.move_on_after(limit.left() if limit else float("inf")) as waited:
+                await self._limiter.acquire()
+            if waited.cancelled_caught:
+                raise _Failed(
+                    Failure.NOT_SENT, "waited for HALOPSA_RATE_LIMIT's pacing", out_of_time=True
+                )
+        if limit is not None and limit.left() <= 0:
+            raise _Failed(Failure.NOT_SENT, "no time left to send it", out_of_time=True)
+
+    def _judge(self, method: str, url: str, response: httpx.Response) -> Any:
+        """The decoded answer, or the failure it tells of."""
         status = response.status_code
         self._check_is_halopsa(method, url, response)
         if status == 401:
@@ -253,6 +288,19 @@ class HaloTransport:
             raise _Failed(
                 Failure.MALFORMED, f"{status} answer is not JSON", status=status
             ) from None
+
+    def _out_of_time(
+        self, failed: _Failed, method: str, url: str, replay_safe: bool
+    ) -> HaloConnectionError:
+        limit = current_deadline()
+        seconds = limit.seconds if limit else self._settings.call_timeout
+        return HaloConnectionError(
+            f"the call's time limit of {seconds:g}s (HALOPSA_CALL_TIMEOUT) ran out before "
+            f"HaloPSA answered ({failed.detail})",
+            method=method,
+            path=_path_of(url),
+            may_have_applied=not replay_safe and may_have_applied(method, failed.failure),
+        )
 
     def _check_is_halopsa(self, method: str, url: str, response: httpx.Response) -> None:
         """Raise when the answer shows that the URL does not lead to HaloPSA.

@@ -19,6 +19,7 @@ from halopsa_mcp.config import ConfigError, HaloSettings, ServerSettings
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.server import shaping
 from halopsa_mcp.server.compact import CompactResults
+from halopsa_mcp.server.deadline import CallDeadline
 from halopsa_mcp.server.guards import ArgumentGuard
 from halopsa_mcp.server.logs import CallLog
 from halopsa_mcp.server.lookups import LookupCache, Lookups
@@ -73,7 +74,14 @@ def build_server(
         lifespan=lifespan,
     )
     # Outermost first: the call log also sees calls the guard refuses.
-    server.middleware.extend([CallLog(), CompactResults(), ArgumentGuard(server)])
+    server.middleware.extend(
+        [
+            CallLog(),
+            CallDeadline(halo_settings.call_timeout),
+            CompactResults(),
+            ArgumentGuard(server),
+        ]
+    )
     tools = ToolSet(server)
     for module in (tickets, actions, attachments, lookups):
         module.register(tools)
