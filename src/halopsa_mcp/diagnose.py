@@ -22,6 +22,7 @@ from halopsa_mcp.client import (
     HaloServerError,
     RetryPolicy,
 )
+from halopsa_mcp.client.deadline import deadline
 from halopsa_mcp.config import HaloSettings, ServerSettings
 from halopsa_mcp.rules.catalog import Catalog, parse_outcomes, parse_priorities
 
@@ -92,7 +93,7 @@ async def diagnose(halo: HaloSettings, server: ServerSettings) -> list[Row]:
             return [*rows, Row("lookups", "skip", "not checked: they need a token"), _pacing(halo)]
         found: dict[str, list[Record]] = {}
         for read in _READS:
-            rows.append(await _read(client, read, found))
+            rows.append(await _read(client, halo, read, found))
     return [
         *rows,
         _note_outcome(found.get("outcomes"), server.default_outcome),
@@ -105,7 +106,8 @@ async def _connection(client: HaloClient, halo: HaloSettings) -> list[Row]:
     """The URL answers as HaloPSA, and its token endpoint issues a token."""
     reached = Row("HaloPSA URL", "ok", f"{halo.token_url} answers as HaloPSA's token endpoint")
     try:
-        await client.authenticate()
+        with deadline(halo.call_timeout):
+            await client.authenticate()
     except HaloConnectionError as exc:
         fix = f"check HALOPSA_URL ({halo.url}): scheme, host and port, and that it is reachable"
         return [Row("HaloPSA URL", "fail", exc.message, fix), _no_token()]
@@ -132,9 +134,13 @@ def _no_token() -> Row:
     return Row("token", "skip", "not checked: HaloPSA was not reached")
 
 
-async def _read(client: HaloClient, read: _Read, found: dict[str, list[Record]]) -> Row:
+async def _read(
+    client: HaloClient, halo: HaloSettings, read: _Read, found: dict[str, list[Record]]
+) -> Row:
+    # Each check is bounded as a tool call is, so a silent host cannot stall the report.
     try:
-        rows = await read.fetch(client, found)
+        with deadline(halo.call_timeout):
+            rows = await read.fetch(client, found)
     except HaloForbidden as exc:
         state: State = "warn" if read.optional else "fail"
         fix = (

@@ -9,7 +9,7 @@ from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.sandbox.faults import FaultRule
 from tests.helpers import reconfigure
 
-from .servers import dead_port, html_site
+from .servers import dead_port, html_site, silent_host
 
 COMMAND = str(Path(sys.executable).parent / "halopsa-mcp")
 ENV = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "")}
@@ -138,3 +138,22 @@ def test_a_missing_note_outcome_names_what_the_instance_has(sandbox: SandboxServ
     assert "no outcome named 'Internal Note'" in found
     assert "Private Note" in found
     assert "fix: set HALOPSA_DEFAULT_OUTCOME='Private Note'" in found
+
+
+def test_a_host_that_never_answers_is_reported_within_the_call_bound(
+    sandbox: SandboxServer,
+) -> None:
+    with silent_host() as url:
+        done = check(
+            against(
+                sandbox,
+                HALOPSA_URL=url,
+                HALOPSA_TIMEOUT="1",
+                HALOPSA_CONNECT_TIMEOUT="1",
+                HALOPSA_CALL_TIMEOUT="2",
+            )
+        )
+    assert done.returncode == 1
+    found = line(done.stdout, "HaloPSA URL")
+    assert "2s (HALOPSA_CALL_TIMEOUT)" in found
+    assert "fix: check HALOPSA_URL" in found

@@ -384,7 +384,7 @@ class HaloTransport:
 
 def _connection_message(failure: Failure, settings: HaloSettings) -> str:
     if failure is Failure.NOT_SENT:
-        return f"could not connect to HaloPSA at {settings.url}"
+        return f"could not connect to HaloPSA at {settings.url}: check HALOPSA_URL"
     if failure is Failure.TIMED_OUT:
         return f"HaloPSA did not answer within {settings.timeout:g}s (HALOPSA_TIMEOUT)"
     return "the connection to HaloPSA closed before its answer arrived"
