@@ -34,3 +34,15 @@ async def test_a_web_site_that_is_not_halopsa_is_named(sandbox: SandboxServer) -
         text = await search_error(url, sandbox)
     assert f"POST {url}/auth/token answered 404 (HTML, not HaloPSA's JSON)" in text
     assert "check HALOPSA_URL" in text
+
+
+async def test_an_api_url_that_answers_web_pages_is_named(sandbox: SandboxServer) -> None:
+    # The token comes from the real authorisation server; HALOPSA_URL is a web site.
+    with html_site() as url:
+        settings = halo_settings(sandbox, HALOPSA_URL=url, HALOPSA_AUTH_URL=sandbox.url + "/auth")
+        server = build_server(settings, ServerSettings(warm_up=False), policy=FAST)
+        async with Client(server) as c:
+            text = refusal(await c.call_tool("search_tickets", {"text": "printer"}))
+    assert f"GET {url}/api/" in text
+    assert "answered 404 (HTML, not HaloPSA's JSON)" in text
+    assert "check HALOPSA_URL" in text

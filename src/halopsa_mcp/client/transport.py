@@ -311,7 +311,8 @@ class HaloTransport:
         """
         status = response.status_code
         kind = _body_kind(response)
-        if url == self._settings.token_url:
+        is_token = url == self._settings.token_url
+        if is_token:
             wrong = status < 500 and (status not in (200, 400, 401) or kind != "JSON")
         else:
             wrong = kind == "HTML" and status not in (401, 429) and status < 500
@@ -323,6 +324,8 @@ class HaloTransport:
                 status=status,
                 method=method,
                 path=_path_of(url),
+                # Something took the write and answered success: it may have acted on it.
+                may_have_applied=not is_token and method.upper() == "POST" and status < 400,
             )
 
     def _final_error(
