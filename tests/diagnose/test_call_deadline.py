@@ -2,6 +2,7 @@
 
 import time
 
+import anyio
 import pytest
 from mcp import Client
 
@@ -82,3 +83,21 @@ def test_the_bound_must_cover_one_attempt() -> None:
         HaloSettings.from_env({**base, "HALOPSA_TIMEOUT": "30", "HALOPSA_CALL_TIMEOUT": "10"})
     assert "HALOPSA_CALL_TIMEOUT" in str(err.value)
     assert "HALOPSA_TIMEOUT" in str(err.value)
+
+
+async def test_a_call_waiting_on_a_fetch_it_shares_still_ends_at_its_bound(
+    sandbox: SandboxServer,
+) -> None:
+    # Warm-up (no call, so no call deadline) holds the lookup load while Status is slow;
+    # a call waiting for that load is stopped at its own bound all the same.
+    sandbox.state.faults.add(FaultRule(kind="slow", delay=5, times=None, path="/api/Status"))
+    settings = halo_settings(sandbox, **{**SMALL, "HALOPSA_CALL_TIMEOUT": "0.5"})
+    server = build_server(settings, ServerSettings(), policy=SLOW_BACKOFF)
+    async with Client(server) as c:
+        await anyio.sleep(1)  # warm-up has taken the token and started the load by now
+        started = time.monotonic()
+        text = refusal(await c.call_tool("list_statuses", {}))
+        took = time.monotonic() - started
+        sandbox.state.faults.clear()
+    assert took < 10, took
+    assert "did not finish within 0.5s (HALOPSA_CALL_TIMEOUT) and was stopped" in text
