@@ -91,8 +91,10 @@ def _serve(halo: HaloSettings, server_settings: ServerSettings, args: argparse.N
         stateless=args.stateless,
         allowed_hosts=http.allowed_hosts,
         max_body_bytes=body_limit(server_settings.max_attachment_bytes),
+        max_sessions=http.max_sessions,
+        session_idle_seconds=http.session_idle_seconds,
+        large_requests=http.large_requests,
     )
-    log.warning("serving MCP over HTTP at http://%s:%d/mcp", args.host, args.port)
     serve_http(app, args.host, args.port)
     return 0
 

@@ -206,7 +206,7 @@ class ServerSettings(BaseModel):
 
 
 class HttpSettings(BaseModel):
-    """Who may call the server over HTTP."""
+    """Who may call the server over HTTP, and how much it holds for them at once."""
 
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
 
@@ -215,6 +215,11 @@ class HttpSettings(BaseModel):
     )
     token_file: Path | None = Field(default=None, alias="HALOPSA_MCP_TOKEN_FILE")
     allowed_hosts: NameList = Field(default=frozenset(), alias="HALOPSA_MCP_ALLOWED_HOSTS")
+    max_sessions: int = Field(default=100, ge=1, le=10_000, alias="HALOPSA_MCP_MAX_SESSIONS")
+    session_idle_seconds: float = Field(
+        default=600.0, gt=0, le=86_400, alias="HALOPSA_MCP_SESSION_IDLE_SECONDS"
+    )
+    large_requests: int = Field(default=4, ge=1, le=64, alias="HALOPSA_MCP_LARGE_REQUESTS")
 
     @model_validator(mode="after")
     def _one_token(self) -> HttpSettings:

@@ -24,6 +24,8 @@ class Row:
 
 
 ROWS: dict[str, Row] = {}
+# Measured figures (e.g. peak memory), by what was measured, for the same summary.
+FIGURES: dict[str, str] = {}
 
 _HEADER = ("fault", "calls", "ok", "tool errors", "do-not-repeat", "nothing-written",
            "faults fired", "safe replays", "max latency s", "wall s")  # fmt: skip

@@ -4,6 +4,7 @@ from halopsa_mcp.rules.duplicates import (
     DEFAULT_THRESHOLD,
     Candidate,
     duplicates_verdict,
+    scan_verdict,
     similar_tickets,
     similarity,
 )
@@ -131,3 +132,16 @@ def test_several_candidates_in_one_error() -> None:
         "this may duplicate open tickets #4 'A b' (100% similar), #9 'A c' (76% similar)"
     )
     assert error.fix == FIX
+
+
+def test_a_full_scan_says_nothing() -> None:
+    assert scan_verdict(40, 40) == Verdict()
+    assert scan_verdict(0, 0) == Verdict()
+
+
+def test_a_scan_cut_short_warns_with_both_counts() -> None:
+    verdict = scan_verdict(500, 623)
+    assert verdict.ok
+    (warning,) = verdict.warnings
+    assert "500 newest of this client's 623 open tickets" in warning
+    assert "search_tickets" in warning

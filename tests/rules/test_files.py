@@ -89,3 +89,19 @@ def test_size_in_mebibytes() -> None:
     problem = size_problem(3 * 1_048_576, 2 * 1_048_576, "content_base64")
     assert problem is not None
     assert problem.message == "the file is 3.00 MiB, over the 2.00 MiB limit"
+
+
+@pytest.mark.parametrize("over", [1, 1000, 5000])
+def test_a_size_just_over_the_limit_shows_the_difference(over: int) -> None:
+    limit = 10 * 1_048_576
+    problem = size_problem(limit + over, limit, "content_base64")
+    assert problem is not None
+    size_text, limit_text = problem.message.removeprefix("the file is ").split(", over the ")
+    assert size_text != limit_text.removesuffix(" limit"), problem.message
+    assert f"{limit + over:,} bytes" in problem.message
+
+
+def test_round_sizes_stay_in_mebibytes() -> None:
+    problem = size_problem(15 * 1_048_576, 10 * 1_048_576, "path")
+    assert problem is not None
+    assert problem.message == "the file is 15.00 MiB, over the 10.00 MiB limit"

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from halopsa_mcp.rules.text import clean_text, minutes_to_hours, text_to_html
+from halopsa_mcp.rules.text import clean_line, clean_text, minutes_to_hours, text_to_html
 
 # Every control and format character there is, bar the line ends and tab text keeps.
 INVISIBLE = "".join(
@@ -113,6 +113,30 @@ def test_hostile_text_leaves_only_our_tags(text: str) -> None:
     inner = re.sub(r"</?p>|<br>", "", html)
     assert not set(inner) & set("<>\"'")
     assert not [ch for ch in html if unicodedata.category(ch) in ("Cc", "Cf")]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("", ""),
+        ("  Printer\njam\r\n ", "Printer jam"),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ('<img src=x onerror="alert(1)">', "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"),
+        ("Tom & Jerry's", "Tom &amp; Jerry&#x27;s"),
+        ("&lt;b&gt; typed as is", "&amp;lt;b&amp;gt; typed as is"),
+        ("invoice\u202efdp.exe\u200b", "invoicefdp.exe"),
+        ("<scr\u200bipt>", "&lt;script&gt;"),
+    ],
+)
+def test_clean_line(text: str, line: str) -> None:
+    assert clean_line(text) == line
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_one_line_text_has_no_markup_left(text: str) -> None:
+    line = clean_line(text)
+    assert not set(line) & set("<>\"'\n")
+    assert not [ch for ch in line if unicodedata.category(ch) in ("Cc", "Cf")]
 
 
 @pytest.mark.parametrize(

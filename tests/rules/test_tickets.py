@@ -94,7 +94,7 @@ def test_every_field_is_sent_by_its_wire_name() -> None:
         "team": "Service Desk",
         "category_1": "Printing",
         "details_html": "<p>It says &lt;offline&gt;.</p><p>Since 9am.</p>",
-        "closure_note": "Power-cycled it.",
+        "closure_note": "<p>Power-cycled it.</p>",
     }
 
 
@@ -139,6 +139,12 @@ def test_no_status_to_default_to() -> None:
         (f"\x00{INVISIBLE}\n\t\x7f", "the summary is blank"),
         # Measured after cleaning: the line break becomes a space, so 254 + 2.
         ("x" * 254 + "\n\n\ny", "the summary has 256 characters, more than the 255 allowed"),
+        # Measured as stored: each & is stored as &amp;.
+        (
+            "R&D " * 50,
+            "the summary has 399 characters (<, >, & and quotes count as their HTML escapes), "
+            "more than the 255 allowed",
+        ),
     ],
 )
 def test_bad_summary(summary: str | None, message: str) -> None:
@@ -157,6 +163,7 @@ def test_bad_summary(summary: str | None, message: str) -> None:
         ("e\u0301" * 255, "\u00e9" * 255),
         ("Outlook\nnot  syncing\r\n\ton laptop", "Outlook not syncing on laptop"),
         ("VPN\x00 drops\u202e", "VPN drops"),
+        ('<b>R&D</b> "lab"', "&lt;b&gt;R&amp;D&lt;/b&gt; &quot;lab&quot;"),
     ],
 )
 def test_good_summary(summary: str, sent: str) -> None:
@@ -185,7 +192,7 @@ CLEAN = {
     "team": "Service Desk",
     "category_1": "Printing",
     "details_html": "<p>Says &lt;offline&gt;.</p><p>Since 9am.</p>",
-    "closure_note": "Power-cycled it.\nWorks.",
+    "closure_note": "<p>Power-cycled it.<br>Works.</p>",
 }
 
 
@@ -408,10 +415,13 @@ def test_nothing_to_change() -> None:
         (TicketChanges(status_id=5), {"status_id": 5}),
         (TicketChanges(status_id=2), {"status_id": 2}),
         # A resolution may be recorded before the ticket is resolved.
-        (TicketChanges(resolution=" Replaced the toner "), {"closure_note": "Replaced the toner"}),
+        (
+            TicketChanges(resolution=" Replaced the toner "),
+            {"closure_note": "<p>Replaced the toner</p>"},
+        ),
         (
             TicketChanges(status_id=8, resolution="Replaced the toner"),
-            {"status_id": 8, "closure_note": "Replaced the toner"},
+            {"status_id": 8, "closure_note": "<p>Replaced the toner</p>"},
         ),
     ],
 )

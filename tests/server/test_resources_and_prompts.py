@@ -4,10 +4,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import anyio
 import pytest
 from mcp import Client, MCPError
 from mcp.server import MCPServer
-from mcp.types import TextContent, TextResourceContents
+from mcp.types import INVALID_PARAMS, TextContent, TextResourceContents
 
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.server.services import Services
@@ -94,6 +95,7 @@ async def test_the_triage_prompt_is_listed_with_its_argument(make_server: Make) 
     assert set(prompts) == {"triage_ticket"}
     arguments = prompts["triage_ticket"].arguments or []
     assert [(a.name, a.required) for a in arguments] == [("ticket_id", True)]
+    assert "ticket" in (arguments[0].description or "")
 
 
 @pytest.mark.parametrize("ticket_id", ["1005", "1120"])
@@ -117,10 +119,17 @@ async def test_the_triage_prompt_renders_for_the_ticket(
     assert list(sandbox.state.request_log) == []
 
 
-async def test_the_triage_prompt_needs_a_ticket_id(make_server: Make) -> None:
+@pytest.mark.parametrize("arguments", [{}, None, {"ticketid": "1005"}])
+async def test_the_triage_prompt_needs_a_ticket_id(
+    make_server: Make, arguments: dict[str, str] | None
+) -> None:
     async with Client(make_server()) as c:
-        with pytest.raises(MCPError):
-            await c.get_prompt("triage_ticket", {})
+        with pytest.raises(MCPError) as raised:
+            await c.get_prompt("triage_ticket", arguments)
+    assert raised.value.code == INVALID_PARAMS
+    assert "ticket_id" in raised.value.message
+    assert "required" in raised.value.message
+    assert "Internal" not in raised.value.message
 
 
 async def test_a_non_numeric_ticket_id_is_explained(make_server: Make) -> None:
@@ -128,3 +137,24 @@ async def test_a_non_numeric_ticket_id_is_explained(make_server: Make) -> None:
         with pytest.raises(MCPError) as raised:
             await c.get_prompt("triage_ticket", {"ticket_id": "the printer one"})
     assert "ticket_id" in raised.value.message
+
+
+# Capabilities
+
+
+async def test_only_what_works_is_advertised(make_server: Make) -> None:
+    """Nothing here changes while the server runs, and no resource can be subscribed to:
+    a client told otherwise would wait for notifications that never come."""
+    async with Client(make_server()) as c:
+        capabilities = c.server_capabilities
+        assert capabilities.resources is not None
+        assert not capabilities.resources.subscribe
+        assert not capabilities.resources.list_changed
+        assert capabilities.tools is not None
+        assert not capabilities.tools.list_changed
+        assert capabilities.prompts is not None
+        assert not capabilities.prompts.list_changed
+        # And it is true: a subscription is not served.
+        with anyio.fail_after(10), pytest.raises(MCPError):
+            async with c.listen(resource_subscriptions=["halopsa://lookups/statuses"]):
+                pass

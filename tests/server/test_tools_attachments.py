@@ -10,6 +10,7 @@ import pytest
 from mcp import Client
 from mcp.server import MCPServer
 
+from halopsa_mcp.rules.wording import shown
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.server.services import Services
 
@@ -432,8 +433,8 @@ async def test_refused_paths_do_not_reveal_whether_the_file_exists(
             text = refusal(await c.call_tool("upload_attachment", {"ticket_id": TICKET,
                                                                    "path": path}))  # fmt: skip
             # The caller's own path is echoed back; everything else must be identical.
-            assert repr(path) in text
-            shapes[probe] = text.replace(repr(path), "<PATH>")
+            assert shown(path) in text
+            shapes[probe] = text.replace(shown(path), "<PATH>")
     assert len(set(shapes.values())) == 1, shapes
     assert "HALOPSA_ATTACHMENT_DIRS" in shapes["missing"]
     for word in ("exist", "symlink", "link", "directory", "outside", "not found", "No such"):

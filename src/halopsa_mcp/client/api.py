@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import random
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
@@ -29,6 +29,10 @@ from halopsa_mcp.config import HaloSettings
 
 # HaloPSA caps page_size at 100 whatever is asked for.
 MAX_PAGE_SIZE = 100
+
+# Called after each page a list reads: (rows read so far, rows this read will return).
+# A plain callback, so callers can report progress without this client knowing how.
+OnPage = Callable[[int, int], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -102,11 +106,19 @@ class HaloClient:
     # Tickets
 
     async def list_tickets(
-        self, query: TicketQuery | None = None, *, limit: int = 50, offset: int = 0
+        self,
+        query: TicketQuery | None = None,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        on_page: OnPage | None = None,
     ) -> Page:
-        """Tickets matching ``query``; only the pages needed for ``limit`` rows are fetched."""
+        """Tickets matching ``query``; only the pages needed for ``limit`` rows are fetched.
+        ``on_page`` hears after each page how far the read has got."""
         params = query.wire() if query else {}
-        return await self._paged("Tickets", "tickets", params, limit=limit, offset=offset)
+        return await self._paged(
+            "Tickets", "tickets", params, limit=limit, offset=offset, on_page=on_page
+        )
 
     async def get_ticket(
         self, ticket_id: int, *, include_details: bool = True, include_last_action: bool = False
@@ -161,10 +173,31 @@ class HaloClient:
         description: str | None = None,
         is_image: bool | None = None,
     ) -> Record:
+        return await self.upload_attachment_base64(
+            ticket_id,
+            filename,
+            base64.b64encode(data).decode("ascii"),
+            action_id=action_id,
+            description=description,
+            is_image=is_image,
+        )
+
+    async def upload_attachment_base64(
+        self,
+        ticket_id: int,
+        filename: str,
+        data_base64: str,
+        *,
+        action_id: int | None = None,
+        description: str | None = None,
+        is_image: bool | None = None,
+    ) -> Record:
+        """As ``upload_attachment``, for content already in base64 (HaloPSA's own form),
+        so a large file is not decoded and encoded again on its way through."""
         upload = AttachmentUpload(
             ticket_id=ticket_id,
             filename=filename,
-            data_base64=base64.b64encode(data).decode("ascii"),
+            data_base64=data_base64,
             **_given(action_id=action_id, desc=description, isimage=is_image),
         )
         return await self._write("Attachment", "attachments", [upload.wire()])
@@ -226,6 +259,7 @@ class HaloClient:
         *,
         limit: int,
         offset: int,
+        on_page: OnPage | None = None,
     ) -> Page:
         plan = plan_pages(offset, limit)
         fetched: list[Record] = []
@@ -249,6 +283,8 @@ class HaloClient:
             last_page = len(rows) < plan.page_size or (
                 total is not None and page_no * plan.page_size >= total
             )
+            if on_page is not None:
+                await on_page(*_progress(fetched, plan, limit, total, last_page))
             if last_page:
                 break
             page_no += 1
@@ -269,6 +305,20 @@ class HaloClient:
                 path=f"/api/{path}",
                 may_have_applied=True,
             ) from None
+
+
+def _progress(
+    fetched: list[Record], plan: PagePlan, limit: int, total: int | None, last_page: bool
+) -> tuple[int, int]:
+    """(rows read, rows expected) for the caller's window; the expected count is
+    exact once HaloPSA has said how many rows match."""
+    read = min(max(len(fetched) - plan.skip, 0), limit)
+    if last_page:
+        return read, read
+    if total is None:
+        return read, limit
+    offset = (plan.first_page - 1) * plan.page_size + plan.skip
+    return read, max(min(limit, total - offset), read)
 
 
 def _one(body: Any, key: str, method: str, path: str) -> Record:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -196,11 +197,13 @@ class HaloTransport:
                 if limit is not None and delay >= limit.left():
                     # Waiting would outlast the call: say so now rather than be cut off.
                     raise self._out_of_time(failed, method, url, replay_safe) from None
+                # The kind of failure and the path's shape only: IDs in the path are the
+                # caller's arguments, and HaloPSA's text can quote what customers typed.
                 log.warning(
                     "HaloPSA %s %s failed (%s); retrying in %.2fs",
                     method,
-                    _path_of(url),
-                    failed.detail,
+                    _ID_IN_PATH.sub("/{id}", _path_of(url)),
+                    failed.failure.value,
                     delay,
                 )
                 await anyio.sleep(delay)
@@ -407,6 +410,9 @@ def _body_kind(response: httpx.Response) -> str:
 
 def _without_query(url: str) -> str:
     return str(httpx.URL(url).copy_with(query=None, fragment=None))
+
+
+_ID_IN_PATH = re.compile(r"/\d+(?=/|$)")
 
 
 def _path_of(url: str) -> str:

@@ -93,3 +93,17 @@ def duplicates_verdict(candidates: Sequence[Candidate]) -> Verdict:
         "or pass not_duplicate=true if this is a different problem",
     )
     return Verdict(errors=(problem,))
+
+
+def scan_verdict(compared: int, open_total: int) -> Verdict:
+    """A warning when the client has more open tickets than the check compared: an older
+    duplicate would then go unnoticed."""
+    if open_total <= compared:
+        return Verdict()
+    return Verdict(
+        warnings=(
+            f"the duplicate check compared only the {compared} newest of this client's "
+            f"{open_total} open tickets; an older duplicate would not be caught (search_tickets "
+            "with client_id and a few words of the summary finds one)",
+        )
+    )

@@ -52,12 +52,19 @@ def size_problem(size: int, limit: int, field: str) -> Problem | None:
     if size > limit:
         return Problem(
             field,
-            f"the file is {_size(size)}, over the {_size(limit)} limit",
+            f"the file is {_size(size, limit)}, over the {_size(limit, size)} limit",
             "attach a smaller file, or compress it first",
         )
     return None
 
 
-def _size(count: int) -> str:
-    # Exact bytes below a mebibyte, where rounding would make size and limit look equal.
-    return f"{count / 1_048_576:.2f} MiB" if count >= 1_048_576 else f"{count:,} bytes"
+def _size(count: int, other: int) -> str:
+    # Exact bytes where mebibytes would round ``count`` and the ``other`` size it is
+    # compared with to the same figure ("10.00 MiB, over the 10.00 MiB limit").
+    if min(count, other) >= 1_048_576 and _mib(count) != _mib(other):
+        return _mib(count)
+    return f"{count:,} bytes"
+
+
+def _mib(count: int) -> str:
+    return f"{count / 1_048_576:.2f} MiB"

@@ -46,6 +46,14 @@ def clean_text(value: str, *, single_line: bool = False) -> str:
     return value.strip()
 
 
+def clean_line(text: str) -> str:
+    """``text`` as a one-line field fit to write to HaloPSA (summary, category, a file's
+    description): cleaned to one line, then ``<``, ``>``, ``&`` and quotes escaped, since
+    some HaloPSA views show these fields as HTML. Markup in the text shows as text; reads
+    turn the entities back into the characters typed."""
+    return html.escape(clean_text(text, single_line=True), quote=True)
+
+
 def text_to_html(text: str) -> str:
     """``text`` as inert HTML: cleaned, every character escaped, blank-line separated
     paragraphs as ``<p>``, single line breaks as ``<br>``. Markup in the text shows as text."""

@@ -8,10 +8,10 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from halopsa_mcp.rules.catalog import DEFAULT_PRIORITY, Catalog, PriorityInfo, TicketTypeInfo
-from halopsa_mcp.rules.text import clean_text, text_to_html
+from halopsa_mcp.rules.text import clean_line, clean_text, text_to_html
 from halopsa_mcp.rules.transitions import check_transition
 from halopsa_mcp.rules.verdict import Problem, Verdict
-from halopsa_mcp.rules.wording import label, use_one_of
+from halopsa_mcp.rules.wording import label, shown, use_one_of
 
 MAX_SUMMARY = 255
 # An LLM reads the agent list in a fix; past this many it is noise.
@@ -169,11 +169,15 @@ def _common_fields(request: NewTicket | TicketChanges) -> dict[str, Any]:
             "agent_id": request.agent_id,
             "team": request.team,
             "category_1": request.category,
-            "details_html": text_to_html(request.details) if request.details is not None else None,
-            # The skill's "resolution" is the API's closure_note.
-            "closure_note": request.resolution,
+            "details_html": _html(request.details),
+            # The skill's "resolution" is the API's closure_note, an HTML field like details.
+            "closure_note": _html(request.resolution),
         }
     )
+
+
+def _html(text: str | None) -> str | None:
+    return text_to_html(text) if text is not None else None
 
 
 def _given(fields: dict[str, Any]) -> dict[str, Any]:
@@ -186,19 +190,24 @@ _Request = TypeVar("_Request", NewTicket, TicketChanges)
 def _cleaned(request: _Request) -> _Request:
     """``request`` with its text cleaned before any rule reads it, so text made only of
     invisible characters counts as blank, lengths count what is stored, and the fields
-    sent carry the cleaned text."""
+    sent carry the cleaned text. One-line fields are escaped here too, as stored; the
+    team is only cleaned, as it must match a team's name."""
     return replace(
         request,
-        summary=_clean(request.summary, single_line=True),
+        summary=_line(request.summary),
         details=_clean(request.details),
         resolution=_clean(request.resolution),
         team=_clean(request.team),
-        category=_clean(request.category),
+        category=_line(request.category),
     )
 
 
-def _clean(value: str | None, *, single_line: bool = False) -> str | None:
-    return clean_text(value, single_line=single_line) if value is not None else None
+def _clean(value: str | None) -> str | None:
+    return clean_text(value) if value is not None else None
+
+
+def _line(value: str | None) -> str | None:
+    return clean_line(value) if value is not None else None
 
 
 # --- One rule each -------------------------------------------------------------------------
@@ -213,9 +222,12 @@ def _summary(summary: str | None, *, required: bool) -> Verdict:
     if not summary:
         return _error("summary", "the summary is blank", "pass a one-line summary of the issue")
     if len(summary) > MAX_SUMMARY:
+        # Escaping lengthens the text; say so, or the count would not match what was typed.
+        escaped = " (<, >, & and quotes count as their HTML escapes)" if "&" in summary else ""
         return _error(
             "summary",
-            f"the summary has {len(summary)} characters, more than the {MAX_SUMMARY} allowed",
+            f"the summary has {len(summary)} characters{escaped}, more than the "
+            f"{MAX_SUMMARY} allowed",
             f"shorten it to at most {MAX_SUMMARY} characters and put the rest in details",
         )
     return Verdict()
@@ -260,7 +272,7 @@ def _team(team: str | None, catalog: Catalog) -> Verdict:
         return Verdict()
     return _error(
         "team",
-        f"there is no team named {team!r}",
+        f"there is no team named {shown(team)}",
         "use one of: " + ", ".join(repr(name) for name in catalog.teams),
     )
 

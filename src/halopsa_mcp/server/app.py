@@ -6,13 +6,14 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib.metadata import version
+from typing import Annotated
 
 import anyio
 from mcp import MCPError
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import INTERNAL_ERROR, INVALID_PARAMS
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from halopsa_mcp.client import HaloClient, RetryPolicy
 from halopsa_mcp.config import ConfigError, HaloSettings, ServerSettings
@@ -20,7 +21,12 @@ from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.server import shaping
 from halopsa_mcp.server.compact import CompactResults
 from halopsa_mcp.server.deadline import CallDeadline
-from halopsa_mcp.server.guards import ArgumentGuard
+from halopsa_mcp.server.guards import (
+    ArgumentGuard,
+    PromptGuard,
+    ResourceGuard,
+    upload_size_guard,
+)
 from halopsa_mcp.server.logs import CallLog
 from halopsa_mcp.server.lookups import LookupCache, Lookups
 from halopsa_mcp.server.policy import exposed_tools, unknown_tool_names
@@ -72,6 +78,10 @@ def build_server(
         instructions=INSTRUCTIONS,
         version=version("halopsa-mcp"),
         lifespan=lifespan,
+        # Nothing here is ever announced as changed (the tools, resources and prompt are
+        # fixed once the server runs), so neither subscriptions nor listChanged are
+        # advertised: a client would wait for notifications that never come.
+        subscriptions=False,
     )
     # Outermost first: the call log also sees calls the guard refuses.
     server.middleware.extend(
@@ -79,7 +89,10 @@ def build_server(
             CallLog(),
             CallDeadline(halo_settings.call_timeout),
             CompactResults(),
+            upload_size_guard(server_settings.max_attachment_bytes),
             ArgumentGuard(server),
+            PromptGuard(server),
+            ResourceGuard(server),
         ]
     )
     tools = ToolSet(server)
@@ -181,7 +194,11 @@ def _register_prompts(server: MCPServer[Services]) -> None:
         title="Triage a ticket",
         description="Read a ticket and propose status, priority, assignment and a first note.",
     )
-    def triage_ticket(ticket_id: str) -> str:
+    def triage_ticket(
+        ticket_id: Annotated[
+            str, Field(description="The number of the ticket to triage, e.g. 1005.")
+        ],
+    ) -> str:
         # Prompt arguments arrive as strings; a typed int would turn a bad one into a
         # bare "Internal server error" instead of saying what to send.
         if not ticket_id.strip().isdigit():

@@ -1,4 +1,4 @@
-"""Checks on tool calls that run before any tool does.
+"""Checks on tool calls and prompt requests that run before any tool or prompt does.
 
 The arguments of every tools/call are checked against the tool's published input
 schema, so a bad call gets one clear message naming each field and what it must be,
@@ -15,9 +15,14 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
+from mcp import MCPError
 from mcp.server import MCPServer
-from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
-from mcp.types import CallToolResult, TextContent
+from mcp.server.context import CallNext, HandlerResult, ServerMiddleware, ServerRequestContext
+from mcp.types import INVALID_PARAMS, CallToolResult, TextContent
+
+from halopsa_mcp.rules.files import size_problem
+from halopsa_mcp.rules.verdict import Problem
+from halopsa_mcp.rules.wording import shown
 
 # Words models reach for that are not close in spelling to the argument they mean.
 _SYNONYMS = {
@@ -68,11 +73,50 @@ class ArgumentGuard:
             tool = str(ctx.params.get("name"))
             arguments = ctx.params.get("arguments") or {}
             validator = await self._validator(tool)
+            if validator is None and shown(tool) != f"'{tool}'":
+                # The SDK would echo the whole name, however long or invisible; a plain
+                # one still meets the SDK's own answer.
+                return _error_result(f"Unknown tool: {shown(tool)}")
             if validator is not None:
                 problems = _problems(validator, arguments)
                 if problems:
                     return _refusal(tool, problems)
         return await call_next(ctx)
+
+
+def base64_length_limit(max_bytes: int) -> int:
+    """Characters of base64 for a file of ``max_bytes``: 4 for every 3 bytes, rounded up."""
+    return 4 * math.ceil(max_bytes / 3)
+
+
+def upload_size_guard(max_bytes: int) -> ServerMiddleware[Any]:
+    """Server middleware: refuses an oversized content_base64 from its length alone.
+
+    It runs before the schema check and the tool's own validation, each of which would
+    otherwise walk (or copy) the whole string before the size was known.
+    """
+    limit = base64_length_limit(max_bytes)
+    # A "data:...;base64," prefix and MIME line breaks (2 every 76 characters) are
+    # accepted by the tool; the exact size is checked there, after validation.
+    allowed = limit + limit // 38 + 256
+
+    async def guard(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        if ctx.method == "tools/call" and ctx.params is not None:
+            arguments = ctx.params.get("arguments")
+            content = arguments.get("content_base64") if isinstance(arguments, dict) else None
+            if isinstance(content, str) and len(content) > allowed:
+                size = size_problem(len(content) * 3 // 4, max_bytes, "content_base64")
+                assert size is not None
+                problem = Problem(
+                    "content_base64",
+                    f"{size.message} (HALOPSA_MAX_ATTACHMENT_MB): {len(content):,} characters "
+                    f"of base64 where at most {limit:,} fit",
+                    size.fix,
+                )
+                return _refusal(str(ctx.params.get("name")), [str(problem)])
+        return await call_next(ctx)
+
+    return guard
 
 
 def _problems(validator: Draft202012Validator, arguments: Any) -> list[str]:
@@ -87,9 +131,9 @@ def _problems(validator: Draft202012Validator, arguments: Any) -> list[str]:
         if synonym in declared:
             close = [synonym]
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        problems.append(f"{_shown(name)}: no such argument{hint}")
+        problems.append(f"{shown(name)}: no such argument{hint}")
     huge = [name for name, value in sorted(arguments.items()) if _out_of_range(value)]
-    problems += [f"{_shown(name)}: the number is out of range" for name in huge]
+    problems += [f"{shown(name)}: the number is out of range" for name in huge]
     # The schema check would misreport such a number ("must be of type integer"); the
     # rest of the arguments are still checked.
     rest = {name: value for name, value in arguments.items() if name not in huge}
@@ -158,17 +202,70 @@ def _type_name(kind: Any) -> str:
     return names.get(str(kind), str(kind))
 
 
-def _shown(name: str) -> str:
-    # Argument names come from the caller: echoed short, with anything unprintable or
-    # invisible spelled out as an escape, so a name made of such characters still shows.
-    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in name)
-    return f"'{shown[:60]}'"
-
-
 def _refusal(tool: str, problems: list[str]) -> CallToolResult:
-    text = (
+    return _error_result(
         f"Nothing was done: {tool} was called with invalid arguments.\n"
         + "\n".join(f"- {p}" for p in problems)
         + "\nFix these and call again."
     )
+
+
+def _error_result(text: str) -> CallToolResult:
     return CallToolResult(is_error=True, content=[TextContent(type="text", text=text)])
+
+
+class PromptGuard:
+    """Server middleware: a prompts/get naming no prompt, missing a required argument or
+    naming one the prompt does not take is refused saying which. The SDK would answer a
+    bare "Internal server error" for each."""
+
+    def __init__(self, server: MCPServer[Any]) -> None:
+        self._server = server
+
+    async def __call__(
+        self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
+    ) -> HandlerResult:
+        if ctx.method == "prompts/get" and ctx.params is not None:
+            name = str(ctx.params.get("name"))
+            given = ctx.params.get("arguments") or {}
+            prompts = {p.name: p for p in await self._server.list_prompts()}
+            if name not in prompts:
+                there = ", ".join(sorted(prompts)) or "none"
+                raise MCPError(
+                    INVALID_PARAMS, f"Unknown prompt: {shown(name)}. The prompts are: {there}."
+                )
+            if isinstance(given, dict):
+                _check_prompt_arguments(name, prompts[name].arguments or [], given)
+        return await call_next(ctx)
+
+
+def _check_prompt_arguments(prompt: str, declared: list[Any], given: dict[str, Any]) -> None:
+    names = [argument.name for argument in declared]
+    problems = [f"{a.name}: is required" for a in declared if a.required and a.name not in given]
+    problems += [f"{shown(n)}: no such argument" for n in sorted(set(given) - set(names))]
+    if problems:
+        raise MCPError(
+            INVALID_PARAMS,
+            f"The {prompt} prompt was asked for with invalid arguments: "
+            + "; ".join(problems)
+            + f". It takes: {', '.join(names)}.",
+        )
+
+
+class ResourceGuard:
+    """Server middleware: a resources/read of a URI this server does not have is refused
+    with the URI shown short; the SDK would echo all of it, twice."""
+
+    def __init__(self, server: MCPServer[Any]) -> None:
+        self._server = server
+
+    async def __call__(
+        self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
+    ) -> HandlerResult:
+        if ctx.method == "resources/read" and ctx.params is not None:
+            uri = str(ctx.params.get("uri"))
+            known = {str(r.uri) for r in await self._server.list_resources()}
+            # A template could match any URI; then the SDK's own lookup decides.
+            if uri not in known and not await self._server.list_resource_templates():
+                raise MCPError(INVALID_PARAMS, f"Unknown resource: {shown(uri)}")
+        return await call_next(ctx)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mcp.server.mcpserver import Context
@@ -12,6 +12,7 @@ from halopsa_mcp.client import HaloClient, HaloError, HaloNotFound
 from halopsa_mcp.config import ServerSettings
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.tickets import TicketState
+from halopsa_mcp.server.create_guard import CreateGuard
 from halopsa_mcp.server.errors import halo_failed
 from halopsa_mcp.server.lookups import LookupCache, Lookups
 
@@ -21,6 +22,7 @@ class Services:
     halo: HaloClient
     lookups: LookupCache
     settings: ServerSettings
+    creates: CreateGuard = field(default_factory=CreateGuard)
 
     async def catalog_lookups(self, *, write: bool = False) -> Lookups:
         """The cached lookups. ``write``: a write tool asks, so a failure must say that

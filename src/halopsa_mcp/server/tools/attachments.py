@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 import stat
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from mcp.server.mcpserver import Context
@@ -16,7 +17,9 @@ from pydantic import Field
 
 from halopsa_mcp.client import HaloError
 from halopsa_mcp.rules.files import safe_filename, size_problem
+from halopsa_mcp.rules.text import clean_line
 from halopsa_mcp.rules.verdict import Problem
+from halopsa_mcp.rules.wording import shown
 from halopsa_mcp.server.errors import halo_failed, invalid
 from halopsa_mcp.server.models import AttachmentList, AttachmentWriteResult
 from halopsa_mcp.server.services import Services, no_such_ticket, services
@@ -27,7 +30,15 @@ from halopsa_mcp.server.tools.tickets import READ, DryRun, TicketId
 _IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"})
 
 
+# Uploads handled at once. Each holds its file a few times over while it is checked and
+# sent (the caller's base64, the JSON body for HaloPSA), so the rest wait their turn
+# rather than multiply the server's peak memory.
+UPLOADS_AT_ONCE = 4
+
+
 def register(tools: ToolSet) -> None:
+    heavy = anyio.Semaphore(UPLOADS_AT_ONCE)
+
     @tools.add(
         title="Upload an attachment",
         annotations=ToolAnnotations(
@@ -63,51 +74,28 @@ def register(tools: ToolSet) -> None:
         is made safe. dry_run=true checks everything and uploads nothing.
         """
         svc = services(ctx)
-        limit = svc.settings.max_attachment_bytes
-        if (content_base64 is None) == (path is None):
-            raise invalid(
-                Problem(
-                    "content_base64",
-                    "give exactly one of content_base64 or path",
-                    "send the bytes as content_base64 with a filename, or a path",
+        async with heavy:
+            name, size, encoded = await _content(
+                svc, filename=filename, content_base64=content_base64, path=path
+            )
+            if await svc.ticket_or_none(ticket_id, write=True) is None:
+                raise no_such_ticket(ticket_id, write=True)
+            is_image = Path(name).suffix.lower() in _IMAGE_SUFFIXES
+            description = clean_line(description or "") or None
+            if dry_run:
+                return AttachmentWriteResult(
+                    dry_run=True,
+                    would_send={
+                        "ticket_id": ticket_id,
+                        "filename": name,
+                        "size_bytes": size,
+                        "isimage": is_image,
+                        "desc": description,
+                    },
                 )
-            )
-        if content_base64 is not None:
-            if not filename or not filename.strip():
-                raise invalid(
-                    Problem("filename", "is required with content_base64", "pass a file name")
-                )
-            data = _decode(content_base64, limit)
-            name = safe_filename(filename)
-        else:
-            assert path is not None
-            data = await _read_allowed(path, svc.settings.attachment_dirs, limit)
-            name = safe_filename(filename or Path(path).name)
-        if await svc.ticket_or_none(ticket_id, write=True) is None:
-            raise no_such_ticket(ticket_id, write=True)
-        is_image = Path(name).suffix.lower() in _IMAGE_SUFFIXES
-        if dry_run:
-            return AttachmentWriteResult(
-                dry_run=True,
-                would_send={
-                    "ticket_id": ticket_id,
-                    "filename": name,
-                    "size_bytes": len(data),
-                    "isimage": is_image,
-                    "desc": description,
-                },
-            )
-        try:
-            saved = await svc.halo.upload_attachment(
-                ticket_id, name, data, description=description, is_image=is_image
-            )
-        except HaloError as exc:
-            raise halo_failed(
-                exc,
-                f"attach {name} to ticket {ticket_id}",
-                write=True,
-                check_with=f"list_attachments (ticket_id={ticket_id})",
-            ) from None
+            await ctx.report_progress(1, 2, f"{name} checked ({size:,} bytes); uploading")
+            saved = await _send(svc, ticket_id, name, encoded, description, is_image)
+        await ctx.report_progress(2, 2, f"{name} attached")
         return AttachmentWriteResult(dry_run=False, attachment=attachment_row(saved))
 
     @tools.add(title="List a ticket's attachments", annotations=READ)
@@ -125,10 +113,58 @@ def register(tools: ToolSet) -> None:
         return AttachmentList(ticket_id=ticket_id, attachments=[attachment_row(r) for r in rows])
 
 
-def _decode(content: str, limit: int) -> bytes:
-    # Refuse clearly oversized content from its length alone, before spending memory on
-    # decoding it. Line breaks and padding inflate the length, so allow some slack; the
-    # exact check follows the decoding.
+async def _send(
+    svc: Services, ticket_id: int, name: str, encoded: str, description: str | None, image: bool
+) -> dict[str, Any]:
+    try:
+        return await svc.halo.upload_attachment_base64(
+            ticket_id, name, encoded, description=description, is_image=image
+        )
+    except HaloError as exc:
+        raise halo_failed(
+            exc,
+            f"attach {name} to ticket {ticket_id}",
+            write=True,
+            check_with=f"list_attachments (ticket_id={ticket_id})",
+        ) from None
+
+
+async def _content(
+    svc: Services, *, filename: str | None, content_base64: str | None, path: str | None
+) -> tuple[str, int, str]:
+    """(safe file name, size in bytes, base64 to send) from exactly one of the sources."""
+    limit = svc.settings.max_attachment_bytes
+    if (content_base64 is None) == (path is None):
+        raise invalid(
+            Problem(
+                "content_base64",
+                "give exactly one of content_base64 or path",
+                "send the bytes as content_base64 with a filename, or a path",
+            )
+        )
+    if content_base64 is not None:
+        if not filename or not filename.strip():
+            raise invalid(
+                Problem("filename", "is required with content_base64", "pass a file name")
+            )
+        encoded, size = _checked_base64(content_base64, limit)
+        return safe_filename(filename), size, encoded
+    assert path is not None
+    data = await _read_allowed(path, svc.settings.attachment_dirs, limit)
+    return safe_filename(filename or Path(path).name), len(data), base64.b64encode(data).decode()
+
+
+# Base64 is checked this many characters at a time (a multiple of 4), so checking a
+# large file never holds its decoded bytes.
+_CHUNK = 4 * 256 * 1024
+_WHITESPACE = re.compile(r"\s")
+
+
+def _checked_base64(content: str, limit: int) -> tuple[str, int]:
+    """(the base64 to send, the size of the file it encodes), checked without decoding
+    the whole file: HaloPSA takes base64, so the caller's text is sent as it came."""
+    # Refuse clearly oversized content from its length alone. Line breaks and padding
+    # inflate the length, so allow some slack; the exact check follows.
     estimate = len(content) * 3 // 4
     if estimate > limit + limit // 20 + 3:
         problem = size_problem(estimate, limit, "content_base64")
@@ -137,16 +173,21 @@ def _decode(content: str, limit: int) -> bytes:
     # Accept a data: URL ("data:image/png;base64,...") as models often produce one.
     if content.startswith("data:") and "," in content[:200]:
         content = content.split(",", 1)[1]
+    if _WHITESPACE.search(content):
+        content = "".join(content.split())
     try:
-        data = base64.b64decode("".join(content.split()), validate=True)
+        size = sum(
+            len(binascii.a2b_base64(content[i : i + _CHUNK], strict_mode=True))
+            for i in range(0, len(content), _CHUNK)
+        )
     except (binascii.Error, ValueError):
         raise invalid(
             Problem("content_base64", "is not valid base64", "encode the file's bytes as base64")
         ) from None
-    problem = size_problem(len(data), limit, "content_base64")
+    problem = size_problem(size, limit, "content_base64")
     if problem:
         raise invalid(problem)
-    return data
+    return content, size
 
 
 async def _read_allowed(path: str, allowed: tuple[Path, ...], limit: int) -> bytes:
@@ -163,13 +204,15 @@ async def _read_allowed(path: str, allowed: tuple[Path, ...], limit: int) -> byt
     # cannot probe the server's file system through the error text.
     not_allowed = Problem(
         "path",
-        f"{path!r} is not a readable file inside the allowed folders",
+        f"{shown(path)} is not a readable file inside the allowed folders",
         "use a file inside one of the folders in HALOPSA_ATTACHMENT_DIRS",
     )
     # Relative and ~ paths would depend on the server's working directory and user.
-    if "\x00" in path or not Path(path).is_absolute():
+    if "\x00" in path:
+        raise invalid(Problem("path", f"{shown(path)} contains a NUL character", "remove it"))
+    if not Path(path).is_absolute():
         raise invalid(
-            Problem("path", f"{path!r} is not an absolute path", "give the file's full path")
+            Problem("path", f"{shown(path)} is not an absolute path", "give the file's full path")
         )
     try:
         real = await anyio.to_thread.run_sync(lambda: Path(path).resolve(strict=True))

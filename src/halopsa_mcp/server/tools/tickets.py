@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -13,8 +14,9 @@ from mcp.types import ToolAnnotations
 from pydantic import Field
 
 from halopsa_mcp.client import HaloError, TicketFields, TicketQuery
+from halopsa_mcp.client.api import OnPage
 from halopsa_mcp.rules.catalog import Catalog
-from halopsa_mcp.rules.duplicates import duplicates_verdict, similar_tickets
+from halopsa_mcp.rules.duplicates import duplicates_verdict, scan_verdict, similar_tickets
 from halopsa_mcp.rules.tickets import (
     NewTicket,
     TicketChanges,
@@ -22,7 +24,7 @@ from halopsa_mcp.rules.tickets import (
     plan_ticket_update,
 )
 from halopsa_mcp.rules.verdict import Problem, Verdict
-from halopsa_mcp.rules.wording import use_one_of
+from halopsa_mcp.rules.wording import shown, use_one_of
 from halopsa_mcp.server.errors import halo_failed, invalid, refused
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
 from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
@@ -74,8 +76,9 @@ _DATE_FIELDS = {
     "closed": "dateclosed",
 }
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
-# Open tickets of one client compared against a new summary; enough for any sane queue.
-_DUPLICATE_SCAN = 100
+# Open tickets of one client compared against a new summary, newest first: five pages.
+# A client with more open tickets than this gets a warning that older ones were not read.
+DUPLICATE_SCAN = 500
 
 
 def register(tools: ToolSet) -> None:
@@ -147,7 +150,9 @@ def register(tools: ToolSet) -> None:
             **(_date_filter(date_field, date_from, date_to) if date_from or date_to else {}),
         )
         try:
-            found = await svc.halo.list_tickets(query, limit=limit, offset=(page - 1) * limit)
+            found = await svc.halo.list_tickets(
+                query, limit=limit, offset=(page - 1) * limit, on_page=_progress_to(ctx, "tickets")
+            )
         except HaloError as exc:
             raise halo_failed(exc, "search tickets", write=False) from None
         return TicketPage(
@@ -186,7 +191,9 @@ def register(tools: ToolSet) -> None:
         if bad:
             raise invalid(
                 Problem(
-                    "extra_fields", f"{bad[0]!r} is not a field name", "use names like fixbydate"
+                    "extra_fields",
+                    f"{shown(bad[0])} is not a field name",
+                    "use names like fixbydate",
                 ),
                 write=False,
             )
@@ -273,28 +280,22 @@ def register(tools: ToolSet) -> None:
             client_users=users,
             default_ticket_type_id=svc.settings.default_ticket_type_id,
         )  # fmt: skip
-        verdict = plan.verdict
-        if client is not None and summary.strip() and not not_duplicate:
-            verdict = verdict + await _duplicates(svc, client_id, summary)
-        if not verdict.ok:
-            raise refused(verdict)
-        if dry_run:
-            return TicketWriteResult(
-                dry_run=True, would_send=plan.fields, warnings=list(verdict.warnings)
-            )
-        try:
-            saved = await svc.halo.create_ticket(TicketFields(**plan.fields))
-        except HaloError as exc:
-            raise halo_failed(
-                exc,
-                "create the ticket",
-                write=True,
-                check_with="search_tickets (this client, open tickets, newest first)",
-            ) from None
+        scan = client is not None and bool(summary.strip()) and not not_duplicate
+        # One checked create per client at a time: the duplicate scan must see the ticket
+        # a concurrent call is creating, so the lock spans "scan, then create". A create
+        # declared new does not scan, so it need not wait.
+        async with svc.creates.held(client_id) if scan else nullcontext():
+            verdict = plan.verdict
+            if scan:
+                verdict = verdict + await _duplicates(ctx, client_id, summary)
+            if not verdict.ok:
+                raise refused(verdict)
+            warnings = list(verdict.warnings)
+            if dry_run:
+                return TicketWriteResult(dry_run=True, would_send=plan.fields, warnings=warnings)
+            saved = await _create(svc, client_id, plan.fields)
         return TicketWriteResult(
-            dry_run=False,
-            ticket=ticket_row(saved, lookups.catalog),
-            warnings=list(verdict.warnings),
+            dry_run=False, ticket=ticket_row(saved, lookups.catalog), warnings=warnings
         )
 
     @tools.add(
@@ -361,16 +362,52 @@ def register(tools: ToolSet) -> None:
         )
 
 
-async def _duplicates(svc: Services, client_id: int, summary: str) -> Verdict:
+async def _duplicates(ctx: Context[Services], client_id: int, summary: str) -> Verdict:
+    """The client's open tickets like ``summary``: the newest first, since a duplicate is
+    most likely of a recent ticket, plus the ones this process just created (HaloPSA's
+    list may not show them yet)."""
+    svc = services(ctx)
     try:
         open_tickets = await svc.halo.list_tickets(
-            TicketQuery(client_id=client_id, open_only=True), limit=_DUPLICATE_SCAN
+            TicketQuery(client_id=client_id, open_only=True, order="id", orderdesc=True),
+            limit=DUPLICATE_SCAN,
+            on_page=_progress_to(ctx, "open tickets for the duplicate check"),
         )
     except HaloError as exc:
         raise halo_failed(exc, "check for duplicate tickets", write=True) from None
+    listed = {int(t["id"]): t.get("summary") for t in open_tickets.items}
+    unlisted = [(i, s) for i, s in svc.creates.recent(client_id) if i not in listed]
     # These summaries go back to the model inside the refusal: cleaned like any ticket text.
-    rows = [(int(t["id"]), readable(t.get("summary"), limit=200)) for t in open_tickets.items]
-    return duplicates_verdict(similar_tickets(summary, rows))
+    rows = [(i, readable(s, limit=200)) for i, s in [*listed.items(), *unlisted]]
+    return duplicates_verdict(similar_tickets(summary, rows)) + scan_verdict(
+        len(open_tickets.items), open_tickets.total
+    )
+
+
+def _progress_to(ctx: Context[Services], what: str) -> OnPage:
+    """The client's page hook as MCP progress; the SDK sends nothing unless the caller
+    asked for progress (a progressToken in the request)."""
+
+    async def report(done: int, expected: int) -> None:
+        await ctx.report_progress(done, expected, f"read {done} of {expected} {what}")
+
+    return report
+
+
+async def _create(svc: Services, client_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+    """Create the ticket and remember it for the next duplicate scan."""
+    try:
+        saved = await svc.halo.create_ticket(TicketFields(**fields))
+    except HaloError as exc:
+        raise halo_failed(
+            exc,
+            "create the ticket",
+            write=True,
+            check_with="search_tickets (this client, open tickets, newest first)",
+        ) from None
+    if isinstance(saved.get("id"), int):
+        svc.creates.remember(client_id, saved["id"], str(saved.get("summary") or fields["summary"]))
+    return saved
 
 
 async def _named(

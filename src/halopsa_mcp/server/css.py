@@ -1,0 +1,150 @@
+"""CSS read just far enough to tell whether text can be seen: declarations, style-sheet
+rules with simple selectors, lengths and colours. Parsing only; what hides text is
+decided in server/visibility.py. Anything not understood reads as None: unknown."""
+
+from __future__ import annotations
+
+import colorsys
+import re
+from collections.abc import Iterator
+
+Rgba = tuple[float, float, float, float]  # red, green, blue 0-255; alpha 0-1
+
+_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.S)
+_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n]?|\\(.)", re.S)
+_LENGTH = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+))(px|pt|pc|in|cm|mm|q|em|rem|ex|ch|vw|vh|%)?")
+_FUNCTION_OR_WORD = re.compile(r"[\w-]+\([^)]*\)?|[^\s,]+")
+# Per unit, pixels; font-relative units are handled apart. The viewport is assumed to be a
+# common laptop's, which only matters for the rare vw and vh.
+_PX = {"px": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4,
+       "q": 96 / 101.6, "vw": 12.8, "vh": 8.0}  # fmt: skip
+_RELATIVE = {"em": 1.0, "ex": 0.5, "ch": 0.5, "%": 0.01}
+# The colours an email uses by name, and every near-white one: enough to see white on
+# white. An unknown name is unknown, never guessed.
+_NAMED = {
+    "white": "fff", "black": "000", "red": "f00", "green": "008000", "blue": "00f",
+    "yellow": "ff0", "gray": "808080", "grey": "808080", "silver": "c0c0c0", "navy": "000080",
+    "maroon": "800000", "purple": "800080", "teal": "008080", "olive": "808000",
+    "lime": "0f0", "aqua": "0ff", "cyan": "0ff", "fuchsia": "f0f", "magenta": "f0f",
+    "orange": "ffa500", "snow": "fffafa", "ivory": "fffff0", "whitesmoke": "f5f5f5",
+    "ghostwhite": "f8f8ff", "floralwhite": "fffaf0", "seashell": "fff5ee",
+    "mintcream": "f5fffa", "azure": "f0ffff", "aliceblue": "f0f8ff", "honeydew": "f0fff0",
+    "linen": "faf0e6", "oldlace": "fdf5e6", "lavenderblush": "fff0f5", "cornsilk": "fff8dc",
+    "lightyellow": "ffffe0", "beige": "f5f5dc",
+}  # fmt: skip
+
+
+def declarations(style: str) -> dict[str, str]:
+    """An inline style's declarations, property to value, both lower case, with comments
+    and escapes resolved and ``!important`` dropped; a later declaration wins."""
+    style = _ESCAPE.sub(_unescape, _COMMENT.sub(" ", style))
+    found: dict[str, str] = {}
+    for declaration in style.split(";"):
+        name, colon, value = declaration.partition(":")
+        name, value = name.strip().lower(), value.split("!")[0].strip().lower()
+        if colon and name and value:
+            found[name] = value
+    return found
+
+
+def rules(sheet: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """(selector, declarations) for the top-level rules of a style sheet whose selector is
+    one element name, class or ID (``p``, ``.x``, ``#x``, ``p.x``, ``*``). Rules inside
+    ``@media`` and the like apply only sometimes, and complex selectors are not matched:
+    both are skipped rather than guessed."""
+    sheet = _COMMENT.sub(" ", sheet)
+    depth, start, selectors = 0, 0, ""
+    for match in re.finditer(r"[{}]", sheet):
+        if match.group() == "{":
+            if depth == 0:
+                selectors, start = sheet[start : match.start()], match.end()
+            depth += 1
+        elif depth == 0:  # a stray closing brace
+            start = match.end()
+        else:
+            depth -= 1
+            if depth == 0:
+                body, start = sheet[start : match.start()], match.end()
+                yield from _simple_rules(selectors, body)
+
+
+def _simple_rules(selectors: str, body: str) -> Iterator[tuple[str, dict[str, str]]]:
+    found = declarations(body) if "{" not in body else {}
+    for selector in selectors.split(","):
+        selector = selector.strip().lower()
+        if found and re.fullmatch(r"\*|[a-z0-9]*(?:[.#][\w-]+)?", selector):
+            yield selector, found
+
+
+def length_px(value: str, font_px: float) -> float | None:
+    """A CSS length in pixels; ``font_px`` is what em and % are relative to."""
+    match = _LENGTH.fullmatch(value.strip())
+    if match is None:
+        return None
+    number, unit = float(match.group(1)), match.group(2)
+    if unit is None:
+        return number if number == 0 else None
+    if unit == "rem":
+        return number * 16
+    return number * (_PX[unit] if unit in _PX else _RELATIVE[unit] * font_px)
+
+
+def colour(value: str) -> Rgba | None:
+    """A CSS colour as RGBA, or None when it is not one this module knows."""
+    value = value.strip().lower()
+    if value == "transparent":
+        return (0.0, 0.0, 0.0, 0.0)
+    value = "#" + _NAMED[value] if value in _NAMED else value
+    if value.startswith("#"):
+        return _hex(value[1:])
+    match = re.fullmatch(r"(rgba?|hsla?)\(([^)]*)\)", value)
+    if match is None:
+        return None
+    parts = [p for p in re.split(r"[\s,/]+", match.group(2).strip()) if p]
+    if len(parts) not in (3, 4):
+        return None
+    try:
+        alpha = _fraction(parts[3], 1.0) if len(parts) == 4 else 1.0
+        if match.group(1).startswith("rgb"):
+            red, green, blue = (_fraction(p, 255.0) for p in parts[:3])
+            return (red, green, blue, alpha)
+        hue = float(parts[0].removesuffix("deg")) / 360 % 1
+        lightness, saturation = _fraction(parts[2], 1.0), _fraction(parts[1], 1.0)
+    except ValueError:
+        return None
+    red, green, blue = colorsys.hls_to_rgb(hue, lightness, saturation)
+    return (red * 255, green * 255, blue * 255, alpha)
+
+
+def colour_in(value: str) -> Rgba | None:
+    """The first colour among the words of a shorthand such as ``background``."""
+    for word in _FUNCTION_OR_WORD.findall(value):
+        found = colour(word)
+        if found is not None:
+            return found
+    return None
+
+
+def _fraction(part: str, scale: float) -> float:
+    """A colour component: a percentage of ``scale``, or a number already on that scale;
+    for alpha (scale 1) a plain number is the fraction itself."""
+    if part.endswith("%"):
+        return max(0.0, min(scale, float(part[:-1]) / 100 * scale))
+    return max(0.0, min(scale, float(part)))
+
+
+def _hex(digits: str) -> Rgba | None:
+    if not re.fullmatch(r"[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8}", digits):
+        return None
+    if len(digits) <= 4:
+        digits = "".join(d * 2 for d in digits)
+    red, green, blue = (int(digits[i : i + 2], 16) for i in (0, 2, 4))
+    alpha = int(digits[6:8], 16) / 255 if len(digits) == 8 else 1.0
+    return (float(red), float(green), float(blue), alpha)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    if match.group(2) is not None:
+        return match.group(2)
+    code = int(match.group(1), 16)
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
