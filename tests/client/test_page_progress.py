@@ -22,4 +22,4 @@ async def test_each_page_reports_rows_read_and_rows_expected(
     assert len(everything.items) == total
     assert heard == [(100, total), (total, total), (5, 25), (25, 25)]
     assert len(offset.items) == 25
-    assert [t["id"] for t in newest.items] == sorted(sandbox.state.tickets, reverse=True)[:3]
+    assert [t.id for t in newest.items] == sorted(sandbox.state.tickets, reverse=True)[:3]

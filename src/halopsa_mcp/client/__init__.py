@@ -15,6 +15,7 @@ from halopsa_mcp.client.errors import (
 )
 from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields, TicketQuery
 from halopsa_mcp.client.retry import RetryPolicy
+from halopsa_mcp.client.wire import preview
 
 __all__ = [
     "ActionFields",
@@ -34,4 +35,5 @@ __all__ = [
     "RetryPolicy",
     "TicketFields",
     "TicketQuery",
+    "preview",
 ]
