@@ -10,7 +10,6 @@ from halopsa_mcp.client import (
     HaloClient,
     HaloForbidden,
     HaloNotFound,
-    TicketQuery,
 )
 from halopsa_mcp.domain.records import (
     Agent,
@@ -20,6 +19,7 @@ from halopsa_mcp.domain.records import (
     Status,
     TicketType,
 )
+from halopsa_mcp.domain.search import TicketSearch
 from halopsa_mcp.domain.writes import ActionWrite, TicketWrite
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.sandbox.catalog import PRIVATE_NOTE
@@ -66,8 +66,8 @@ async def test_filters_reach_the_api(
 ) -> None:
     async with client() as halo:
         some = (await halo.list_tickets(limit=1)).items[0]
-        mine = await halo.list_tickets(TicketQuery(client_id=some.client_id, open_only=True))
-        by_text = await halo.list_tickets(TicketQuery(search=some.summary[:12]))
+        mine = await halo.list_tickets(TicketSearch(client_id=some.client_id, open_only=True))
+        by_text = await halo.list_tickets(TicketSearch(text=some.summary[:12]))
     assert mine.items
     assert all(t.client_id == some.client_id for t in mine.items)
     assert some.id in {t.id for t in by_text.items}
@@ -150,7 +150,7 @@ async def test_actions_add_and_list(
     sandbox: SandboxServer, client: Callable[..., HaloClient]
 ) -> None:
     async with client() as halo:
-        ticket = (await halo.list_tickets(TicketQuery(open_only=True), limit=1)).items[0]
+        ticket = (await halo.list_tickets(TicketSearch(open_only=True), limit=1)).items[0]
         before = await halo.list_actions(ticket.id)
         action = await halo.add_action(
             ActionWrite(

@@ -1,6 +1,7 @@
 """HaloPSA's JSON into the domain's records, and the domain's writes into HaloPSA's
 fields: every shape quirk an instance may send is absorbed here, tested once."""
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from halopsa_mcp.domain.records import (
     Ticket,
     TicketType,
 )
+from halopsa_mcp.domain.search import TicketSearch
 from halopsa_mcp.domain.writes import ActionWrite, AttachmentWrite, TicketWrite
 
 # Rows a careless or odd instance could return; none of them may raise.
@@ -239,3 +241,26 @@ def test_an_attachment_write_has_its_wire_names() -> None:
         "ticket_id": 5, "filename": "a.txt", "data_base64": "YQ==", "action_id": 7,
         "desc": "log", "isimage": False,
     }  # fmt: skip
+
+
+def test_a_search_in_halopsas_parameters() -> None:
+    search = TicketSearch(
+        text="printer", client_id=12, status_id=2, agent_id=3, ticket_type_id=1,
+        open_only=True, date_field="last_action", date_from=date(2026, 1, 1),
+        date_to=date(2026, 1, 31), order_by="created", descending=False,
+    )  # fmt: skip
+    assert wire.ticket_query(search).wire() == {
+        "search": "printer", "client_id": 12, "status_id": 2, "agent_id": 3,
+        "requesttype_id": 1, "open_only": True, "order": "datecreated", "orderdesc": False,
+        "datesearch": "lastactiondate", "startdate": "2026-01-01",
+        "enddate": "2026-01-31T23:59:59",
+    }  # fmt: skip
+
+
+def test_an_empty_search_sends_no_filter() -> None:
+    assert wire.ticket_query(TicketSearch()).wire() == {}
+    closed = TicketSearch(date_field="closed", date_from=date(2026, 2, 1))
+    assert wire.ticket_query(closed).wire() == {
+        "datesearch": "dateclosed",
+        "startdate": "2026-02-01",
+    }

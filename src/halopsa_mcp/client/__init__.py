@@ -13,13 +13,10 @@ from halopsa_mcp.client.errors import (
     HaloResponseError,
     HaloServerError,
 )
-from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields, TicketQuery
 from halopsa_mcp.client.retry import RetryPolicy
 from halopsa_mcp.client.wire import preview
 
 __all__ = [
-    "ActionFields",
-    "AttachmentUpload",
     "HaloAuthError",
     "HaloBadRequest",
     "HaloClient",
@@ -33,7 +30,5 @@ __all__ = [
     "HaloServerError",
     "Page",
     "RetryPolicy",
-    "TicketFields",
-    "TicketQuery",
     "preview",
 ]

@@ -18,7 +18,6 @@ import httpx
 from halopsa_mcp.client import wire
 from halopsa_mcp.client.envelopes import Record, record_count, records, single
 from halopsa_mcp.client.errors import HaloResponseError
-from halopsa_mcp.client.payloads import TicketQuery
 from halopsa_mcp.client.retry import RetryPolicy
 from halopsa_mcp.client.transport import HaloTransport, QueryValue
 from halopsa_mcp.config import HaloSettings
@@ -36,6 +35,7 @@ from halopsa_mcp.domain.records import (
     TicketType,
     User,
 )
+from halopsa_mcp.domain.search import TicketSearch
 from halopsa_mcp.domain.writes import ActionWrite, AttachmentWrite, TicketWrite
 
 # HaloPSA caps page_size at 100 whatever is asked for.
@@ -122,15 +122,15 @@ class HaloClient:
 
     async def list_tickets(
         self,
-        query: TicketQuery | None = None,
+        search: TicketSearch | None = None,
         *,
         limit: int = 50,
         offset: int = 0,
         on_page: OnPage | None = None,
     ) -> Page[Ticket]:
-        """Tickets matching ``query``; only the pages needed for ``limit`` rows are fetched.
+        """Tickets matching ``search``; only the pages needed for ``limit`` rows are fetched.
         ``on_page`` hears after each page how far the read has got."""
-        params = query.wire() if query else {}
+        params = wire.ticket_query(search).wire() if search else {}
         page = await self._paged(
             "Tickets", "tickets", params, limit=limit, offset=offset, on_page=on_page
         )

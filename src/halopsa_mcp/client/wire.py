@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from halopsa_mcp.client.errors import HaloResponseError
-from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields
+from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields, TicketQuery
 from halopsa_mcp.client.statuses import with_roles
 from halopsa_mcp.client.values import (
     Row,
@@ -44,6 +44,7 @@ from halopsa_mcp.domain.records import (
     TicketType,
     User,
 )
+from halopsa_mcp.domain.search import TicketSearch
 from halopsa_mcp.domain.writes import ActionWrite, AttachmentWrite, TicketWrite
 
 # Where a ticket type's SLA is found: instances and versions differ in the key.
@@ -203,6 +204,42 @@ def _id(row: Row, kind: str) -> int:
     if id_ is None:
         raise HaloResponseError(f"HaloPSA sent a {kind} without a usable id")
     return id_
+
+
+# --- Searches --------------------------------------------------------------------------------
+
+_ORDER_FIELDS = {"id": "id", "created": "datecreated", "last_action": "lastactiondate"}
+_DATE_FIELDS = {
+    "created": "datecreated",
+    "occurred": "dateoccurred",
+    "last_action": "lastactiondate",
+    "closed": "dateclosed",
+}
+
+
+def ticket_query(search: TicketSearch) -> TicketQuery:
+    """The ``GET /api/Tickets`` parameters for ``search``."""
+    dates: dict[str, Any] = {}
+    if search.date_from or search.date_to:
+        dates["datesearch"] = _DATE_FIELDS[search.date_field]
+    if search.date_from:
+        dates["startdate"] = search.date_from.isoformat()
+    if search.date_to:
+        # HaloPSA compares date-times: the whole last day is included.
+        dates["enddate"] = f"{search.date_to.isoformat()}T23:59:59"
+    return TicketQuery(
+        **_set(
+            search=search.text,
+            client_id=search.client_id,
+            status_id=search.status_id,
+            agent_id=search.agent_id,
+            requesttype_id=search.ticket_type_id,
+            open_only=search.open_only or None,
+            order=_ORDER_FIELDS[search.order_by] if search.order_by else None,
+            orderdesc=search.descending if search.order_by else None,
+        ),
+        **dates,
+    )
 
 
 # --- Writes -----------------------------------------------------------------------------------

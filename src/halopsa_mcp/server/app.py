@@ -19,6 +19,7 @@ from halopsa_mcp.client import HaloClient, RetryPolicy
 from halopsa_mcp.config import ConfigError, HaloSettings, ServerSettings
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.server import shaping
+from halopsa_mcp.server.catalog_cache import CatalogCache
 from halopsa_mcp.server.compact import CompactResults
 from halopsa_mcp.server.deadline import CallDeadline
 from halopsa_mcp.server.guards import (
@@ -28,7 +29,6 @@ from halopsa_mcp.server.guards import (
     upload_size_guard,
 )
 from halopsa_mcp.server.logs import CallLog
-from halopsa_mcp.server.catalog_cache import CatalogCache
 from halopsa_mcp.server.policy import exposed_tools, unknown_tool_names
 from halopsa_mcp.server.services import Services
 from halopsa_mcp.server.tools import ToolSet, actions, attachments, lookups, tickets
