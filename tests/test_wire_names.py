@@ -3,9 +3,9 @@
 The names known to be HaloPSA's: every field the client's payload models send, every key
 client/wire.py reads, and every compound field name (with an underscore or a digit) in
 HaloPSA's OpenAPI file. Those that are also this project's own words (a tool's argument
-or result field, a domain record's field) are not leaks: ``status_id`` is ours too. What
-remains, written as a string anywhere else in src/, is a HaloPSA key read or written
-outside the client: ``record.get("closure_note")`` in server/ fails this test.
+or result field or enum value, a domain record's field) are not leaks: ``status_id`` is
+ours too. What remains, written as a string anywhere else in src/, is a HaloPSA key read
+or written outside the client: ``record.get("closure_note")`` in server/ fails this test.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _client_names() -> set[str]:
         payloads.AttachmentUpload,
         payloads.TicketQuery,
     ):
-        names |= set(model.model_fields)
+        names |= payloads.wire_names(model)
     tree = ast.parse((PACKAGE / "client" / "wire.py").read_text(encoding="utf-8"))
     names |= {value for value in _strings(tree) if re.fullmatch(r"[a-z][a-z0-9_]*", value)}
     return names
@@ -67,10 +67,11 @@ def _our_names() -> set[str]:
     ours: set[str] = set()
 
     def walk(node: Any) -> None:
+        # A tool's argument and result fields, and the values its enums take.
         if isinstance(node, dict):
-            ours.update(
-                node.get("properties", {}) if isinstance(node.get("properties"), dict) else ()
-            )
+            if isinstance(node.get("properties"), dict):
+                ours.update(node["properties"])
+            ours.update(value for value in node.get("enum", ()) if isinstance(value, str))
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):

@@ -1,12 +1,14 @@
 """HaloPSA's JSON into the domain's records, and the domain's writes into HaloPSA's
 fields: every shape quirk an instance may send is absorbed here, tested once."""
 
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
 import pytest
 
 from halopsa_mcp.client import HaloResponseError, wire
+from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields
 from halopsa_mcp.client.values import integer
 from halopsa_mcp.domain.records import (
     Action,
@@ -237,7 +239,7 @@ def test_every_action_write_field_has_its_wire_name() -> None:
 
 def test_an_attachment_write_has_its_wire_names() -> None:
     write = AttachmentWrite(5, "a.txt", "YQ==", action_id=7, description="log", is_image=False)
-    assert wire.attachment_payload(write).wire() == {
+    assert AttachmentUpload.of(write).wire() == {
         "ticket_id": 5, "filename": "a.txt", "data_base64": "YQ==", "action_id": 7,
         "desc": "log", "isimage": False,
     }  # fmt: skip
@@ -264,3 +266,13 @@ def test_an_empty_search_sends_no_filter() -> None:
         "datesearch": "dateclosed",
         "startdate": "2026-02-01",
     }
+
+
+@pytest.mark.parametrize(
+    ("write", "payload"),
+    [(TicketWrite, TicketFields), (ActionWrite, ActionFields), (AttachmentWrite, AttachmentUpload)],
+)
+def test_each_domain_write_has_a_payload_field_for_each_of_its_fields(
+    write: type, payload: type[TicketFields | ActionFields | AttachmentUpload]
+) -> None:
+    assert {f.name for f in fields(write)} == set(payload.model_fields)

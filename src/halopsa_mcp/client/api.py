@@ -18,6 +18,7 @@ import httpx
 from halopsa_mcp.client import wire
 from halopsa_mcp.client.envelopes import Record, record_count, records, single
 from halopsa_mcp.client.errors import HaloResponseError
+from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields
 from halopsa_mcp.client.retry import RetryPolicy
 from halopsa_mcp.client.transport import HaloTransport, QueryValue
 from halopsa_mcp.config import HaloSettings
@@ -148,12 +149,12 @@ class HaloClient:
         return _parse(wire.ticket, _one(body, "tickets", "GET", f"/api/{path}"), "GET", path)
 
     async def create_ticket(self, ticket: TicketWrite) -> Ticket:
-        body = [wire.ticket_payload(ticket).wire()]
+        body = [TicketFields.of(ticket).wire()]
         return await self._write("Tickets", "tickets", body, wire.ticket)
 
     async def update_ticket(self, ticket_id: int, changes: TicketWrite) -> Ticket:
         """Change only the fields set on ``changes``; HaloPSA keeps the rest."""
-        body = [{"id": ticket_id, **wire.ticket_payload(changes).wire()}]
+        body = [{"id": ticket_id, **TicketFields.of(changes).wire()}]
         return await self._write("Tickets", "tickets", body, wire.ticket)
 
     # Actions
@@ -169,7 +170,7 @@ class HaloClient:
         return _parsed(page, wire.action, "GET", "/api/Actions")
 
     async def add_action(self, action: ActionWrite) -> Action:
-        body = [wire.action_payload(action).wire()]
+        body = [ActionFields.of(action).wire()]
         return await self._write("Actions", "actions", body, wire.action)
 
     # Attachments
@@ -210,7 +211,7 @@ class HaloClient:
     async def upload(self, attachment: AttachmentWrite) -> Attachment:
         """As ``upload_attachment``, for content already in base64 (HaloPSA's own form),
         so a large file is not decoded and encoded again on its way through."""
-        body = [wire.attachment_payload(attachment).wire()]
+        body = [AttachmentUpload.of(attachment).wire()]
         return await self._write("Attachment", "attachments", body, wire.attachment)
 
     # Lookups

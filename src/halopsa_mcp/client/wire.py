@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from halopsa_mcp.client.errors import HaloResponseError
-from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields, TicketQuery
+from halopsa_mcp.client.payloads import ActionFields, TicketFields, TicketQuery
 from halopsa_mcp.client.statuses import with_roles
 from halopsa_mcp.client.values import (
     Row,
@@ -45,7 +45,7 @@ from halopsa_mcp.domain.records import (
     User,
 )
 from halopsa_mcp.domain.search import TicketSearch
-from halopsa_mcp.domain.writes import ActionWrite, AttachmentWrite, TicketWrite
+from halopsa_mcp.domain.writes import ActionWrite, TicketWrite
 
 # Where a ticket type's SLA is found: instances and versions differ in the key.
 SLA_KEYS = ("default_sla", "default_sla_id", "sla_id", "slaid", "sla")
@@ -245,57 +245,13 @@ def ticket_query(search: TicketSearch) -> TicketQuery:
 # --- Writes -----------------------------------------------------------------------------------
 
 
-def ticket_payload(write: TicketWrite) -> TicketFields:
-    """The ticket fields to send: only those the write sets."""
-    return TicketFields(
-        **_set(
-            summary=write.summary,
-            details_html=write.details_html,
-            client_id=write.client_id,
-            site_id=write.site_id,
-            user_id=write.user_id,
-            tickettype_id=write.ticket_type_id,
-            status_id=write.status_id,
-            priority_id=write.priority_id,
-            agent_id=write.agent_id,
-            team=write.team,
-            category_1=write.category,
-            # The domain's resolution is the API's closure_note, an HTML field like details.
-            closure_note=write.resolution_html,
-        )
-    )
-
-
-def action_payload(write: ActionWrite) -> ActionFields:
-    return ActionFields(
-        ticket_id=write.ticket_id,
-        hiddenfromuser=write.hidden_from_user,
-        **_set(
-            outcome_id=write.outcome_id,
-            note_html=write.note_html,
-            timetaken=write.hours,
-            new_status=write.new_status_id,
-            actisbillable=write.billable,
-        ),
-    )
-
-
-def attachment_payload(write: AttachmentWrite) -> AttachmentUpload:
-    return AttachmentUpload(
-        ticket_id=write.ticket_id,
-        filename=write.filename,
-        data_base64=write.data_base64,
-        **_set(action_id=write.action_id, desc=write.description, isimage=write.is_image),
-    )
-
-
-def _set(**values: Any) -> dict[str, Any]:
-    """The values a write sets (None: not set, so not sent)."""
-    return {key: value for key, value in values.items() if value is not None}
-
-
 def preview(write: TicketWrite | ActionWrite) -> dict[str, Any]:
     """What a write sends, in HaloPSA's names: a dry run shows the caller this."""
     if isinstance(write, TicketWrite):
-        return ticket_payload(write).wire()
-    return action_payload(write).wire()
+        return TicketFields.of(write).wire()
+    return ActionFields.of(write).wire()
+
+
+def _set(**values: Any) -> dict[str, Any]:
+    """The parameters a search sets (None: left out)."""
+    return {key: value for key, value in values.items() if value is not None}
