@@ -276,3 +276,10 @@ def test_each_domain_write_has_a_payload_field_for_each_of_its_fields(
     write: type, payload: type[TicketFields | ActionFields | AttachmentUpload]
 ) -> None:
     assert {f.name for f in fields(write)} == set(payload.model_fields)
+
+
+def test_an_upload_preview_shows_the_size_not_the_content() -> None:
+    write = AttachmentWrite(5, "a.png", "iVBORw0KGgo=", action_id=7, is_image=True)
+    assert wire.attachment_preview(write, 8) == {
+        "ticket_id": 5, "filename": "a.png", "isimage": True, "desc": None, "size_bytes": 8,
+    }  # fmt: skip

@@ -14,7 +14,7 @@ from halopsa_mcp.client.errors import (
     HaloServerError,
 )
 from halopsa_mcp.client.retry import RetryPolicy
-from halopsa_mcp.client.wire import preview
+from halopsa_mcp.client.wire import attachment_preview, preview
 
 __all__ = [
     "HaloAuthError",
@@ -30,5 +30,6 @@ __all__ = [
     "HaloServerError",
     "Page",
     "RetryPolicy",
+    "attachment_preview",
     "preview",
 ]

@@ -9,11 +9,12 @@ other missing or mistyped value falls back to a default; nothing else raises.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
 from halopsa_mcp.client.errors import HaloResponseError
-from halopsa_mcp.client.payloads import ActionFields, TicketFields, TicketQuery
+from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields, TicketQuery
 from halopsa_mcp.client.statuses import with_roles
 from halopsa_mcp.client.values import (
     Row,
@@ -45,7 +46,7 @@ from halopsa_mcp.domain.records import (
     User,
 )
 from halopsa_mcp.domain.search import TicketSearch
-from halopsa_mcp.domain.writes import ActionWrite, TicketWrite
+from halopsa_mcp.domain.writes import ActionWrite, AttachmentWrite, TicketWrite
 
 # Where a ticket type's SLA is found: instances and versions differ in the key.
 SLA_KEYS = ("default_sla", "default_sla_id", "sla_id", "slaid", "sla")
@@ -250,6 +251,13 @@ def preview(write: TicketWrite | ActionWrite) -> dict[str, Any]:
     if isinstance(write, TicketWrite):
         return TicketFields.of(write).wire()
     return ActionFields.of(write).wire()
+
+
+def attachment_preview(write: AttachmentWrite, size_bytes: int) -> dict[str, Any]:
+    """An upload as a dry run shows it: HaloPSA's names, the size instead of the content."""
+    upload = AttachmentUpload.of(replace(write, data_base64=""))
+    shown = upload.model_dump(mode="json", by_alias=True, exclude={"data_base64", "action_id"})
+    return {**shown, "size_bytes": size_bytes}
 
 
 def _set(**values: Any) -> dict[str, Any]:
