@@ -186,12 +186,10 @@ class HaloTransport:
             except _Failed as failed:
                 if failed.out_of_time:
                     raise self._out_of_time(failed, method, url, replay_safe) from None
-                # A 401 that reaches here is final: the auth flow has already retried with
-                # a fresh token, and a 401 from the token endpoint itself is a verdict on
-                # the credentials that no fresh token can change.
-                retryable = failed.failure is not Failure.UNAUTHORIZED and may_retry(
-                    method, failed.failure, replay_safe=replay_safe
-                )
+                # A 401 that reaches here is final (the budget gives it no retry): the
+                # auth flow has already resent with a fresh token, and a 401 from the token
+                # endpoint itself is a verdict on the credentials.
+                retryable = may_retry(method, failed.failure, replay_safe=replay_safe)
                 delay = budget.next_delay(failed.failure, failed.retry_after, self._rng)
                 if not retryable or delay is None:
                     raise self._final_error(failed, method, url, replay_safe, budget) from None
