@@ -15,6 +15,7 @@ from typing import Any
 import anyio
 
 from halopsa_mcp.client import HaloClient, HaloForbidden, HaloNotFound
+from halopsa_mcp.client.fetch_once import FetchOnce
 from halopsa_mcp.domain.records import Agent, Client, Team, TicketType
 from halopsa_mcp.rules.catalog import Catalog
 
@@ -22,47 +23,23 @@ log = logging.getLogger("halopsa_mcp.lookups")
 
 
 class CatalogCache:
+    """The catalog, fetched once for all callers and kept for ``ttl`` seconds, and the
+    clients tickets are created for, kept as long."""
+
     def __init__(
         self, halo: HaloClient, ttl: float, *, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._halo = halo
         self._ttl = ttl
         self._clock = clock
-        self._catalog: Catalog | None = None
-        self._loaded_at = 0.0
-        self._lock = anyio.Lock()
-        self._loads = 0
-        self._last_failure: Exception | None = None
+        self._catalog = FetchOnce(self._load, lifetime=lambda _: ttl, clock=clock)
         self._clients: dict[int, tuple[float, Client]] = {}
 
     def _fresh(self, loaded_at: float) -> bool:
         return self._clock() - loaded_at < self._ttl
 
     async def get(self) -> Catalog:
-        if self._catalog is not None and self._fresh(self._loaded_at):
-            return self._catalog
-        loads_seen = self._loads
-        async with self._lock:
-            # A concurrent caller may have loaded while this one waited: use its result,
-            # or its failure, rather than asking HaloPSA again one caller after another.
-            if self._catalog is not None and self._fresh(self._loaded_at):
-                return self._catalog
-            if self._loads != loads_seen and self._last_failure is not None:
-                raise self._last_failure
-            self._loads += 1
-            started = self._clock()
-            try:
-                self._catalog = await self._load()
-            except Exception as exc:
-                self._last_failure = exc
-                raise
-            self._last_failure = None
-            self._loaded_at = started
-            return self._catalog
-
-    def invalidate(self) -> None:
-        self._catalog = None
-        self._clients.clear()
+        return await self._catalog.get()
 
     async def client(self, client_id: int) -> Client | None:
         """The client's record, or None when HaloPSA has no such client; remembered for
