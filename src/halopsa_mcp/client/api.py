@@ -21,6 +21,7 @@ from halopsa_mcp.client.errors import HaloResponseError
 from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields
 from halopsa_mcp.client.retry import RetryPolicy
 from halopsa_mcp.client.transport import HaloTransport, QueryValue
+from halopsa_mcp.client.values import given
 from halopsa_mcp.config import HaloSettings
 from halopsa_mcp.domain.records import (
     Action,
@@ -218,27 +219,27 @@ class HaloClient:
 
     async def list_statuses(self, *, ticket_type_id: int | None = None) -> tuple[Status, ...]:
         """The statuses, each with the role it plays (see ``client.statuses``)."""
-        params = _given(tickettype_id=ticket_type_id)
+        params = given(tickettype_id=ticket_type_id)
         return wire.statuses(await self._lookup("Status", "statuses", params))
 
     async def list_priorities(self, *, sla_id: int | None = None) -> tuple[Priority, ...]:
         """Priorities, one per (SLA, priority): a ticket's ``priority_id`` is read within
         the ticket's SLA."""
-        return wire.priorities(await self._lookup("Priority", "priorities", _given(slaid=sla_id)))
+        return wire.priorities(await self._lookup("Priority", "priorities", given(slaid=sla_id)))
 
     async def list_ticket_types(self, *, include_inactive: bool = False) -> tuple[TicketType, ...]:
         params = {"showinactive": True} if include_inactive else {}
         return wire.ticket_types(await self._lookup("TicketType", "tickettypes", params))
 
     async def list_outcomes(self, *, ticket_type_id: int | None = None) -> tuple[Outcome, ...]:
-        params = _given(tickettype_id=ticket_type_id)
+        params = given(tickettype_id=ticket_type_id)
         return wire.outcomes(await self._lookup("Outcome", "outcomes", params))
 
     async def list_agents(
         self, *, search: str | None = None, include_disabled: bool = False
     ) -> tuple[Agent, ...]:
         # HaloPSA types includedisabled as a string parameter; "true" is what it reads.
-        params = _given(search=search, includedisabled="true" if include_disabled else None)
+        params = given(search=search, includedisabled="true" if include_disabled else None)
         return wire.agents(await self._lookup("Agent", "agents", params))
 
     async def get_client(self, client_id: int) -> Client:
@@ -259,7 +260,7 @@ class HaloClient:
         self, *, search: str | None = None, limit: int = 100, offset: int = 0
     ) -> Page[Client]:
         page = await self._paged(
-            "Client", "clients", _given(search=search), limit=limit, offset=offset
+            "Client", "clients", given(search=search), limit=limit, offset=offset
         )
         return _parsed(page, wire.client, "GET", "/api/Client")
 
@@ -347,11 +348,6 @@ def _one(body: Any, key: str, method: str, path: str) -> Record:
         return single(body, key)
     except HaloResponseError as exc:
         raise HaloResponseError(exc.message, method=method, path=path) from None
-
-
-def _given(**values: QueryValue | None) -> dict[str, QueryValue]:
-    """Query parameters that were actually given (not None)."""
-    return {k: v for k, v in values.items() if v is not None}
 
 
 def _parse(parse: Callable[[Record], Parsed], row: Record, method: str, path: str) -> Parsed:

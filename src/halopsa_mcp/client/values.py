@@ -8,9 +8,10 @@ the client parses goes through these, so one rule holds everywhere.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 Row = Mapping[str, Any]
+V = TypeVar("V")
 
 
 def integer(value: object) -> int | None:
@@ -85,3 +86,8 @@ def type_ids(value: object) -> frozenset[int]:
         return frozenset()
     ids = (integer(item.get("value") if isinstance(item, Mapping) else item) for item in value)
     return frozenset(id_ for id_ in ids if id_ is not None)
+
+
+def given(**values: V | None) -> dict[str, V]:
+    """The values actually given: None leaves a parameter or field out of what is sent."""
+    return {key: value for key, value in values.items() if value is not None}

@@ -20,6 +20,7 @@ from halopsa_mcp.client.values import (
     Row,
     first,
     flag,
+    given,
     identified,
     integer,
     mappings,
@@ -229,7 +230,7 @@ def ticket_query(search: TicketSearch) -> TicketQuery:
         # HaloPSA compares date-times: the whole last day is included.
         dates["enddate"] = f"{search.date_to.isoformat()}T23:59:59"
     return TicketQuery(
-        **_set(
+        **given(
             search=search.text,
             client_id=search.client_id,
             status_id=search.status_id,
@@ -258,8 +259,3 @@ def attachment_preview(write: AttachmentWrite, size_bytes: int) -> dict[str, Any
     upload = AttachmentUpload.of(replace(write, data_base64=""))
     shown = upload.model_dump(mode="json", by_alias=True, exclude={"data_base64", "action_id"})
     return {**shown, "size_bytes": size_bytes}
-
-
-def _set(**values: Any) -> dict[str, Any]:
-    """The parameters a search sets (None: left out)."""
-    return {key: value for key, value in values.items() if value is not None}
