@@ -172,10 +172,10 @@ def _register_resources(server: MCPServer[Services], running: _ServicesWhileRunn
             title=title,
             description=description,
             mime_type="application/json",
-        )(_reader(running, rows))
+        )(_resource_reader(running, rows))
 
 
-def _reader(
+def _resource_reader(
     running: _ServicesWhileRunning, rows: Callable[[Catalog], Sequence[BaseModel]]
 ) -> Callable[[], Awaitable[str]]:
     # Static resources take no arguments and get no Context, hence the running server's

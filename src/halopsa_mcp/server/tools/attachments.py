@@ -59,7 +59,7 @@ async def upload_attachment(
     """
     svc = services(ctx)
     async with svc.uploads:
-        name, size, encoded = await _content(
+        name, size, encoded = await _file_to_upload(
             svc, filename=filename, content_base64=content_base64, path=path
         )
         if await svc.ticket_or_none(ticket_id, write=True) is None:
@@ -78,7 +78,7 @@ async def upload_attachment(
                 },
             )
         await ctx.report_progress(1, 2, f"{name} checked ({size:,} bytes); uploading")
-        saved = await _send(svc, ticket_id, name, encoded, description, is_image)
+        saved = await _upload(svc, ticket_id, name, encoded, description, is_image)
     await ctx.report_progress(2, 2, f"{name} attached")
     return AttachmentWriteResult(dry_run=False, attachment=attachment_row(saved))
 
@@ -95,7 +95,7 @@ async def list_attachments(ctx: Context[Services], ticket_id: TicketId) -> Attac
     return AttachmentList(ticket_id=ticket_id, attachments=[attachment_row(r) for r in rows])
 
 
-async def _send(
+async def _upload(
     svc: Services, ticket_id: int, name: str, encoded: str, description: str | None, image: bool
 ) -> dict[str, Any]:
     with halo_errors(
@@ -108,7 +108,7 @@ async def _send(
         )
 
 
-async def _content(
+async def _file_to_upload(
     svc: Services, *, filename: str | None, content_base64: str | None, path: str | None
 ) -> tuple[str, int, str]:
     """(safe file name, size in bytes, base64 to send) from exactly one of the sources."""
@@ -198,7 +198,7 @@ async def _read_allowed(path: str, allowed: tuple[Path, ...], limit: int) -> byt
     except (OSError, RuntimeError, ValueError):
         raise invalid(not_allowed) from None
     # Checked on the resolved real path, so '..' and symlinks cannot lead outside.
-    if not _inside(real, allowed):
+    if not _is_inside(real, allowed):
         raise invalid(not_allowed)
     try:
         size, data = await anyio.to_thread.run_sync(_read_regular_file, real, allowed, limit)
@@ -210,7 +210,7 @@ async def _read_allowed(path: str, allowed: tuple[Path, ...], limit: int) -> byt
     return data
 
 
-def _inside(real: Path, allowed: tuple[Path, ...]) -> bool:
+def _is_inside(real: Path, allowed: tuple[Path, ...]) -> bool:
     return any(real.is_relative_to(folder) for folder in allowed)
 
 
@@ -229,6 +229,6 @@ def _read_regular_file(real: Path, allowed: tuple[Path, ...], limit: int) -> tup
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
             raise PermissionError(str(real))
         opened = Path(os.path.realpath(f"/proc/self/fd/{fd}"))
-        if Path("/proc/self/fd").is_dir() and not _inside(opened, allowed):
+        if Path("/proc/self/fd").is_dir() and not _is_inside(opened, allowed):
             raise PermissionError(str(real))
         return info.st_size, file.read(limit + 1)

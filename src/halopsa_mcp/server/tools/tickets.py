@@ -332,17 +332,17 @@ async def _checked_create(
     async with svc.creates.held(client_id) if scan else nullcontext():
         verdict = plan.verdict
         if scan:
-            verdict = verdict + await _duplicates(ctx, client_id, summary)
+            verdict = verdict + await _duplicate_check(ctx, client_id, summary)
         if not verdict.ok:
             raise refused(verdict)
         warnings = list(verdict.warnings)
         if dry_run:
             return TicketWriteResult(dry_run=True, would_send=plan.fields, warnings=warnings)
-        saved = await _create(svc, client_id, plan.fields)
+        saved = await _create_and_remember(svc, client_id, plan.fields)
     return TicketWriteResult(dry_run=False, ticket=ticket_row(saved, catalog), warnings=warnings)
 
 
-async def _duplicates(ctx: Context[Services], client_id: int, summary: str) -> Verdict:
+async def _duplicate_check(ctx: Context[Services], client_id: int, summary: str) -> Verdict:
     """The client's open tickets like ``summary``: the newest first, since a duplicate is
     most likely of a recent ticket, plus the ones this process just created (HaloPSA's
     list may not show them yet)."""
@@ -372,7 +372,9 @@ def _progress_to(ctx: Context[Services], what: str) -> OnPage:
     return report
 
 
-async def _create(svc: Services, client_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+async def _create_and_remember(
+    svc: Services, client_id: int, fields: dict[str, Any]
+) -> dict[str, Any]:
     """Create the ticket and remember it for the next duplicate scan."""
     with halo_errors(
         "create the ticket",
