@@ -15,7 +15,14 @@ from typing import Any
 import anyio
 import httpx
 
-from halopsa_mcp.client.auth import Token, TokenCache, parse_token, refusal_hint, token_request
+from halopsa_mcp.client.auth import (
+    BearerAuth,
+    Token,
+    TokenCache,
+    parse_token,
+    refusal_hint,
+    token_request,
+)
 from halopsa_mcp.client.deadline import current_deadline
 from halopsa_mcp.client.errors import (
     HaloAuthError,
@@ -116,6 +123,7 @@ class HaloTransport:
             else None
         )
         self._tokens = TokenCache(self._fetch_token)
+        self._auth = BearerAuth(self._tokens, before_resend=self._pace)
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -173,26 +181,18 @@ class HaloTransport:
     ) -> Any:
         budget = RetryBudget(self._policy)
         while True:
-            token = await self._tokens.get() if authenticate else None
             try:
-                return await self._attempt(method, url, params, json_body, form, token)
+                return await self._attempt(method, url, params, json_body, form, authenticate)
             except _Failed as failed:
-                if token is not None and failed.failure is Failure.UNAUTHORIZED:
-                    # Forget a refused token at once, retried or not, so the next call
-                    # does not send it again and waste its own refresh.
-                    self._tokens.invalidate(token)
                 if failed.out_of_time:
                     raise self._out_of_time(failed, method, url, replay_safe) from None
-                # A 401 from the token endpoint itself is a verdict on the credentials:
-                # no fresh token can change it.
-                retryable = may_retry(method, failed.failure, replay_safe=replay_safe) and not (
-                    failed.failure is Failure.UNAUTHORIZED and token is None
-                )
+                # A 401 that reaches here is final (the budget gives it no retry): the
+                # auth flow has already resent with a fresh token, and a 401 from the token
+                # endpoint itself is a verdict on the credentials.
+                retryable = may_retry(method, failed.failure, replay_safe=replay_safe)
                 delay = budget.next_delay(failed.failure, failed.retry_after, self._rng)
                 if not retryable or delay is None:
                     raise self._final_error(failed, method, url, replay_safe, budget) from None
-                if failed.failure is Failure.UNAUTHORIZED:
-                    continue
                 limit = current_deadline()
                 if limit is not None and delay >= limit.left():
                     # Waiting would outlast the call: say so now rather than be cut off.
@@ -215,11 +215,13 @@ class HaloTransport:
         params: dict[str, str],
         json_body: Any,
         form: dict[str, str] | None,
-        token: str | None,
+        authenticate: bool,
     ) -> Any:
-        await self._wait_for_quota()
-        count_request()
-        headers = {"Authorization": f"Bearer {token}"} if token else None
+        if authenticate:
+            # Before this attempt's clock starts: the token fetch has attempts and time
+            # bounds of its own. Only a refresh after a 401 happens inside the attempt.
+            await self._tokens.get()
+        await self._pace()
         # httpx's read timeout restarts with every chunk, so an answer trickling in a
         # byte at a time would never end; this bounds the whole attempt, and the call's
         # deadline bounds it further.
@@ -229,7 +231,12 @@ class HaloTransport:
         try:
             with anyio.fail_after(min(allowed, left)):
                 response = await self._http.request(
-                    method, url, params=params, json=json_body, data=form, headers=headers
+                    method,
+                    url,
+                    params=params,
+                    json=json_body,
+                    data=form,
+                    auth=self._auth if authenticate else None,
                 )
         except TimeoutError:
             raise _Failed(
@@ -241,6 +248,11 @@ class HaloTransport:
             failure = _failure_of(exc)
             raise _Failed(failure, f"{failure.value}: {type(exc).__name__}") from None
         return self._judge(method, url, response)
+
+    async def _pace(self) -> None:
+        """What every request sent does first: wait its turn, then count itself."""
+        await self._wait_for_quota()
+        count_request()
 
     async def _wait_for_quota(self) -> None:
         """Wait for the client-side rate limit, and give up, unsent, when the call's
