@@ -18,7 +18,7 @@ from halopsa_mcp.client import (
     HaloRateLimited,
 )
 from halopsa_mcp.rules.verdict import Problem, Verdict
-from halopsa_mcp.server.text import readable
+from halopsa_mcp.server.for_the_model import readable
 
 
 def refused(verdict: Verdict, *, write: bool = True) -> ToolError:
