@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from halopsa_mcp.rules.catalog import Catalog, StatusRoles
+from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import (
     ActionRow,
     AttachmentRow,
@@ -20,7 +21,6 @@ from halopsa_mcp.server.models import (
     TicketRow,
     TicketTypeRow,
 )
-from halopsa_mcp.server.text import readable
 
 Record = dict[str, Any]
 
