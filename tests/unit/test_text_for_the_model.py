@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from halopsa_mcp.client import HaloBadRequest, HaloError
 from halopsa_mcp.rules.text import clean_text
 from halopsa_mcp.server.errors import halo_failed
-from halopsa_mcp.server.text import readable
+from halopsa_mcp.server.for_the_model import readable
 
 HIDDEN = [
     "\u200b", "\u200d", "\u2060", "\ufeff", "\u202e", "\u2066", "\x00", "\x1b",

@@ -31,7 +31,7 @@ from halopsa_mcp.server.guards import (
 from halopsa_mcp.server.logs import CallLog
 from halopsa_mcp.server.policy import exposed_tools, unknown_tool_names
 from halopsa_mcp.server.services import Services
-from halopsa_mcp.server.tools import ToolSet, actions, attachments, lookups, tickets
+from halopsa_mcp.server.tools.registry import TOOLS, add_tools
 from halopsa_mcp.server.warmup import warm_up
 
 INSTRUCTIONS = """\
@@ -50,7 +50,7 @@ def build_server(
     *,
     policy: RetryPolicy | None = None,
 ) -> MCPServer[Services]:
-    running = _Running()
+    running = _ServicesWhileRunning()
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[Services]) -> AsyncIterator[Services]:
@@ -95,10 +95,8 @@ def build_server(
             ResourceGuard(server),
         ]
     )
-    tools = ToolSet(server)
-    for module in (tickets, actions, attachments, lookups):
-        module.register(tools)
-    exposed = _apply_policy(tools, server_settings)
+    add_tools(server)
+    exposed = _apply_policy(server, server_settings)
     _register_resources(server, running)
     # The prompt walks through these tools; offering it without them would point the
     # model at tools that do not exist here.
@@ -107,26 +105,27 @@ def build_server(
     return server
 
 
-def _apply_policy(tools: ToolSet, settings: ServerSettings) -> frozenset[str]:
-    unknown = unknown_tool_names(tools.read_only_of, settings.tools_allow, settings.tools_deny)
+def _apply_policy(server: MCPServer[Services], settings: ServerSettings) -> frozenset[str]:
+    read_only_of = {spec.name: spec.read_only for spec in TOOLS}
+    unknown = unknown_tool_names(read_only_of, settings.tools_allow, settings.tools_deny)
     if unknown:
         raise ConfigError(
             f"HALOPSA_TOOLS_ALLOW/HALOPSA_TOOLS_DENY name no tool: {', '.join(unknown)}. "
-            f"The tools are: {', '.join(sorted(tools.read_only_of))}."
+            f"The tools are: {', '.join(sorted(read_only_of))}."
         )
     exposed = exposed_tools(
-        tools.read_only_of,
+        read_only_of,
         read_only=settings.read_only,
         allow=settings.tools_allow,
         deny=settings.tools_deny,
     )
     # Removed, not merely hidden: a call to it then meets the SDK's own "unknown tool".
-    for name in sorted(set(tools.read_only_of) - exposed):
-        tools.server.remove_tool(name)
+    for name in sorted(set(read_only_of) - exposed):
+        server.remove_tool(name)
     return exposed
 
 
-class _Running:
+class _ServicesWhileRunning:
     """The services of the running server, for handlers the SDK gives no Context to."""
 
     services: Services | None = None
@@ -165,7 +164,7 @@ _RESOURCES: tuple[tuple[str, str, str, Callable[[Catalog], Sequence[BaseModel]]]
 )
 
 
-def _register_resources(server: MCPServer[Services], running: _Running) -> None:
+def _register_resources(server: MCPServer[Services], running: _ServicesWhileRunning) -> None:
     for name, title, description, rows in _RESOURCES:
         server.resource(
             f"halopsa://lookups/{name}",
@@ -173,11 +172,11 @@ def _register_resources(server: MCPServer[Services], running: _Running) -> None:
             title=title,
             description=description,
             mime_type="application/json",
-        )(_reader(running, rows))
+        )(_resource_reader(running, rows))
 
 
-def _reader(
-    running: _Running, rows: Callable[[Catalog], Sequence[BaseModel]]
+def _resource_reader(
+    running: _ServicesWhileRunning, rows: Callable[[Catalog], Sequence[BaseModel]]
 ) -> Callable[[], Awaitable[str]]:
     # Static resources take no arguments and get no Context, hence the running server's
     # lookups, bound here for each table.

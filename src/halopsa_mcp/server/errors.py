@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from mcp.server.mcpserver.exceptions import ToolError
 
 from halopsa_mcp.client import (
@@ -15,7 +18,7 @@ from halopsa_mcp.client import (
     HaloRateLimited,
 )
 from halopsa_mcp.rules.verdict import Problem, Verdict
-from halopsa_mcp.server.text import readable
+from halopsa_mcp.server.for_the_model import readable
 
 
 def refused(verdict: Verdict, *, write: bool = True) -> ToolError:
@@ -35,10 +38,20 @@ def invalid(problem: Problem, *, write: bool = True) -> ToolError:
     return refused(Verdict(errors=(problem,)), write=write)
 
 
-def _said(exc: HaloError) -> str:
+def _halo_said(exc: HaloError) -> str:
     # HaloPSA's error bodies are free text, sometimes whole HTML pages, and can carry
     # text a customer typed: cleaned like any ticket text before the model reads it.
     return readable(exc.message, limit=500)
+
+
+@contextmanager
+def halo_errors(doing: str, *, write: bool, check_with: str = "get_ticket") -> Iterator[None]:
+    """Around a call to HaloPSA: its failure becomes the tool error ``halo_failed`` words,
+    without the client's traceback (which names internals the model cannot use)."""
+    try:
+        yield
+    except HaloError as exc:
+        raise halo_failed(exc, doing, write=write, check_with=check_with) from None
 
 
 def halo_failed(
@@ -50,13 +63,13 @@ def halo_failed(
         status = f"HTTP {exc.status}" if exc.status is not None else "no answer"
         return ToolError(
             f"HaloPSA failed while asked to {doing} ({status} for {exc.method} {exc.path}: "
-            f"{_said(exc)}), and it may already have done it. Do NOT repeat the call: "
+            f"{_halo_said(exc)}), and it may already have done it. Do NOT repeat the call: "
             f"check first with {check_with}, and repeat only if the change is missing."
         )
     written = " Nothing was written." if write else ""
     if isinstance(exc, HaloBadRequest):
         return ToolError(
-            f"HaloPSA refused to {doing}: {_said(exc)}.{written} Check the IDs against "
+            f"HaloPSA refused to {doing}: {_halo_said(exc)}.{written} Check the IDs against "
             "list_statuses, list_priorities, list_ticket_types and list_outcomes."
         )
     if isinstance(exc, HaloNotHaloPSA):
@@ -65,10 +78,10 @@ def halo_failed(
             "a configuration problem for the server's operator, not something to retry."
         )
     if isinstance(exc, HaloNotFound):
-        return ToolError(f"HaloPSA could not {doing}: {_said(exc)}.{written}")
+        return ToolError(f"HaloPSA could not {doing}: {_halo_said(exc)}.{written}")
     if isinstance(exc, HaloForbidden):
         return ToolError(
-            f"HaloPSA does not allow this API application to {doing}: {_said(exc)}.{written} "
+            f"HaloPSA does not allow this API application to {doing}: {_halo_said(exc)}.{written} "
             "An administrator must grant the permission or scope."
         )
     if isinstance(exc, HaloRateLimited):

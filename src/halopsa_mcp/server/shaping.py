@@ -9,7 +9,7 @@ from __future__ import annotations
 from halopsa_mcp.domain.records import Action, Attachment, Target, Ticket, TicketRow
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.server import models
-from halopsa_mcp.server.text import readable
+from halopsa_mcp.server.for_the_model import readable
 
 # Names and summaries are short by nature; a longer one is noise or an attack.
 _NAME_LIMIT = 200

@@ -5,120 +5,109 @@ from __future__ import annotations
 from typing import Annotated
 
 from mcp.server.mcpserver import Context
-from mcp.types import ToolAnnotations
 from pydantic import Field
 
-from halopsa_mcp.client import ActionFields, HaloError
+from halopsa_mcp.client import preview
 from halopsa_mcp.rules.actions import NewAction, plan_action
-from halopsa_mcp.server.errors import halo_failed, refused
+from halopsa_mcp.server.errors import halo_errors, refused
 from halopsa_mcp.server.models import ActionList, ActionWriteResult
 from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
 from halopsa_mcp.server.shaping import action_row
-from halopsa_mcp.server.tools import ToolSet
-from halopsa_mcp.server.tools.tickets import MAX_ID, READ, DryRun, TicketId
+from halopsa_mcp.server.tools.params import MAX_ID, DryRun, TicketId
+
+Note = Annotated[
+    str | None,
+    Field(max_length=50_000, description="Plain text; the server escapes it to HTML."),
+]
+TimeMinutes = Annotated[float | None, Field(description="Time worked, in MINUTES, e.g. 30.")]
+OutcomeId = Annotated[
+    int | None,
+    Field(
+        ge=1,
+        le=MAX_ID,
+        description="The kind of action; see list_outcomes. Server default if absent.",
+    ),
+]
+NewStatusId = Annotated[
+    int | None,
+    Field(ge=1, le=MAX_ID, description="Move the ticket to this status with the action."),
+]
+VisibleToCustomer = Annotated[
+    bool, Field(description="True: the end user can see it. Default: internal note.")
+]
+Billable = Annotated[bool | None, Field(description="Whether the time is billable.")]
+ActionCount = Annotated[int, Field(ge=1, le=100, description="How many, newest first.")]
 
 
-def register(tools: ToolSet) -> None:
-    @tools.add(
-        title="Add an action (note, time, status change)",
-        annotations=ToolAnnotations(
-            read_only_hint=False, destructive_hint=False, idempotent_hint=False,
-            open_world_hint=True,
-        ),
-    )  # fmt: skip
-    async def add_action(
-        ctx: Context[Services],
-        ticket_id: TicketId,
-        note: Annotated[
-            str | None,
-            Field(max_length=50_000, description="Plain text; the server escapes it to HTML."),
-        ] = None,
-        time_minutes: Annotated[
-            float | None, Field(description="Time worked, in MINUTES, e.g. 30.")
-        ] = None,
-        outcome_id: Annotated[
-            int | None,
-            Field(
-                ge=1,
-                le=MAX_ID,
-                description="The kind of action; see list_outcomes. Server default if absent.",
-            ),
-        ] = None,
-        new_status_id: Annotated[
-            int | None,
-            Field(ge=1, le=MAX_ID, description="Move the ticket to this status with the action."),
-        ] = None,
-        visible_to_customer: Annotated[
-            bool, Field(description="True: the end user can see it. Default: internal note.")
-        ] = False,
-        billable: Annotated[bool | None, Field(description="Whether the time is billable.")] = None,
-        dry_run: DryRun = False,
-    ) -> ActionWriteResult:
-        """Record work on a ticket: an internal note, a customer update, a time entry, or
-        a status change carried by an outcome (e.g. Resolve).
+async def add_action(
+    ctx: Context[Services],
+    ticket_id: TicketId,
+    note: Note = None,
+    time_minutes: TimeMinutes = None,
+    outcome_id: OutcomeId = None,
+    new_status_id: NewStatusId = None,
+    visible_to_customer: VisibleToCustomer = False,
+    billable: Billable = None,
+    dry_run: DryRun = False,
+) -> ActionWriteResult:
+    """Record work on a ticket: an internal note, a customer update, a time entry, or
+    a status change carried by an outcome (e.g. Resolve).
 
-        A note is required unless the action only logs time. Notes are hidden from the
-        end user unless visible_to_customer is true. An action that resolves or closes
-        the ticket needs a note: it is the resolution. On any broken rule nothing is
-        written and the error lists every fix. Not idempotent: never repeat a call that
-        succeeded or that may have been applied.
-        """
-        svc = services(ctx)
-        lookups = await svc.catalog_lookups(write=True)
-        record = await svc.ticket_or_none(ticket_id, write=True)
-        plan = plan_action(
-            NewAction(
-                ticket_id=ticket_id,
-                note=note,
-                time_minutes=time_minutes,
-                outcome_id=outcome_id,
-                new_status_id=new_status_id,
-                visible_to_customer=visible_to_customer,
-                billable=billable,
-            ),
-            ticket_state(record, lookups.catalog) if record else None,
-            lookups.catalog,
-            default_outcome=svc.settings.default_outcome,
-        )
-        if not plan.verdict.ok:
-            raise refused(plan.verdict)
-        warnings = list(plan.verdict.warnings)
-        if dry_run:
-            return ActionWriteResult(dry_run=True, would_send=plan.fields, warnings=warnings)
-        try:
-            saved = await svc.halo.add_action(ActionFields(**plan.fields))
-        except HaloError as exc:
-            raise halo_failed(
-                exc,
-                f"add the action to ticket {ticket_id}",
-                write=True,
-                check_with=f"list_actions (ticket_id={ticket_id})",
-            ) from None
-        return ActionWriteResult(
-            dry_run=False, action=action_row(saved, lookups.catalog), warnings=warnings
-        )
-
-    @tools.add(title="List a ticket's actions", annotations=READ)
-    async def list_actions(
-        ctx: Context[Services],
-        ticket_id: TicketId,
-        limit: Annotated[int, Field(ge=1, le=100, description="How many, newest first.")] = 20,
-    ) -> ActionList:
-        """A ticket's history (notes, emails, time entries, status changes), newest first,
-        as plain text with who did what and how long it took."""
-        svc = services(ctx)
-        lookups = await svc.catalog_lookups()
-        try:
-            page = await svc.halo.list_actions(ticket_id, limit=limit)
-        except HaloError as exc:
-            raise halo_failed(exc, f"list the actions of ticket {ticket_id}", write=False) from None
-        # HaloPSA lists nothing for a ticket that does not exist; only then is it worth
-        # a second request to tell "no actions yet" from "no such ticket".
-        if not page.items and await svc.ticket_or_none(ticket_id) is None:
-            raise no_such_ticket(ticket_id)
-        return ActionList(
+    A note is required unless the action only logs time. Notes are hidden from the
+    end user unless visible_to_customer is true. An action that resolves or closes
+    the ticket needs a note: it is the resolution. On any broken rule nothing is
+    written and the error lists every fix. Not idempotent: never repeat a call that
+    succeeded or that may have been applied.
+    """
+    svc = services(ctx)
+    catalog = await svc.catalog(write=True)
+    ticket = await svc.ticket_or_none(ticket_id, write=True)
+    plan = plan_action(
+        NewAction(
             ticket_id=ticket_id,
-            actions=[action_row(a, lookups.catalog) for a in page.items[:limit]],
-            total=page.total,
-            has_more=page.total > min(limit, len(page.items)),
-        )
+            note=note,
+            time_minutes=time_minutes,
+            outcome_id=outcome_id,
+            new_status_id=new_status_id,
+            visible_to_customer=visible_to_customer,
+            billable=billable,
+        ),
+        ticket_state(ticket, catalog) if ticket else None,
+        catalog,
+        default_outcome=svc.settings.default_outcome,
+    )
+    if not plan.verdict.ok:
+        raise refused(plan.verdict)
+    warnings = list(plan.verdict.warnings)
+    if dry_run:
+        return ActionWriteResult(dry_run=True, would_send=preview(plan.action), warnings=warnings)
+    with halo_errors(
+        f"add the action to ticket {ticket_id}",
+        write=True,
+        check_with=f"list_actions (ticket_id={ticket_id})",
+    ):
+        saved = await svc.halo.add_action(plan.action)
+    return ActionWriteResult(dry_run=False, action=action_row(saved, catalog), warnings=warnings)
+
+
+async def list_actions(
+    ctx: Context[Services],
+    ticket_id: TicketId,
+    limit: ActionCount = 20,
+) -> ActionList:
+    """A ticket's history (notes, emails, time entries, status changes), newest first,
+    as plain text with who did what and how long it took."""
+    svc = services(ctx)
+    catalog = await svc.catalog()
+    with halo_errors(f"list the actions of ticket {ticket_id}", write=False):
+        page = await svc.halo.list_actions(ticket_id, limit=limit)
+    # HaloPSA lists nothing for a ticket that does not exist; only then is it worth
+    # a second request to tell "no actions yet" from "no such ticket".
+    if not page.items and await svc.ticket_or_none(ticket_id) is None:
+        raise no_such_ticket(ticket_id)
+    return ActionList(
+        ticket_id=ticket_id,
+        actions=[action_row(a, catalog) for a in page.items[:limit]],
+        total=page.total,
+        has_more=page.total > min(limit, len(page.items)),
+    )

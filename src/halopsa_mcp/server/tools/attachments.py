@@ -8,128 +8,104 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio
 from mcp.server.mcpserver import Context
-from mcp.types import ToolAnnotations
 from pydantic import Field
 
-from halopsa_mcp.client import HaloError
+from halopsa_mcp.client import attachment_preview
+from halopsa_mcp.domain.records import Attachment
+from halopsa_mcp.domain.writes import AttachmentWrite
 from halopsa_mcp.rules.files import safe_filename, size_problem
 from halopsa_mcp.rules.text import clean_line
 from halopsa_mcp.rules.verdict import Problem
 from halopsa_mcp.rules.wording import shown
-from halopsa_mcp.server.errors import halo_failed, invalid
+from halopsa_mcp.server.errors import halo_errors, invalid
 from halopsa_mcp.server.models import AttachmentList, AttachmentWriteResult
 from halopsa_mcp.server.services import Services, no_such_ticket, services
 from halopsa_mcp.server.shaping import attachment_row
-from halopsa_mcp.server.tools import ToolSet
-from halopsa_mcp.server.tools.tickets import READ, DryRun, TicketId
+from halopsa_mcp.server.tools.params import DryRun, TicketId
 
 _IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"})
 
-
-# Uploads handled at once. Each holds its file a few times over while it is checked and
-# sent (the caller's base64, the JSON body for HaloPSA), so the rest wait their turn
-# rather than multiply the server's peak memory.
-UPLOADS_AT_ONCE = 4
-
-
-def register(tools: ToolSet) -> None:
-    heavy = anyio.Semaphore(UPLOADS_AT_ONCE)
-
-    @tools.add(
-        title="Upload an attachment",
-        annotations=ToolAnnotations(
-            read_only_hint=False, destructive_hint=False, idempotent_hint=False,
-            open_world_hint=True,
-        ),
-    )  # fmt: skip
-    async def upload_attachment(
-        ctx: Context[Services],
-        ticket_id: TicketId,
-        filename: Annotated[
-            str | None,
-            Field(max_length=500, description="Name to store it under; required with content."),
-        ] = None,
-        content_base64: Annotated[
-            str | None, Field(description="The file's bytes, base64-encoded.")
-        ] = None,
-        path: Annotated[
-            str | None,
-            Field(
-                max_length=4096,
-                description="Absolute path of a file inside the server's allowed folders.",
-            ),
-        ] = None,
-        description: Annotated[str | None, Field(max_length=500)] = None,
-        dry_run: DryRun = False,
-    ) -> AttachmentWriteResult:
-        """Attach a file to a ticket, from base64 content or from a file path on the server.
-
-        Give exactly one of content_base64 (with filename) or path. Paths work only
-        inside the folders the server's operator allowed (HALOPSA_ATTACHMENT_DIRS). The
-        size is capped (HALOPSA_MAX_ATTACHMENT_MB, 10 MiB by default) and the file name
-        is made safe. dry_run=true checks everything and uploads nothing.
-        """
-        svc = services(ctx)
-        async with heavy:
-            name, size, encoded = await _content(
-                svc, filename=filename, content_base64=content_base64, path=path
-            )
-            if await svc.ticket_or_none(ticket_id, write=True) is None:
-                raise no_such_ticket(ticket_id, write=True)
-            is_image = Path(name).suffix.lower() in _IMAGE_SUFFIXES
-            description = clean_line(description or "") or None
-            if dry_run:
-                return AttachmentWriteResult(
-                    dry_run=True,
-                    would_send={
-                        "ticket_id": ticket_id,
-                        "filename": name,
-                        "size_bytes": size,
-                        "isimage": is_image,
-                        "desc": description,
-                    },
-                )
-            await ctx.report_progress(1, 2, f"{name} checked ({size:,} bytes); uploading")
-            saved = await _send(svc, ticket_id, name, encoded, description, is_image)
-        await ctx.report_progress(2, 2, f"{name} attached")
-        return AttachmentWriteResult(dry_run=False, attachment=attachment_row(saved))
-
-    @tools.add(title="List a ticket's attachments", annotations=READ)
-    async def list_attachments(ctx: Context[Services], ticket_id: TicketId) -> AttachmentList:
-        """The files attached to a ticket: name, size, whether it is an image, when it was
-        added and its description. Content is not returned; use it to see what a customer
-        or agent has already attached before asking for or uploading a file."""
-        svc = services(ctx)
-        try:
-            rows = await svc.halo.list_attachments(ticket_id)
-        except HaloError as exc:
-            raise halo_failed(exc, f"list attachments of ticket {ticket_id}", write=False) from None
-        if not rows and await svc.ticket_or_none(ticket_id) is None:
-            raise no_such_ticket(ticket_id)
-        return AttachmentList(ticket_id=ticket_id, attachments=[attachment_row(r) for r in rows])
+FileName = Annotated[
+    str | None,
+    Field(max_length=500, description="Name to store it under; required with content."),
+]
+ContentBase64 = Annotated[str | None, Field(description="The file's bytes, base64-encoded.")]
+FilePath = Annotated[
+    str | None,
+    Field(
+        max_length=4096,
+        description="Absolute path of a file inside the server's allowed folders.",
+    ),
+]
+FileDescription = Annotated[str | None, Field(max_length=500)]
 
 
-async def _send(
-    svc: Services, ticket_id: int, name: str, encoded: str, description: str | None, image: bool
-) -> dict[str, Any]:
-    try:
-        return await svc.halo.upload_attachment_base64(
-            ticket_id, name, encoded, description=description, is_image=image
+async def upload_attachment(
+    ctx: Context[Services],
+    ticket_id: TicketId,
+    filename: FileName = None,
+    content_base64: ContentBase64 = None,
+    path: FilePath = None,
+    description: FileDescription = None,
+    dry_run: DryRun = False,
+) -> AttachmentWriteResult:
+    """Attach a file to a ticket, from base64 content or from a file path on the server.
+
+    Give exactly one of content_base64 (with filename) or path. Paths work only
+    inside the folders the server's operator allowed (HALOPSA_ATTACHMENT_DIRS). The
+    size is capped (HALOPSA_MAX_ATTACHMENT_MB, 10 MiB by default) and the file name
+    is made safe. dry_run=true checks everything and uploads nothing.
+    """
+    svc = services(ctx)
+    async with svc.uploads:
+        name, size, encoded = await _file_to_upload(
+            svc, filename=filename, content_base64=content_base64, path=path
         )
-    except HaloError as exc:
-        raise halo_failed(
-            exc,
-            f"attach {name} to ticket {ticket_id}",
-            write=True,
-            check_with=f"list_attachments (ticket_id={ticket_id})",
-        ) from None
+        if await svc.ticket_or_none(ticket_id, write=True) is None:
+            raise no_such_ticket(ticket_id, write=True)
+        upload = AttachmentWrite(
+            ticket_id,
+            name,
+            encoded,
+            description=clean_line(description or "") or None,
+            is_image=Path(name).suffix.lower() in _IMAGE_SUFFIXES,
+        )
+        if dry_run:
+            return AttachmentWriteResult(
+                dry_run=True, would_send=attachment_preview(upload, size_bytes=size)
+            )
+        await ctx.report_progress(1, 2, f"{name} checked ({size:,} bytes); uploading")
+        saved = await _upload(svc, upload)
+    await ctx.report_progress(2, 2, f"{name} attached")
+    return AttachmentWriteResult(dry_run=False, attachment=attachment_row(saved))
 
 
-async def _content(
+async def list_attachments(ctx: Context[Services], ticket_id: TicketId) -> AttachmentList:
+    """The files attached to a ticket: name, size, whether it is an image, when it was
+    added and its description. Content is not returned; use it to see what a customer
+    or agent has already attached before asking for or uploading a file."""
+    svc = services(ctx)
+    with halo_errors(f"list attachments of ticket {ticket_id}", write=False):
+        rows = await svc.halo.list_attachments(ticket_id)
+    if not rows and await svc.ticket_or_none(ticket_id) is None:
+        raise no_such_ticket(ticket_id)
+    return AttachmentList(ticket_id=ticket_id, attachments=[attachment_row(r) for r in rows])
+
+
+async def _upload(svc: Services, upload: AttachmentWrite) -> Attachment:
+    with halo_errors(
+        f"attach {upload.filename} to ticket {upload.ticket_id}",
+        write=True,
+        check_with=f"list_attachments (ticket_id={upload.ticket_id})",
+    ):
+        return await svc.halo.upload(upload)
+
+
+async def _file_to_upload(
     svc: Services, *, filename: str | None, content_base64: str | None, path: str | None
 ) -> tuple[str, int, str]:
     """(safe file name, size in bytes, base64 to send) from exactly one of the sources."""
@@ -219,7 +195,7 @@ async def _read_allowed(path: str, allowed: tuple[Path, ...], limit: int) -> byt
     except (OSError, RuntimeError, ValueError):
         raise invalid(not_allowed) from None
     # Checked on the resolved real path, so '..' and symlinks cannot lead outside.
-    if not _inside(real, allowed):
+    if not _is_inside(real, allowed):
         raise invalid(not_allowed)
     try:
         size, data = await anyio.to_thread.run_sync(_read_regular_file, real, allowed, limit)
@@ -231,7 +207,7 @@ async def _read_allowed(path: str, allowed: tuple[Path, ...], limit: int) -> byt
     return data
 
 
-def _inside(real: Path, allowed: tuple[Path, ...]) -> bool:
+def _is_inside(real: Path, allowed: tuple[Path, ...]) -> bool:
     return any(real.is_relative_to(folder) for folder in allowed)
 
 
@@ -250,6 +226,6 @@ def _read_regular_file(real: Path, allowed: tuple[Path, ...], limit: int) -> tup
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
             raise PermissionError(str(real))
         opened = Path(os.path.realpath(f"/proc/self/fd/{fd}"))
-        if Path("/proc/self/fd").is_dir() and not _inside(opened, allowed):
+        if Path("/proc/self/fd").is_dir() and not _is_inside(opened, allowed):
             raise PermissionError(str(real))
         return info.st_size, file.read(limit + 1)

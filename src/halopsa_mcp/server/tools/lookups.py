@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
 
 from mcp.server.mcpserver import Context
-from pydantic import Field
 
-from halopsa_mcp.rules.catalog import TicketTypeInfo
+from halopsa_mcp.domain.records import TicketType
 from halopsa_mcp.rules.verdict import Problem
 from halopsa_mcp.server.errors import invalid
 from halopsa_mcp.server.models import OutcomeList, PriorityList, StatusList, TicketTypeList
@@ -19,62 +17,53 @@ from halopsa_mcp.server.shaping import (
     status_rows,
     ticket_type_rows,
 )
-from halopsa_mcp.server.tools import ToolSet
-from halopsa_mcp.server.tools.tickets import MAX_ID, READ
-
-ForType = Annotated[
-    int | None, Field(ge=1, le=MAX_ID, description="Only those valid for this ticket type.")
-]
+from halopsa_mcp.server.tools.params import ForType
 
 
-def register(tools: ToolSet) -> None:
-    @tools.add(title="List statuses", annotations=READ)
-    async def list_statuses(ctx: Context[Services], ticket_type_id: ForType = None) -> StatusList:
-        """This instance's ticket statuses: the IDs to use as status_id.
+async def list_statuses(ctx: Context[Services], ticket_type_id: ForType = None) -> StatusList:
+    """This instance's ticket statuses: the IDs to use as status_id.
 
-        IDs differ between HaloPSA instances, so look them up rather than assume 1 = New.
-        role marks New, In Progress, Resolved and Closed; needs_resolution marks the
-        statuses that require a resolution. Cached, so calling it is cheap.
-        """
-        lookups = await services(ctx).catalog_lookups()
-        _known_type(lookups.catalog.ticket_type, ticket_type_id)
-        return StatusList(statuses=status_rows(lookups.catalog, ticket_type_id))
+    IDs differ between HaloPSA instances, so look them up rather than assume 1 = New.
+    role marks New, In Progress, Resolved and Closed; needs_resolution marks the
+    statuses that require a resolution. Cached, so calling it is cheap.
+    """
+    catalog = await services(ctx).catalog()
+    _known_type(catalog.ticket_type, ticket_type_id)
+    return StatusList(statuses=status_rows(catalog, ticket_type_id))
 
-    @tools.add(title="List priorities", annotations=READ)
-    async def list_priorities(
-        ctx: Context[Services], ticket_type_id: ForType = None
-    ) -> PriorityList:
-        """Priorities with their response and fix targets: the IDs to use as priority_id.
 
-        Priorities belong to SLAs, and a ticket may only use the priorities of its ticket
-        type's SLA: pass ticket_type_id to see exactly those.
-        """
-        lookups = await services(ctx).catalog_lookups()
-        sla_id = None
-        if ticket_type_id is not None:
-            ticket_type = _known_type(lookups.catalog.ticket_type, ticket_type_id)
-            sla_id = ticket_type.sla_id if ticket_type else None
-        return PriorityList(priorities=priority_rows(lookups.priorities, lookups.catalog, sla_id))
+async def list_priorities(ctx: Context[Services], ticket_type_id: ForType = None) -> PriorityList:
+    """Priorities with their response and fix targets: the IDs to use as priority_id.
 
-    @tools.add(title="List ticket types", annotations=READ)
-    async def list_ticket_types(ctx: Context[Services]) -> TicketTypeList:
-        """Ticket types (Incident, Service Request, Change, ...): the IDs to use as
-        ticket_type_id, with the SLA each uses and whether new tickets may have it."""
-        lookups = await services(ctx).catalog_lookups()
-        return TicketTypeList(ticket_types=ticket_type_rows(lookups.catalog))
+    Priorities belong to SLAs, and a ticket may only use the priorities of its ticket
+    type's SLA: pass ticket_type_id to see exactly those.
+    """
+    catalog = await services(ctx).catalog()
+    sla_id = None
+    if ticket_type_id is not None:
+        ticket_type = _known_type(catalog.ticket_type, ticket_type_id)
+        sla_id = ticket_type.sla_id if ticket_type else None
+    return PriorityList(priorities=priority_rows(catalog, sla_id))
 
-    @tools.add(title="List outcomes", annotations=READ)
-    async def list_outcomes(ctx: Context[Services], ticket_type_id: ForType = None) -> OutcomeList:
-        """Action outcomes (Private Note, Customer Update, Resolve, ...): the IDs to use as
-        add_action's outcome_id. sets_status shows the status an outcome moves a ticket to."""
-        lookups = await services(ctx).catalog_lookups()
-        _known_type(lookups.catalog.ticket_type, ticket_type_id)
-        return OutcomeList(outcomes=outcome_rows(lookups.catalog, ticket_type_id))
+
+async def list_ticket_types(ctx: Context[Services]) -> TicketTypeList:
+    """Ticket types (Incident, Service Request, Change, ...): the IDs to use as
+    ticket_type_id, with the SLA each uses and whether new tickets may have it."""
+    catalog = await services(ctx).catalog()
+    return TicketTypeList(ticket_types=ticket_type_rows(catalog))
+
+
+async def list_outcomes(ctx: Context[Services], ticket_type_id: ForType = None) -> OutcomeList:
+    """Action outcomes (Private Note, Customer Update, Resolve, ...): the IDs to use as
+    add_action's outcome_id. sets_status shows the status an outcome moves a ticket to."""
+    catalog = await services(ctx).catalog()
+    _known_type(catalog.ticket_type, ticket_type_id)
+    return OutcomeList(outcomes=outcome_rows(catalog, ticket_type_id))
 
 
 def _known_type(
-    find: Callable[[int], TicketTypeInfo | None], ticket_type_id: int | None
-) -> TicketTypeInfo | None:
+    find: Callable[[int], TicketType | None], ticket_type_id: int | None
+) -> TicketType | None:
     if ticket_type_id is None:
         return None
     found = find(ticket_type_id)

@@ -10,372 +10,344 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context
-from mcp.types import ToolAnnotations
 from pydantic import Field
 
-from halopsa_mcp.client import HaloError, TicketFields, TicketQuery
+from halopsa_mcp.client import preview
 from halopsa_mcp.client.api import OnPage
+from halopsa_mcp.domain.records import Site, Ticket, User
+from halopsa_mcp.domain.search import TicketSearch
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.duplicates import duplicates_verdict, scan_verdict, similar_tickets
 from halopsa_mcp.rules.tickets import (
     NewTicket,
     TicketChanges,
+    TicketPlan,
     plan_new_ticket,
     plan_ticket_update,
 )
 from halopsa_mcp.rules.verdict import Problem, Verdict
 from halopsa_mcp.rules.wording import shown, use_one_of
-from halopsa_mcp.server.errors import halo_failed, invalid, refused
+from halopsa_mcp.server.errors import halo_errors, invalid, refused
+from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
 from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
 from halopsa_mcp.server.shaping import action_row, ticket_detail, ticket_row
-from halopsa_mcp.server.text import readable
-from halopsa_mcp.server.tools import ToolSet
-
-# HaloPSA's IDs are 32-bit integers (its OpenAPI file says int32): a larger one is a mistake.
-MAX_ID = 2**31 - 1
-TicketId = Annotated[
-    int, Field(ge=1, le=MAX_ID, description="The ticket's ID (from search_tickets).")
-]
-ClientId = Annotated[int, Field(ge=1, le=MAX_ID, description="The client (customer company) ID.")]
-StatusId = Annotated[
-    int | None,
-    Field(ge=0, le=MAX_ID, description="A status ID of this instance; see list_statuses."),
-]
-PriorityId = Annotated[
-    int | None,
-    Field(
-        ge=0,
-        le=MAX_ID,
-        description="A priority ID valid for the ticket type's SLA; see list_priorities.",
-    ),
-]
-AgentId = Annotated[
-    int | None, Field(ge=0, le=MAX_ID, description="The agent (technician) to assign; 0 unassigns.")
-]
-TicketTypeId = Annotated[
-    int | None, Field(ge=1, le=MAX_ID, description="A ticket type ID; see list_ticket_types.")
-]
-MAX_SUMMARY = 255
-Summary = Annotated[str, Field(max_length=MAX_SUMMARY, description="One-line title.")]
-NewSummary = Annotated[str | None, Field(max_length=MAX_SUMMARY, description="New one-line title.")]
-Team = Annotated[str | None, Field(max_length=100, description="The team's NAME.")]
-Category = Annotated[str | None, Field(max_length=255, description="Category (level 1).")]
-DryRun = Annotated[
-    bool, Field(description="True: check the rules and show what would be sent; write nothing.")
-]
-
-READ = ToolAnnotations(
-    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+from halopsa_mcp.server.tools.params import (
+    MAX_ID,
+    AgentId,
+    Category,
+    ClientId,
+    DryRun,
+    NewSummary,
+    PriorityId,
+    StatusId,
+    Summary,
+    Team,
+    TicketId,
+    TicketTypeId,
 )
-_ORDER_FIELDS = {"id": "id", "created": "datecreated", "last_action": "lastactiondate"}
-_DATE_FIELDS = {
-    "created": "datecreated",
-    "occurred": "dateoccurred",
-    "last_action": "lastactiondate",
-    "closed": "dateclosed",
-}
+
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 # Open tickets of one client compared against a new summary, newest first: five pages.
 # A client with more open tickets than this gets a warning that older ones were not read.
 DUPLICATE_SCAN = 500
 
 
-def register(tools: ToolSet) -> None:
-    @tools.add(
-        title="Search tickets",
-        annotations=READ,
+# search_tickets' filters.
+SearchText = Annotated[
+    str | None,
+    Field(max_length=200, description="Words to find in summaries and details, or an ID."),
+]
+OnlyClient = Annotated[int | None, Field(ge=1, le=MAX_ID, description="Only this client.")]
+OnlyStatus = Annotated[int | None, Field(ge=0, le=MAX_ID, description="Only this status.")]
+OnlyAgent = Annotated[int | None, Field(ge=0, le=MAX_ID, description="Only this agent's.")]
+OnlyType = Annotated[int | None, Field(ge=1, le=MAX_ID, description="Only this type.")]
+OpenOnly = Annotated[
+    bool, Field(description="Leave out resolved and closed (ignored with status_id).")
+]
+DateField = Annotated[
+    Literal["created", "occurred", "last_action", "closed"],
+    Field(description="Which date date_from and date_to filter on."),
+]
+DateFrom = Annotated[date | None, Field(description="On or after (YYYY-MM-DD).")]
+DateTo = Annotated[date | None, Field(description="On or before (YYYY-MM-DD).")]
+OrderBy = Annotated[Literal["id", "created", "last_action"], Field(description="Sort key.")]
+Descending = Annotated[bool, Field(description="Newest / highest first.")]
+RowsPerPage = Annotated[int, Field(ge=1, le=100, description="Rows per page.")]
+PageNumber = Annotated[int, Field(ge=1, le=10_000, description="Page number, from 1.")]
+
+# get_ticket's options.
+IncludeActions = Annotated[
+    int, Field(ge=0, le=50, description="How many recent actions (notes) to include.")
+]
+ExtraFields = Annotated[
+    list[str],
+    Field(
+        max_length=20,
+        description=(
+            "Extra raw HaloPSA ticket fields to include, e.g. ['fixbydate']; names the "
+            "ticket does not have come back in missing_fields."
+        ),
+    ),
+]
+
+# create_ticket's and update_ticket's own fields.
+SiteId = Annotated[int | None, Field(ge=1, le=MAX_ID, description="The client's site.")]
+UserId = Annotated[int | None, Field(ge=1, le=MAX_ID, description="The reporting end user.")]
+Details = Annotated[str | None, Field(max_length=50_000, description="Description, plain text.")]
+NewDetails = Annotated[
+    str | None, Field(max_length=50_000, description="New description, plain text.")
+]
+Resolution = Annotated[
+    str | None,
+    Field(max_length=50_000, description="Closure note; required to create it resolved."),
+]
+NewResolution = Annotated[
+    str | None,
+    Field(
+        max_length=50_000,
+        description="Closure note; required when moving to Resolved or Closed.",
+    ),
+]
+NotDuplicate = Annotated[
+    bool, Field(description="True: create even if a similar open ticket exists.")
+]
+
+
+async def search_tickets(
+    ctx: Context[Services],
+    text: SearchText = None,
+    client_id: OnlyClient = None,
+    status_id: OnlyStatus = None,
+    agent_id: OnlyAgent = None,
+    ticket_type_id: OnlyType = None,
+    open_only: OpenOnly = True,
+    date_field: DateField = "created",
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    order_by: OrderBy = "id",
+    descending: Descending = True,
+    limit: RowsPerPage = 20,
+    page: PageNumber = 1,
+) -> TicketPage:
+    """Find tickets by text, client, status, agent, type or date; newest first by default.
+
+    Returns compact rows (ID, summary, client, status, priority, agent, dates) with
+    names resolved, the total number of matches and whether more pages exist. Use it
+    to find a ticket's ID before get_ticket, update_ticket or add_action, and to check
+    for an existing ticket before creating one. Open tickets only unless open_only is
+    false or a status_id is given. A ticket number as text finds that ticket.
+    """
+    svc = services(ctx)
+    catalog = await svc.catalog()
+    problems = _filter_problems(catalog, status_id, agent_id, ticket_type_id)
+    if date_from and date_to and date_from > date_to:
+        problems.append(Problem("date_from", "is after date_to", "swap the two dates"))
+    if problems:
+        raise refused(Verdict(errors=tuple(problems)), write=False)
+    search = TicketSearch(
+        text=_search_text(text),
+        client_id=client_id,
+        status_id=status_id,
+        agent_id=agent_id,
+        ticket_type_id=ticket_type_id,
+        # A status asked for by ID is wanted even if it is a closed one.
+        open_only=open_only and status_id is None,
+        date_field=date_field,
+        date_from=date_from,
+        date_to=date_to,
+        order_by=order_by,
+        descending=descending,
     )
-    async def search_tickets(
-        ctx: Context[Services],
-        text: Annotated[
-            str | None,
-            Field(max_length=200, description="Words to find in summaries and details, or an ID."),
-        ] = None,
-        client_id: Annotated[
-            int | None, Field(ge=1, le=MAX_ID, description="Only this client.")
-        ] = None,
-        status_id: Annotated[
-            int | None, Field(ge=0, le=MAX_ID, description="Only this status.")
-        ] = None,
-        agent_id: Annotated[
-            int | None, Field(ge=0, le=MAX_ID, description="Only this agent's.")
-        ] = None,
-        ticket_type_id: Annotated[
-            int | None, Field(ge=1, le=MAX_ID, description="Only this type.")
-        ] = None,
-        open_only: Annotated[
-            bool, Field(description="Leave out resolved and closed (ignored with status_id).")
-        ] = True,
-        date_field: Annotated[
-            Literal["created", "occurred", "last_action", "closed"],
-            Field(description="Which date date_from and date_to filter on."),
-        ] = "created",
-        date_from: Annotated[date | None, Field(description="On or after (YYYY-MM-DD).")] = None,
-        date_to: Annotated[date | None, Field(description="On or before (YYYY-MM-DD).")] = None,
-        order_by: Annotated[
-            Literal["id", "created", "last_action"], Field(description="Sort key.")
-        ] = "id",
-        descending: Annotated[bool, Field(description="Newest / highest first.")] = True,
-        limit: Annotated[int, Field(ge=1, le=100, description="Rows per page.")] = 20,
-        page: Annotated[int, Field(ge=1, le=10_000, description="Page number, from 1.")] = 1,
-    ) -> TicketPage:
-        """Find tickets by text, client, status, agent, type or date; newest first by default.
-
-        Returns compact rows (ID, summary, client, status, priority, agent, dates) with
-        names resolved, the total number of matches and whether more pages exist. Use it
-        to find a ticket's ID before get_ticket, update_ticket or add_action, and to check
-        for an existing ticket before creating one. Open tickets only unless open_only is
-        false or a status_id is given. A ticket number as text finds that ticket.
-        """
-        svc = services(ctx)
-        lookups = await svc.catalog_lookups()
-        problems = _filter_problems(lookups.catalog, status_id, agent_id, ticket_type_id)
-        if date_from and date_to and date_from > date_to:
-            problems.append(Problem("date_from", "is after date_to", "swap the two dates"))
-        if problems:
-            raise refused(Verdict(errors=tuple(problems)), write=False)
-        query = TicketQuery(
-            **_given(
-                search=_search_text(text),
-                client_id=client_id,
-                status_id=status_id,
-                agent_id=agent_id,
-                requesttype_id=ticket_type_id,
-                # A status asked for by ID is wanted even if it is a closed one.
-                open_only=(open_only and status_id is None) or None,
-                order=_ORDER_FIELDS[order_by],
-                orderdesc=descending,
-            ),
-            **(_date_filter(date_field, date_from, date_to) if date_from or date_to else {}),
+    with halo_errors("search tickets", write=False):
+        found = await svc.halo.list_tickets(
+            search, limit=limit, offset=(page - 1) * limit, on_page=_progress_to(ctx, "tickets")
         )
-        try:
-            found = await svc.halo.list_tickets(
-                query, limit=limit, offset=(page - 1) * limit, on_page=_progress_to(ctx, "tickets")
-            )
-        except HaloError as exc:
-            raise halo_failed(exc, "search tickets", write=False) from None
-        return TicketPage(
-            tickets=[ticket_row(t, lookups.catalog) for t in found.items],
-            total=found.total,
-            page=page,
-            limit=limit,
-            has_more=found.has_more,
-        )
+    return TicketPage(
+        tickets=[ticket_row(t, catalog) for t in found.items],
+        total=found.total,
+        page=page,
+        limit=limit,
+        has_more=found.has_more,
+    )
 
-    @tools.add(title="Get a ticket", annotations=READ)
-    async def get_ticket(
-        ctx: Context[Services],
-        ticket_id: TicketId,
-        include_actions: Annotated[
-            int, Field(ge=0, le=50, description="How many recent actions (notes) to include.")
-        ] = 5,
-        extra_fields: Annotated[
-            list[str],
-            Field(
-                max_length=20,
-                description=(
-                    "Extra raw HaloPSA ticket fields to include, e.g. ['fixbydate']; names the "
-                    "ticket does not have come back in missing_fields."
-                ),
+
+async def get_ticket(
+    ctx: Context[Services],
+    ticket_id: TicketId,
+    include_actions: IncludeActions = 5,
+    # pydantic copies defaults; the schema needs a list here.
+    extra_fields: ExtraFields = [],  # noqa: B006
+) -> TicketDetail:
+    """One ticket in full: details, client, site, user, status, priority, agent, team,
+    resolution and its most recent actions, with every ID resolved to a name.
+
+    Use it before changing a ticket, to see its current status and history.
+    """
+    svc = services(ctx)
+    bad = [name for name in extra_fields if not _FIELD_NAME.match(name)]
+    if bad:
+        raise invalid(
+            Problem(
+                "extra_fields",
+                f"{shown(bad[0])} is not a field name",
+                "use names like fixbydate",
             ),
-        ] = [],  # noqa: B006 - pydantic copies defaults; the schema needs a list here
-    ) -> TicketDetail:
-        """One ticket in full: details, client, site, user, status, priority, agent, team,
-        resolution and its most recent actions, with every ID resolved to a name.
+            write=False,
+        )
+    catalog = await svc.catalog()
+    ticket = await svc.ticket_or_none(ticket_id)
+    if ticket is None:
+        raise no_such_ticket(ticket_id)
+    actions = []
+    if include_actions:
+        with halo_errors(f"read the actions of ticket {ticket_id}", write=False):
+            page = await svc.halo.list_actions(ticket_id, limit=include_actions)
+        actions = [action_row(a, catalog) for a in page.items[:include_actions]]
+    # Asked for by HaloPSA's own names: passed through as the ticket came.
+    extra = {name: _shown_raw(ticket.raw[name]) for name in extra_fields if name in ticket.raw}
+    missing = [name for name in extra_fields if name not in ticket.raw]
+    return ticket_detail(ticket, catalog, actions, extra, missing)
 
-        Use it before changing a ticket, to see its current status and history.
-        """
-        svc = services(ctx)
-        bad = [name for name in extra_fields if not _FIELD_NAME.match(name)]
-        if bad:
-            raise invalid(
-                Problem(
-                    "extra_fields",
-                    f"{shown(bad[0])} is not a field name",
-                    "use names like fixbydate",
-                ),
-                write=False,
-            )
-        lookups = await svc.catalog_lookups()
-        record = await svc.ticket_or_none(ticket_id)
-        if record is None:
-            raise no_such_ticket(ticket_id)
-        actions = []
-        if include_actions:
-            try:
-                page = await svc.halo.list_actions(ticket_id, limit=include_actions)
-            except HaloError as exc:
-                raise halo_failed(
-                    exc, f"read the actions of ticket {ticket_id}", write=False
-                ) from None
-            actions = [action_row(a, lookups.catalog) for a in page.items[:include_actions]]
-        extra = {name: _plain(record[name]) for name in extra_fields if name in record}
-        missing = [name for name in extra_fields if name not in record]
-        return ticket_detail(record, lookups.catalog, actions, extra, missing)
 
-    @tools.add(
-        title="Create a ticket",
-        annotations=ToolAnnotations(
-            read_only_hint=False, destructive_hint=False, idempotent_hint=False,
-            open_world_hint=True,
+async def create_ticket(
+    ctx: Context[Services],
+    summary: Summary,
+    client_id: ClientId,
+    ticket_type_id: TicketTypeId = None,
+    status_id: StatusId = None,
+    priority_id: PriorityId = None,
+    agent_id: AgentId = None,
+    site_id: SiteId = None,
+    user_id: UserId = None,
+    team: Team = None,
+    category: Category = None,
+    details: Details = None,
+    resolution: Resolution = None,
+    not_duplicate: NotDuplicate = False,
+    dry_run: DryRun = False,
+) -> TicketWriteResult:
+    """Log a new ticket for a client, after checking HaloPSA's ticket rules.
+
+    summary and client_id are required. ticket_type_id is required unless the server
+    has a default. status_id defaults to New and priority_id to Medium (this
+    instance's IDs; list_statuses and list_priorities show them). A similar open ticket
+    for the same client refuses the create and names it: add a note there with
+    add_action instead, or pass not_duplicate=true. On any broken rule nothing is
+    written and the error lists every fix. dry_run=true previews.
+    """
+    svc = services(ctx)
+    catalog = await svc.catalog(write=True)
+    with halo_errors(f"look up client {client_id}", write=True):
+        client = await svc.catalogs.client(client_id)
+        sites = await _names_by_id(svc.halo.list_sites, client_id) if client and site_id else None
+        users = await _names_by_id(svc.halo.list_users, client_id) if client and user_id else None
+    plan = plan_new_ticket(
+        NewTicket(
+            summary=summary, client_id=client_id, ticket_type_id=ticket_type_id,
+            status_id=status_id, priority_id=priority_id, agent_id=agent_id,
+            site_id=site_id, user_id=user_id, team=team, category=category,
+            details=details, resolution=resolution,
         ),
+        catalog,
+        client_exists=client is not None,
+        client_active=not (client and client.inactive),
+        client_sites=sites,
+        client_users=users,
+        default_ticket_type_id=svc.settings.default_ticket_type_id,
     )  # fmt: skip
-    async def create_ticket(
-        ctx: Context[Services],
-        summary: Summary,
-        client_id: ClientId,
-        ticket_type_id: TicketTypeId = None,
-        status_id: StatusId = None,
-        priority_id: PriorityId = None,
-        agent_id: AgentId = None,
-        site_id: Annotated[
-            int | None, Field(ge=1, le=MAX_ID, description="The client's site.")
-        ] = None,
-        user_id: Annotated[
-            int | None, Field(ge=1, le=MAX_ID, description="The reporting end user.")
-        ] = None,
-        team: Team = None,
-        category: Category = None,
-        details: Annotated[
-            str | None, Field(max_length=50_000, description="Description, plain text.")
-        ] = None,
-        resolution: Annotated[
-            str | None,
-            Field(max_length=50_000, description="Closure note; required to create it resolved."),
-        ] = None,
-        not_duplicate: Annotated[
-            bool, Field(description="True: create even if a similar open ticket exists.")
-        ] = False,
-        dry_run: DryRun = False,
-    ) -> TicketWriteResult:
-        """Log a new ticket for a client, after checking HaloPSA's ticket rules.
+    scan = client is not None and bool(summary.strip()) and not not_duplicate
+    return await _checked_create(ctx, plan, catalog, client_id, summary, scan=scan, dry_run=dry_run)
 
-        summary and client_id are required. ticket_type_id is required unless the server
-        has a default. status_id defaults to New and priority_id to Medium (this
-        instance's IDs; list_statuses and list_priorities show them). A similar open ticket
-        for the same client refuses the create and names it: add a note there with
-        add_action instead, or pass not_duplicate=true. On any broken rule nothing is
-        written and the error lists every fix. dry_run=true previews.
-        """
-        svc = services(ctx)
-        lookups = await svc.catalog_lookups(write=True)
-        try:
-            client = await svc.lookups.client(client_id)
-            sites = await _named(svc.halo.list_sites, client_id) if client and site_id else None
-            users = await _named(svc.halo.list_users, client_id) if client and user_id else None
-        except HaloError as exc:
-            raise halo_failed(exc, f"look up client {client_id}", write=True) from None
-        plan = plan_new_ticket(
-            NewTicket(
-                summary=summary, client_id=client_id, ticket_type_id=ticket_type_id,
-                status_id=status_id, priority_id=priority_id, agent_id=agent_id,
-                site_id=site_id, user_id=user_id, team=team, category=category,
-                details=details, resolution=resolution,
-            ),
-            lookups.catalog,
-            client_exists=client is not None,
-            client_active=not (client or {}).get("inactive"),
-            client_sites=sites,
-            client_users=users,
-            default_ticket_type_id=svc.settings.default_ticket_type_id,
-        )  # fmt: skip
-        scan = client is not None and bool(summary.strip()) and not not_duplicate
-        # One checked create per client at a time: the duplicate scan must see the ticket
-        # a concurrent call is creating, so the lock spans "scan, then create". A create
-        # declared new does not scan, so it need not wait.
-        async with svc.creates.held(client_id) if scan else nullcontext():
-            verdict = plan.verdict
-            if scan:
-                verdict = verdict + await _duplicates(ctx, client_id, summary)
-            if not verdict.ok:
-                raise refused(verdict)
-            warnings = list(verdict.warnings)
-            if dry_run:
-                return TicketWriteResult(dry_run=True, would_send=plan.fields, warnings=warnings)
-            saved = await _create(svc, client_id, plan.fields)
-        return TicketWriteResult(
-            dry_run=False, ticket=ticket_row(saved, lookups.catalog), warnings=warnings
-        )
 
-    @tools.add(
-        title="Update a ticket",
-        annotations=ToolAnnotations(
-            read_only_hint=False, destructive_hint=True, idempotent_hint=True,
-            open_world_hint=True,
+async def update_ticket(
+    ctx: Context[Services],
+    ticket_id: TicketId,
+    summary: NewSummary = None,
+    details: NewDetails = None,
+    status_id: StatusId = None,
+    priority_id: PriorityId = None,
+    agent_id: AgentId = None,
+    team: Team = None,
+    category: Category = None,
+    resolution: NewResolution = None,
+    dry_run: DryRun = False,
+) -> TicketWriteResult:
+    """Change some fields of a ticket; fields not given are left as they are.
+
+    A status change follows the rules: Resolved or Closed needs a resolution (here or
+    already on the ticket); In Progress without an agent, and closing straight from
+    New, are allowed with a warning. To log work or talk to the customer, use
+    add_action instead. On any broken rule nothing is written and the error lists
+    every fix. dry_run=true previews.
+    """
+    svc = services(ctx)
+    catalog = await svc.catalog(write=True)
+    ticket = await svc.ticket_or_none(ticket_id, write=True)
+    if ticket is None:
+        raise no_such_ticket(ticket_id, write=True)
+    plan = plan_ticket_update(
+        ticket_state(ticket, catalog),
+        TicketChanges(
+            summary=summary, details=details, status_id=status_id,
+            priority_id=priority_id, agent_id=agent_id, team=team, category=category,
+            resolution=resolution,
         ),
+        catalog,
     )  # fmt: skip
-    async def update_ticket(
-        ctx: Context[Services],
-        ticket_id: TicketId,
-        summary: NewSummary = None,
-        details: Annotated[
-            str | None, Field(max_length=50_000, description="New description, plain text.")
-        ] = None,
-        status_id: StatusId = None,
-        priority_id: PriorityId = None,
-        agent_id: AgentId = None,
-        team: Team = None,
-        category: Category = None,
-        resolution: Annotated[
-            str | None,
-            Field(
-                max_length=50_000,
-                description="Closure note; required when moving to Resolved or Closed.",
-            ),
-        ] = None,
-        dry_run: DryRun = False,
-    ) -> TicketWriteResult:
-        """Change some fields of a ticket; fields not given are left as they are.
+    if not plan.verdict.ok:
+        raise refused(plan.verdict)
+    warnings = list(plan.verdict.warnings)
+    if dry_run:
+        return TicketWriteResult(dry_run=True, would_send=preview(plan.ticket), warnings=warnings)
+    with halo_errors(f"update ticket {ticket_id}", write=True):
+        saved = await svc.halo.update_ticket(ticket_id, plan.ticket)
+    return TicketWriteResult(dry_run=False, ticket=ticket_row(saved, catalog), warnings=warnings)
 
-        A status change follows the rules: Resolved or Closed needs a resolution (here or
-        already on the ticket); In Progress without an agent, and closing straight from
-        New, are allowed with a warning. To log work or talk to the customer, use
-        add_action instead. On any broken rule nothing is written and the error lists
-        every fix. dry_run=true previews.
-        """
-        svc = services(ctx)
-        lookups = await svc.catalog_lookups(write=True)
-        record = await svc.ticket_or_none(ticket_id, write=True)
-        if record is None:
-            raise no_such_ticket(ticket_id, write=True)
-        plan = plan_ticket_update(
-            ticket_state(record, lookups.catalog),
-            TicketChanges(
-                summary=summary, details=details, status_id=status_id,
-                priority_id=priority_id, agent_id=agent_id, team=team, category=category,
-                resolution=resolution,
-            ),
-            lookups.catalog,
-        )  # fmt: skip
-        if not plan.verdict.ok:
-            raise refused(plan.verdict)
-        warnings = list(plan.verdict.warnings)
+
+async def _checked_create(
+    ctx: Context[Services],
+    plan: TicketPlan,
+    catalog: Catalog,
+    client_id: int,
+    summary: str,
+    *,
+    scan: bool,
+    dry_run: bool,
+) -> TicketWriteResult:
+    """The plan written (or, for a dry run, shown) once it and, when ``scan``, the
+    duplicate check pass."""
+    svc = services(ctx)
+    # One checked create per client at a time: the duplicate scan must see the ticket
+    # a concurrent call is creating, so the lock spans "scan, then create". A create
+    # declared new does not scan, so it need not wait.
+    async with svc.creates.held(client_id) if scan else nullcontext():
+        verdict = plan.verdict
+        if scan:
+            verdict = verdict + await _duplicate_check(ctx, client_id, summary)
+        if not verdict.ok:
+            raise refused(verdict)
+        warnings = list(verdict.warnings)
         if dry_run:
-            return TicketWriteResult(dry_run=True, would_send=plan.fields, warnings=warnings)
-        try:
-            saved = await svc.halo.update_ticket(ticket_id, TicketFields(**plan.fields))
-        except HaloError as exc:
-            raise halo_failed(exc, f"update ticket {ticket_id}", write=True) from None
-        return TicketWriteResult(
-            dry_run=False, ticket=ticket_row(saved, lookups.catalog), warnings=warnings
-        )
+            return TicketWriteResult(
+                dry_run=True, would_send=preview(plan.ticket), warnings=warnings
+            )
+        saved = await _create_and_remember(svc, client_id, plan)
+    return TicketWriteResult(dry_run=False, ticket=ticket_row(saved, catalog), warnings=warnings)
 
 
-async def _duplicates(ctx: Context[Services], client_id: int, summary: str) -> Verdict:
+async def _duplicate_check(ctx: Context[Services], client_id: int, summary: str) -> Verdict:
     """The client's open tickets like ``summary``: the newest first, since a duplicate is
     most likely of a recent ticket, plus the ones this process just created (HaloPSA's
     list may not show them yet)."""
     svc = services(ctx)
-    try:
+    with halo_errors("check for duplicate tickets", write=True):
         open_tickets = await svc.halo.list_tickets(
-            TicketQuery(client_id=client_id, open_only=True, order="id", orderdesc=True),
+            TicketSearch(client_id=client_id, open_only=True, order_by="id", descending=True),
             limit=DUPLICATE_SCAN,
             on_page=_progress_to(ctx, "open tickets for the duplicate check"),
         )
-    except HaloError as exc:
-        raise halo_failed(exc, "check for duplicate tickets", write=True) from None
-    listed = {int(t["id"]): t.get("summary") for t in open_tickets.items}
+    listed = {t.id: t.summary for t in open_tickets.items}
     unlisted = [(i, s) for i, s in svc.creates.recent(client_id) if i not in listed]
     # These summaries go back to the model inside the refusal: cleaned like any ticket text.
     rows = [(i, readable(s, limit=200)) for i, s in [*listed.items(), *unlisted]]
@@ -394,32 +366,23 @@ def _progress_to(ctx: Context[Services], what: str) -> OnPage:
     return report
 
 
-async def _create(svc: Services, client_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+async def _create_and_remember(svc: Services, client_id: int, plan: TicketPlan) -> Ticket:
     """Create the ticket and remember it for the next duplicate scan."""
-    try:
-        saved = await svc.halo.create_ticket(TicketFields(**fields))
-    except HaloError as exc:
-        raise halo_failed(
-            exc,
-            "create the ticket",
-            write=True,
-            check_with="search_tickets (this client, open tickets, newest first)",
-        ) from None
-    if isinstance(saved.get("id"), int):
-        svc.creates.remember(client_id, saved["id"], str(saved.get("summary") or fields["summary"]))
+    with halo_errors(
+        "create the ticket",
+        write=True,
+        check_with="search_tickets (this client, open tickets, newest first)",
+    ):
+        saved = await svc.halo.create_ticket(plan.ticket)
+    svc.creates.remember(client_id, saved.id, saved.summary or plan.ticket.summary or "")
     return saved
 
 
-async def _named(
-    fetch: Callable[..., Awaitable[list[dict[str, Any]]]], client_id: int
+async def _names_by_id(
+    fetch: Callable[..., Awaitable[list[Site]] | Awaitable[list[User]]], client_id: int
 ) -> dict[int, str]:
     """A client's sites or users as {id: name}, for the rules to check one against."""
-    rows = await fetch(client_id=client_id)
-    return {
-        int(r["id"]): readable(r.get("name"), limit=100)
-        for r in rows
-        if isinstance(r.get("id"), int)
-    }
+    return {r.id: readable(r.name, limit=100) for r in await fetch(client_id=client_id)}
 
 
 def _filter_problems(
@@ -458,21 +421,7 @@ def _search_text(text: str | None) -> str | None:
     return stripped[1:] if stripped.startswith("#") and stripped[1:].isdigit() else stripped
 
 
-def _date_filter(field: str, start: date | None, end: date | None) -> dict[str, str]:
-    query = {"datesearch": _DATE_FIELDS[field]}
-    if start:
-        query["startdate"] = start.isoformat()
-    if end:
-        # Inclusive of the whole last day.
-        query["enddate"] = f"{end.isoformat()}T23:59:59"
-    return query
-
-
-def _given(**values: Any) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
-
-
-def _plain(value: Any) -> Any:
+def _shown_raw(value: Any) -> Any:
     """A raw field's value, safe to show: numbers as they are, anything else as clean text."""
     if isinstance(value, int | float | bool) or value is None:
         return value

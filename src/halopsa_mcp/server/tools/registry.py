@@ -1,0 +1,59 @@
+"""Every tool the server offers, as data: the function, its title and its annotations.
+
+The order here is the order clients list the tools in.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mcp.server import MCPServer
+from mcp.types import ToolAnnotations
+
+from halopsa_mcp.server.tools import actions, attachments, lookups, tickets
+from halopsa_mcp.server.tools.params import ADD, CHANGE, READ
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    fn: Callable[..., Any]
+    title: str
+    annotations: ToolAnnotations
+
+    @property
+    def name(self) -> str:
+        return self.fn.__name__
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.annotations.read_only_hint)
+
+
+TOOLS: tuple[ToolSpec, ...] = (
+    ToolSpec(tickets.search_tickets, "Search tickets", READ),
+    ToolSpec(tickets.get_ticket, "Get a ticket", READ),
+    ToolSpec(tickets.create_ticket, "Create a ticket", ADD),
+    ToolSpec(tickets.update_ticket, "Update a ticket", CHANGE),
+    ToolSpec(actions.add_action, "Add an action (note, time, status change)", ADD),
+    ToolSpec(actions.list_actions, "List a ticket's actions", READ),
+    ToolSpec(attachments.upload_attachment, "Upload an attachment", ADD),
+    ToolSpec(attachments.list_attachments, "List a ticket's attachments", READ),
+    ToolSpec(lookups.list_statuses, "List statuses", READ),
+    ToolSpec(lookups.list_priorities, "List priorities", READ),
+    ToolSpec(lookups.list_ticket_types, "List ticket types", READ),
+    ToolSpec(lookups.list_outcomes, "List outcomes", READ),
+)
+
+
+def add_tools(server: MCPServer[Any], tools: tuple[ToolSpec, ...] = TOOLS) -> None:
+    """Register ``tools``. A description is the docstring without the source indentation,
+    which every client would otherwise pay for in tokens."""
+    for spec in tools:
+        server.tool(
+            title=spec.title,
+            annotations=spec.annotations,
+            description=inspect.cleandoc(spec.fn.__doc__ or ""),
+        )(spec.fn)
