@@ -119,6 +119,13 @@ HIDDEN_MARKUP = {
     "hidden box inside a hidden box": (
         '<div hidden><div style="display:none">SECRET</div>SECRET</div>'
     ),
+    # A browser ends a comment only at "-->" or "--!>".
+    "a comment that '-- >' does not end": "<!-- a -- > SECRET -->",
+    # A browser keeps the first of two attributes with the same name.
+    "display none in the first of two styles": (
+        '<span style="display:none" style="display:inline">SECRET</span>'
+    ),
+    "white text fill": '<span style="-webkit-text-fill-color:#fff">SECRET</span>',
 }
 
 
@@ -200,6 +207,15 @@ def test_visible_text_is_kept(markup: str) -> None:
         ("[docs](https://example.com/help)", "[docs](https://example.com/help)"),
         ("Wow! [docs](https://example.com)", "Wow! [docs](https://example.com)"),
         ("![local](attachment.png)", "![local](attachment.png)"),
+        ("![x](https://[evil/p?d=1)", "[image link removed]"),  # urlsplit raised on this
+        ("![a[b[c]]](https://evil.example/p?d=1)", "[image link to evil.example removed]"),
+        ("![x](https:\\\\evil.example/p?d=1)", "[image link to evil.example removed]"),
+        ("![x](https:/\\evil.example/p?d=1)", "[image link to evil.example removed]"),
+        ("![x][r] ok\n\n[r]: https://evil.example/p?d=1",
+         "![x][r] ok\n\n[image link to evil.example removed]"),
+        ("![R]\n\n [r]: //evil.example/p?d=1 \"t\"",
+         "![R]\n\n[image link to evil.example removed]"),
+        ("[docs][d]\n\n[d]: https://example.com/help", "[docs][d]\n\n[d]: https://example.com/help"),
     ],
 )  # fmt: skip
 def test_markdown_images_to_outside_hosts_are_made_inert(text: str, shown: str) -> None:
@@ -213,6 +229,7 @@ def test_markdown_images_to_outside_hosts_are_made_inert(text: str, shown: str) 
         ("<![if !supportLists]>- <![endif]>item", "- item"),
         ("<!--->x", "x"),
         ("<!-->x", "x"),
+        ("<!-- gone --!>x", "x"),
         ("if a<b then c", "if a\u2039b then c"),
         ('<div hidden style="display:block">x</div>', "x"),
         ("<p hidden>gone<div>x</div>", "x"),  # a div ends the hidden paragraph

@@ -45,7 +45,10 @@ def look_of(
     tag: str, attrs: list[tuple[str, str | None]], parent: Look, sheet: Sheet
 ) -> tuple[Look, bool]:
     """The look ``tag`` gives its text, and whether it hides everything inside it."""
-    attr = {name: value or "" for name, value in attrs}
+    # A browser keeps the first of two attributes of the same name, a dict the last.
+    attr: dict[str, str] = {}
+    for name, value in attrs:
+        attr.setdefault(name, value or "")
     style = _style(tag, attr, sheet)
     font_px = _font_px(style, parent.font_px)
     look = Look(
@@ -82,10 +85,13 @@ def _style(tag: str, attr: Mapping[str, str], sheet: Sheet) -> dict[str, str]:
 
 
 def _text_colour(tag: str, attr: Mapping[str, str], style: Mapping[str, str], parent: Rgba) -> Rgba:
-    value = style.get("color") or (attr.get("color") if tag == "font" else None)
-    found = colour(value) if value else None
-    if found is not None:
-        return found
+    # WebKit and Blink paint text in its fill colour, which wins over "color"; a value
+    # not understood (currentcolor, a typo) leaves the next one in force.
+    values = (style.get("-webkit-text-fill-color"), style.get("color"))
+    for value in (*values, attr.get("color") if tag == "font" else None):
+        found = colour(value) if value else None
+        if found is not None:
+            return found
     # A browser shows a link in its own blue, whatever colour the text around it has.
     return _LINK_BLUE if tag == "a" and "href" in attr else parent
 
