@@ -173,3 +173,18 @@ def test_a_line_longer_than_one_read_is_put_back_together(session: Session) -> N
     )
     assert session.receive() == {"jsonrpc": "2.0", "id": 5, "result": {}}
     assert "Traceback" not in end(session)
+
+
+def test_an_unknown_method_is_echoed_short(session: Session) -> None:
+    answer = session.request("no/such/" + "m" * 300_000)
+    assert answer["error"]["code"] == -32601, str(answer)[:300]
+    assert len(json.dumps(answer)) < 300, str(answer)[:300]
+    assert "no/such/mmm" in answer["error"]["data"]
+    # A plain name is answered exactly as the SDK words it.
+    plain = session.request("no/such/method")
+    assert plain["error"] == {
+        "code": -32601,
+        "message": "Method not found",
+        "data": "no/such/method",
+    }
+    assert "Traceback" not in end(session)

@@ -23,6 +23,7 @@ from halopsa_mcp.server.guards import (
     ArgumentGuard,
     PromptGuard,
     ResourceGuard,
+    unknown_method_guard,
     upload_size_guard,
 )
 from halopsa_mcp.server.logs import CallLog
@@ -77,6 +78,7 @@ def build_server(
     server.middleware.extend(
         [
             CallLog(),
+            unknown_method_guard,
             CompactResults(),
             upload_size_guard(server_settings.max_attachment_bytes),
             ArgumentGuard(server),

@@ -18,7 +18,7 @@ from jsonschema.exceptions import ValidationError
 from mcp import MCPError
 from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerMiddleware, ServerRequestContext
-from mcp.types import INVALID_PARAMS, CallToolResult, TextContent
+from mcp.types import INVALID_PARAMS, METHOD_NOT_FOUND, CallToolResult, TextContent
 
 from halopsa_mcp.rules.files import size_problem
 from halopsa_mcp.rules.verdict import Problem
@@ -269,3 +269,16 @@ class ResourceGuard:
             if uri not in known and not await self._server.list_resource_templates():
                 raise MCPError(INVALID_PARAMS, f"Unknown resource: {shown(uri)}")
         return await call_next(ctx)
+
+
+async def unknown_method_guard(
+    ctx: ServerRequestContext[Any, Any], call_next: CallNext
+) -> HandlerResult:
+    """Server middleware: a method this server does not serve is named short. The SDK
+    puts the whole name, however long, in the error's data."""
+    try:
+        return await call_next(ctx)
+    except MCPError as error:
+        if error.error.code != METHOD_NOT_FOUND or shown(ctx.method) == f"'{ctx.method}'":
+            raise
+        raise MCPError(METHOD_NOT_FOUND, "Method not found", data=shown(ctx.method)) from None
