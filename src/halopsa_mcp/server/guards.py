@@ -10,6 +10,7 @@ instead of ``priority_id`` would get the default without knowing).
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
 from typing import Any
 
@@ -119,29 +120,56 @@ def upload_size_guard(max_bytes: int) -> ServerMiddleware[Any]:
     return guard
 
 
+# A refusal lists this many unknown names and schema problems at most: the model needs
+# the first few to correct the call, and a flood of them must not cost a flood of work.
+_SHOWN_PROBLEMS = 10
+
+
 def _problems(validator: Draft202012Validator, arguments: Any) -> list[str]:
     if not isinstance(arguments, dict):
         return ["arguments: must be an object of named arguments"]
     schema = validator.schema if isinstance(validator.schema, dict) else {}
-    declared = sorted(schema.get("properties", {}))
+    properties = schema.get("properties", {})
+    problems = _unknown_names(sorted(properties), set(arguments) - set(properties))
+    # Numbers no argument means, and lists longer than allowed, are refused here: the
+    # schema check would misreport the one ("must be of type integer") and walk every
+    # element of the other. The rest of the arguments are still checked.
+    skipped: dict[str, str] = {}
+    for name, value in sorted(arguments.items()):
+        most = _max_items(properties.get(name))
+        if _out_of_range(value):
+            skipped[name] = f"{shown(name)}: the number is out of range"
+        elif isinstance(value, list) and most is not None and len(value) > most:
+            skipped[name] = f"{name}: must have at most {most} items"
+    problems += list(skipped.values())
+    rest = {name: value for name, value in arguments.items() if name not in skipped}
+    errors = itertools.islice(validator.iter_errors(rest), _SHOWN_PROBLEMS)
+    for error in sorted(errors, key=lambda e: list(e.path)):
+        if error.validator == "required" and any(f"'{name}'" in error.message for name in skipped):
+            continue
+        problems.append(_describe(error))
+    return problems
+
+
+def _unknown_names(declared: list[str], unknown: set[str]) -> list[str]:
     problems = []
-    for name in sorted(set(arguments) - set(declared)):
+    for name in sorted(unknown)[:_SHOWN_PROBLEMS]:
         close = difflib.get_close_matches(name, declared, n=1)
         synonym = _SYNONYMS.get(name.lower())
         if synonym in declared:
             close = [synonym]
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         problems.append(f"{shown(name)}: no such argument{hint}")
-    huge = [name for name, value in sorted(arguments.items()) if _out_of_range(value)]
-    problems += [f"{shown(name)}: the number is out of range" for name in huge]
-    # The schema check would misreport such a number ("must be of type integer"); the
-    # rest of the arguments are still checked.
-    rest = {name: value for name, value in arguments.items() if name not in huge}
-    for error in sorted(validator.iter_errors(rest), key=lambda e: list(e.path)):
-        if error.validator == "required" and any(f"'{name}'" in error.message for name in huge):
-            continue
-        problems.append(_describe(error))
+    if len(unknown) > _SHOWN_PROBLEMS:
+        problems.append(f"and {len(unknown) - _SHOWN_PROBLEMS:,} more unknown arguments")
     return problems
+
+
+def _max_items(schema: Any) -> int | None:
+    """The most items an argument's schema allows, an optional ("or null") one included."""
+    branches = [schema, *schema.get("anyOf", [])] if isinstance(schema, dict) else []
+    limits = [b["maxItems"] for b in branches if isinstance(b, dict) and "maxItems" in b]
+    return max(limits) if limits else None
 
 
 # Larger numbers pass a JSON schema's "integer" (1e20 is integral) yet no tool argument
