@@ -126,6 +126,17 @@ HIDDEN_MARKUP = {
         '<span style="display:none" style="display:inline">SECRET</span>'
     ),
     "white text fill": '<span style="-webkit-text-fill-color:#fff">SECRET</span>',
+    # Rules a browser applies that are not one simple selector: matched by their subject.
+    "a descendant rule": (
+        "<style>div > span.x { display: none }</style><div><span class=x>SECRET</span></div>"
+    ),
+    "a rule with two classes": "<style>.a.b{display:none}</style><p class='b a'>SECRET</p>",
+    "an attribute rule": "<style>b[data-h]{display:none}</style><b data-h>SECRET</b>",
+    "an attribute-only rule": "<style>[data-k='1']{display:none}</style><i data-k=1>SECRET</i>",
+    "a rule for screens": "<style>@media screen{.h{display:none}}</style><p class=h>SECRET</p>",
+    "a rule for wide screens": (
+        "<style>@media (min-width: 600px) { .w { display: none } }</style><p class=w>SECRET</p>"
+    ),
 }
 
 
@@ -185,6 +196,12 @@ VISIBLE_MARKUP = {
     "a self-closed svg, then text": '<svg viewBox="0 0 1 1"/>SEEN',
     "a document title closed, then the body": "<html><head><title>T</title></head><body>SEEN",
     "math": "<math><mi>SEEN</mi></math>",
+    "a rule for phones only": (
+        "<style>@media (max-width:600px){.d{display:none}}</style><p class=d>SEEN"
+    ),
+    "a rule for print only": "<style>@media print{.p{display:none}}</style><p class=p>SEEN",
+    "a rule for generated content": "<style>p::after{display:none}</style><p>SEEN</p>",
+    "a rule for hidden elements": "<style>[hidden]{display:none}</style><p>SEEN</p>",
 }
 
 

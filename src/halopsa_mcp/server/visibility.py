@@ -75,7 +75,8 @@ def unseen(look: Look) -> bool:
 def _style(tag: str, attr: Mapping[str, str], sheet: Sheet) -> dict[str, str]:
     """The element's declarations: matching style-sheet rules, then its own style."""
     classes = attr.get("class", "").lower().split()
-    keys = ["*", tag, *(f".{c}" for c in classes), *(f"{tag}.{c}" for c in classes)]
+    keys = ["*", tag, *(f"[{name}]" for name in attr)]
+    keys += [*(f".{c}" for c in classes), *(f"{tag}.{c}" for c in classes)]
     if attr.get("id"):
         keys += [f"#{attr['id'].lower()}", f"{tag}#{attr['id'].lower()}"]
     style: dict[str, str] = {}
