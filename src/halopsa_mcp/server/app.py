@@ -77,7 +77,7 @@ def build_server(
     # Outermost first: the call log also sees calls the guard refuses.
     server.middleware.extend(
         [
-            CallLog(),
+            CallLog(server),
             unknown_method_guard,
             CompactResults(),
             upload_size_guard(server_settings.max_attachment_bytes),

@@ -74,14 +74,14 @@ class ArgumentGuard:
             tool = str(ctx.params.get("name"))
             arguments = ctx.params.get("arguments") or {}
             validator = await self._validator(tool)
-            if validator is None and shown(tool) != f"'{tool}'":
-                # The SDK would echo the whole name, however long or invisible; a plain
-                # one still meets the SDK's own answer.
-                return _error_result(f"Unknown tool: {shown(tool)}")
-            if validator is not None:
-                problems = _problems(validator, arguments)
-                if problems:
-                    return _refusal(tool, problems)
+            if validator is None:
+                # The SDK would echo the whole name, however long or invisible, and log
+                # it; a plain one is still answered in the SDK's words.
+                plain = shown(tool) == f"'{tool}'"
+                return _error_result(f"Unknown tool: {tool if plain else shown(tool)}")
+            problems = _problems(validator, arguments)
+            if problems:
+                return _refusal(tool, problems)
         return await call_next(ctx)
 
 
