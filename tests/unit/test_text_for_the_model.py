@@ -134,6 +134,13 @@ HIDDEN_MARKUP = {
     "an attribute rule": "<style>b[data-h]{display:none}</style><b data-h>SECRET</b>",
     "an attribute-only rule": "<style>[data-k='1']{display:none}</style><i data-k=1>SECRET</i>",
     "a rule for screens": "<style>@media screen{.h{display:none}}</style><p class=h>SECRET</p>",
+    "font-size by calc()": '<span style="font-size:calc(2px - 2px)">SECRET</span>',
+    "off-screen by calc()": '<div style="text-indent:calc(-100em * 2)">SECRET</div>',
+    "display from a custom property": '<b style="--h:none;display:var(--h)">SECRET</b>',
+    "display from an inherited custom property": (
+        '<div style="--h: none"><b style="display: var(--h)">SECRET</b></div>'
+    ),
+    "white from a custom property's fallback": '<b style="color:var(--c, #fff)">SECRET</b>',
     "a rule for wide screens": (
         "<style>@media (min-width: 600px) { .w { display: none } }</style><p class=w>SECRET</p>"
     ),
@@ -202,6 +209,8 @@ VISIBLE_MARKUP = {
     "a rule for print only": "<style>@media print{.p{display:none}}</style><p class=p>SEEN",
     "a rule for generated content": "<style>p::after{display:none}</style><p>SEEN</p>",
     "a rule for hidden elements": "<style>[hidden]{display:none}</style><p>SEEN</p>",
+    "a custom property that is not set": '<b style="display:var(--nothing)">SEEN</b>',
+    "font-size by calc() that is readable": '<b style="font-size:calc(1em + 2px)">SEEN</b>',
 }
 
 

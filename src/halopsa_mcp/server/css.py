@@ -4,9 +4,11 @@ decided in server/visibility.py. Anything not understood reads as None: unknown.
 
 from __future__ import annotations
 
+import ast
 import colorsys
+import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 Rgba = tuple[float, float, float, float]  # red, green, blue 0-255; alpha 0-1
 
@@ -18,6 +20,18 @@ _FUNCTION_OR_WORD = re.compile(r"[\w-]+\([^)]*\)?|[^\s,]+")
 # common laptop's, which only matters for the rare vw and vh.
 _PX = {"px": 1.0, "pt": 4 / 3, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4,
        "q": 96 / 101.6, "vw": 12.8, "vh": 8.0}  # fmt: skip
+# var(--x, fallback), the fallback holding at most one level of brackets; var() inside
+# a value or fallback is resolved this many times at most.
+_VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,((?:[^()]|\([^()]*\))*))?\)")
+_VAR_DEPTH = 4
+# calc(): a length or number, or an operator or bracket; longer ones are not read, which
+# bounds the work (and the nesting the evaluator recurses through).
+_CALC_TOKEN = re.compile(r"\s*(?:(\d+\.?\d*|\.\d+)([a-z%]*)|([-+*/()]))")
+_CALC_CHARS = 200
+_OPERATORS: dict[type, Callable[[float, float], float]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}  # fmt: skip
 # The width of that laptop's screen, for @media conditions; nesting of @media bounded.
 _SCREEN_PX = 1280.0
 _MEDIA_DEPTH = 4
@@ -126,9 +140,22 @@ def _width_holds(condition: str) -> bool:
     return px <= _SCREEN_PX if name == "min-width" else px >= _SCREEN_PX
 
 
+def substitute(value: str, custom: Mapping[str, str]) -> str:
+    """``value`` with each ``var(--x, fallback)`` replaced by the custom property's value,
+    else its fallback, else nothing (which a browser reads as the property not set)."""
+    for _ in range(_VAR_DEPTH):
+        if "var(" not in value:
+            break
+        value = _VAR.sub(lambda m: custom.get(m.group(1)) or (m.group(2) or "").strip(), value)
+    return value
+
+
 def length_px(value: str, font_px: float) -> float | None:
     """A CSS length in pixels; ``font_px`` is what em and % are relative to."""
-    match = _LENGTH.fullmatch(value.strip())
+    value = value.strip()
+    if value.startswith("calc(") and len(value) <= _CALC_CHARS:
+        return _calc(value, font_px)
+    match = _LENGTH.fullmatch(value)
     if match is None:
         return None
     number, unit = float(match.group(1)), match.group(2)
@@ -198,3 +225,37 @@ def _unescape(match: re.Match[str]) -> str:
         return match.group(2)
     code = int(match.group(1), 16)
     return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+
+def _calc(expression: str, font_px: float) -> float | None:
+    """A ``calc()`` of lengths and numbers with + - * / and brackets, in pixels."""
+    pieces, position = [], 0
+    expression = expression.replace("calc(", "(")
+    while expression[position:].strip():
+        token = _CALC_TOKEN.match(expression, position)
+        if token is None:
+            return None
+        position = token.end()
+        number, unit, sign = token.groups()
+        if sign is not None:
+            pieces.append(sign)
+            continue
+        px = length_px(number + unit, font_px) if unit else float(number)
+        if px is None:
+            return None
+        pieces.append(repr(px))
+    try:
+        return _arithmetic(ast.parse("".join(pieces), mode="eval").body)
+    except (SyntaxError, ZeroDivisionError, ValueError):
+        return None
+
+
+def _arithmetic(node: ast.expr) -> float:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        value = _arithmetic(node.operand)
+        return -value if isinstance(node.op, ast.USub) else value
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        return _OPERATORS[type(node.op)](_arithmetic(node.left), _arithmetic(node.right))
+    raise ValueError("not arithmetic")

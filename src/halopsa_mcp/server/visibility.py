@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from halopsa_mcp.server.css import Rgba, colour, colour_in, declarations, length_px
+from halopsa_mcp.server.css import Rgba, colour, colour_in, declarations, length_px, substitute
 
 # Below these, text is unreadable or not there: 4px letters, text 1.2:1 against its
 # background (#eee on white; light grey #999 is 2.8:1 and stays), 10% opacity, or an
@@ -23,6 +23,10 @@ _OFF_SCREEN_PX = -500.0
 _FONT_KEYWORDS = {"xx-small": 9.0, "x-small": 10.0, "small": 13.0, "medium": 16.0,
                   "large": 18.0, "x-large": 24.0, "xx-large": 32.0, "xxx-large": 48.0}  # fmt: skip
 _LINK_BLUE: Rgba = (0, 0, 238, 1)
+# Custom properties carried down to child elements: the most recent this many, each cut
+# to this length, so a page of them cannot make every element's look heavy.
+_CUSTOM_PROPERTIES = 32
+_CUSTOM_CHARS = 200
 Sheet = Mapping[str, Mapping[str, str]]
 
 
@@ -35,6 +39,8 @@ class Look:
     background: Rgba | None
     font_px: float
     visible: bool
+    # Custom properties (--x) set here or above, for var() in the styles below.
+    custom: tuple[tuple[str, str], ...] = ()
 
 
 # Most ticket views show black text on a white page.
@@ -50,12 +56,17 @@ def look_of(
     for name, value in attrs:
         attr.setdefault(name, value or "")
     style = _style(tag, attr, sheet)
+    custom = dict(parent.custom)
+    custom.update((k, v[:_CUSTOM_CHARS]) for k, v in style.items() if k.startswith("--"))
+    custom = dict(list(custom.items())[-_CUSTOM_PROPERTIES:])
+    style = {k: substitute(v, custom) for k, v in style.items()}
     font_px = _font_px(style, parent.font_px)
     look = Look(
         color=_text_colour(tag, attr, style, parent.color),
         background=_background(attr, style, parent.background),
         font_px=font_px,
         visible=_visible(style.get("visibility"), parent.visible),
+        custom=tuple(custom.items()),
     )
     # A style's display wins over the hidden attribute, as in a browser.
     hidden = "hidden" in attr and style.get("display", "none") == "none"
