@@ -188,3 +188,19 @@ def test_an_unknown_method_is_echoed_short(session: Session) -> None:
         "data": "no/such/method",
     }
     assert "Traceback" not in end(session)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        ({"ticket_id": 1005}, 'ticket_id: must be text (a string), e.g. "1005"'),
+        ("1005", "arguments: must be an object of named arguments"),
+    ],
+)
+def test_prompt_arguments_of_the_wrong_type_are_named(
+    session: Session, arguments: Any, says: str
+) -> None:
+    answer = session.request("prompts/get", {"name": "triage_ticket", "arguments": arguments})
+    assert answer["error"]["code"] == -32602, answer
+    assert says in answer["error"]["message"], answer
+    assert "Traceback" not in end(session)

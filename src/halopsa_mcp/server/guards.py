@@ -262,15 +262,23 @@ class PromptGuard:
                 raise MCPError(
                     INVALID_PARAMS, f"Unknown prompt: {shown(name)}. The prompts are: {there}."
                 )
-            if isinstance(given, dict):
-                _check_prompt_arguments(name, prompts[name].arguments or [], given)
+            _check_prompt_arguments(name, prompts[name].arguments or [], given)
         return await call_next(ctx)
 
 
-def _check_prompt_arguments(prompt: str, declared: list[Any], given: dict[str, Any]) -> None:
+def _check_prompt_arguments(prompt: str, declared: list[Any], given: Any) -> None:
     names = [argument.name for argument in declared]
-    problems = [f"{a.name}: is required" for a in declared if a.required and a.name not in given]
-    problems += [f"{shown(n)}: no such argument" for n in sorted(set(given) - set(names))]
+    if not isinstance(given, dict):
+        problems = ["arguments: must be an object of named arguments"]
+    else:
+        problems = [
+            f"{a.name}: is required" for a in declared if a.required and a.name not in given
+        ]
+        problems += [f"{shown(n)}: no such argument" for n in sorted(set(given) - set(names))]
+        # The SDK would answer a bare "Invalid request parameters": arguments are text.
+        problems += [
+            _not_text(n, given[n]) for n in names if n in given and not isinstance(given[n], str)
+        ]
     if problems:
         raise MCPError(
             INVALID_PARAMS,
@@ -278,6 +286,15 @@ def _check_prompt_arguments(prompt: str, declared: list[Any], given: dict[str, A
             + "; ".join(problems)
             + f". It takes: {', '.join(names)}.",
         )
+
+
+def _not_text(name: str, value: Any) -> str:
+    example = (
+        f', e.g. "{value}"'
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else ""
+    )
+    return f"{name}: must be text (a string){example}"
 
 
 class ResourceGuard:
