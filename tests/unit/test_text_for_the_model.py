@@ -133,6 +133,12 @@ HIDDEN_MARKUP = {
     "a rule with two classes": "<style>.a.b{display:none}</style><p class='b a'>SECRET</p>",
     "an attribute rule": "<style>b[data-h]{display:none}</style><b data-h>SECRET</b>",
     "an attribute-only rule": "<style>[data-k='1']{display:none}</style><i data-k=1>SECRET</i>",
+    "an important rule over an inline style": (
+        '<style>.x{display:none !important}</style><b class=x style="display:inline">SECRET</b>'
+    ),
+    "an important declaration before a plain one": (
+        '<b style="display:none !important; display:inline">SECRET</b>'
+    ),
     "a rule for screens": "<style>@media screen{.h{display:none}}</style><p class=h>SECRET</p>",
     "font-size by calc()": '<span style="font-size:calc(2px - 2px)">SECRET</span>',
     "off-screen by calc()": '<div style="text-indent:calc(-100em * 2)">SECRET</div>',

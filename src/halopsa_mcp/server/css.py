@@ -51,16 +51,25 @@ _NAMED = {
 }  # fmt: skip
 
 
-def declarations(style: str) -> dict[str, str]:
+def declarations(style: str, *, mark_important: bool = False) -> dict[str, str]:
     """An inline style's declarations, property to value, both lower case, with comments
-    and escapes resolved and ``!important`` dropped; a later declaration wins."""
+    and escapes resolved and ``!important`` dropped; a later declaration wins, unless
+    the earlier one was important. With ``mark_important``, important ones are also
+    given under ``!name``, for a style sheet's rules, which they let beat inline styles."""
     style = _ESCAPE.sub(_unescape, _COMMENT.sub(" ", style))
     found: dict[str, str] = {}
+    important: set[str] = set()
     for declaration in style.split(";"):
         name, colon, value = declaration.partition(":")
-        name, value = name.strip().lower(), value.split("!")[0].strip().lower()
-        if colon and name and value:
-            found[name] = value
+        value, bang, flag = value.partition("!")
+        name, value = name.strip().lower(), value.strip().lower()
+        if not (colon and name and value) or (name in important and not bang):
+            continue
+        found[name] = value
+        if bang and flag.strip().lower() == "important":
+            important.add(name)
+            if mark_important:
+                found["!" + name] = value
     return found
 
 
@@ -90,7 +99,7 @@ def rules(sheet: str, *, depth: int = 0) -> Iterator[tuple[str, dict[str, str]]]
 
 
 def _simple_rules(selectors: str, body: str) -> Iterator[tuple[str, dict[str, str]]]:
-    found = declarations(body) if "{" not in body else {}
+    found = declarations(body, mark_important=True) if "{" not in body else {}
     for selector in selectors.split(","):
         key = subject(selector)
         if found and key is not None:

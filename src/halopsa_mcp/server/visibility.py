@@ -93,7 +93,8 @@ def _style(tag: str, attr: Mapping[str, str], sheet: Sheet) -> dict[str, str]:
     style: dict[str, str] = {}
     for key in keys:
         style.update(sheet.get(key, {}))
-    return style | declarations(attr.get("style", ""))
+    important = {name[1:]: value for name, value in style.items() if name.startswith("!")}
+    return style | declarations(attr.get("style", "")) | important
 
 
 def _text_colour(tag: str, attr: Mapping[str, str], style: Mapping[str, str], parent: Rgba) -> Rgba:
