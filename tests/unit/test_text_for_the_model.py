@@ -139,6 +139,10 @@ HIDDEN_MARKUP = {
     "an important declaration before a plain one": (
         '<b style="display:none !important; display:inline">SECRET</b>'
     ),
+    "scaled to a speck": '<div style="transform:scale(0.01)">SECRET</div>',
+    "zoomed to a speck": '<div style="zoom:1%">SECRET</div>',
+    "a filter to transparent": '<div style="filter:opacity(0)">SECRET</div>',
+    "content-visibility hidden": '<div style="content-visibility:hidden">SECRET</div>',
     "a rule for screens": "<style>@media screen{.h{display:none}}</style><p class=h>SECRET</p>",
     "font-size by calc()": '<span style="font-size:calc(2px - 2px)">SECRET</span>',
     "off-screen by calc()": '<div style="text-indent:calc(-100em * 2)">SECRET</div>',
@@ -215,6 +219,8 @@ VISIBLE_MARKUP = {
     "a rule for print only": "<style>@media print{.p{display:none}}</style><p class=p>SEEN",
     "a rule for generated content": "<style>p::after{display:none}</style><p>SEEN</p>",
     "a rule for hidden elements": "<style>[hidden]{display:none}</style><p>SEEN</p>",
+    "scaled down but readable": '<div style="transform:scale(0.8)">SEEN</div>',
+    "a filter that keeps the text": '<div style="filter:opacity(0.9) blur(0)">SEEN</div>',
     "a custom property that is not set": '<b style="display:var(--nothing)">SEEN</b>',
     "font-size by calc() that is readable": '<b style="font-size:calc(1em + 2px)">SEEN</b>',
 }

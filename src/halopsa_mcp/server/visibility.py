@@ -153,7 +153,12 @@ def _hides_box(style: Mapping[str, str], font_px: float) -> bool:
         or style.get("mso-hide") == "all"
         or _opacity(style.get("opacity", "1")) < _MIN_OPACITY
         or any(px <= _OFF_SCREEN_PX for px in _offsets(style, font_px, positioned))
-        or _scaled_away(style.get("transform", ""))
+        or style.get("content-visibility") == "hidden"
+        or any(
+            _opacity(a.strip()) < _MIN_OPACITY
+            for a in re.findall(r"opacity\(([^)]*)\)", style.get("filter", ""))
+        )
+        or _scaled_away(style.get("transform", ""), style.get("zoom", ""), font_px)
         or (positioned and _clipped(style.get("clip", ""), font_px))
         or _clip_path_empty(style.get("clip-path", ""))
         or _collapsed(style, font_px)
@@ -172,11 +177,12 @@ def _offsets(style: Mapping[str, str], font_px: float, positioned: bool) -> list
     return [px for px in lengths if px is not None]
 
 
-def _scaled_away(transform: str) -> bool:
+def _scaled_away(transform: str, zoom: str, font_px: float) -> bool:
+    """A scale or zoom that shrinks the text below a readable size."""
+    factors = [_opacity(zoom)] if zoom else []
     for args in re.findall(r"scale[xy]?\(([^)]*)\)", transform):
-        if any(_number(part) == 0 for part in re.split(r"[\s,]+", args.strip())):
-            return True
-    return False
+        factors += [_opacity(part) for part in re.split(r"[\s,]+", args.strip()) if part]
+    return any(abs(factor) * font_px < _MIN_FONT_PX for factor in factors)
 
 
 def _clipped(clip: str, font_px: float) -> bool:
@@ -210,6 +216,7 @@ def _collapsed(style: Mapping[str, str], font_px: float) -> bool:
 
 
 def _opacity(value: str) -> float:
+    """A number or percentage as a fraction (1 when not one): opacity, scale, zoom."""
     number = _number(value[:-1]) if value.endswith("%") else _number(value)
     if number is None:
         return 1.0
