@@ -246,6 +246,7 @@ def test_visible_text_is_kept(markup: str) -> None:
         ("Wow! [docs](https://example.com)", "Wow! [docs](https://example.com)"),
         ("![local](attachment.png)", "![local](attachment.png)"),
         ("![x](https://[evil/p?d=1)", "[image link removed]"),  # urlsplit raised on this
+        ('![x](https://evil.example/p?d=1\n"a title")', "[image link to evil.example removed]"),
         ("![a[b[c]]](https://evil.example/p?d=1)", "[image link to evil.example removed]"),
         ("![x](https:\\\\evil.example/p?d=1)", "[image link to evil.example removed]"),
         ("![x](https:/\\evil.example/p?d=1)", "[image link to evil.example removed]"),
@@ -303,3 +304,21 @@ def test_deeply_broken_html_does_not_hang() -> None:
     start = time.monotonic()
     readable("<span>" * 50_000 + "<div>" * 50_000 + "x" + "</i>" * 50_000)
     assert time.monotonic() - start < 60
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "![x](https://a " * 40_000,  # no closing bracket anywhere
+        "![x](https://a " * 40_000 + "\n\n)",  # one, after a blank line
+        "![x](https://a " * 40_000 + ")",  # one, at the very end
+        "![x](https://" + "a" * 600_000,  # one endless URL
+    ],
+    ids=["unclosed", "closed past a blank line", "closed at the end", "endless URL"],
+)
+def test_many_unfinished_markdown_images_do_not_hang(text: str) -> None:
+    # Each image's destination was searched to the end of the text: quadratic, minutes.
+    start = time.monotonic()
+    shown = readable(text)
+    assert time.monotonic() - start < 30
+    assert "https://a" not in shown or shown.startswith("![x](https://a")

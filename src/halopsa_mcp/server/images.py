@@ -11,14 +11,23 @@ counts as a slash, as browsers read web URLs. Plain links stay.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-_HOSTED = r"(?:[a-z][a-z0-9+.-]*:|[\\/]{2})[^\s)>]*"
-_DESTINATION = re.compile(r"\(\s*<?\s*(" + _HOSTED + r")[^)\n]*\)", re.IGNORECASE)
+_HOSTED = r"(?:[a-z][a-z0-9+.-]{0,31}:|[\\/]{2})"
+# The opening of an inline destination that leaves for a host, and its URL, for the
+# marker. The destination ends at the next ")", unless a blank line (the end of the
+# paragraph) comes first. Every search is bounded or done once per text, so no text,
+# however many unfinished images it holds, costs more than a pass or two over it.
+_DESTINATION = re.compile(r"\(\s{0,64}<?\s{0,64}" + _HOSTED, re.IGNORECASE)
+_URL = re.compile(r"\(\s{0,64}<?\s{0,64}([^\s)>]{0,2048})")
+_CLOSE = re.compile(r"\)")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _BRACKETS = re.compile(r"\\.|!?\[|\]", re.DOTALL)
 _REFERENCE = re.compile(r"\[([^\]\n]{0,999})\]")
+_LABEL_CHARS = 999  # CommonMark's longest link label
 _DEFINITION = re.compile(
-    r"^ {0,3}\[([^\]]{1,999})\]:[ \t]*\n?[ \t]*<?(" + _HOSTED + r").*$",
+    r"^ {0,3}\[([^\]]{1,999})\]:[ \t]*\n?[ \t]*<?(" + _HOSTED + r"[^\s)>]*).*$",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -44,28 +53,45 @@ def _scan(text: str) -> tuple[list[tuple[int, int, str]], set[str]]:
     openers: list[tuple[int, bool]] = []
     spans: list[tuple[int, int, str]] = []
     labels: set[str] = set()
+    close, blank = _next(text, _CLOSE), _next(text, _BLANK_LINE)
     for token in _BRACKETS.finditer(text):
-        if token.group().startswith("\\"):
-            continue
+        if token.group().startswith("\\") or (spans and token.start() < spans[-1][1]):
+            continue  # escaped, or inside an image already made inert
         if token.group() != "]":
             openers.append((token.start(), token.group() == "!["))
             continue
-        if not openers:
-            continue
-        start, image = openers.pop()
+        start, image = openers.pop() if openers else (0, False)
+        after = token.end()
         if not image:
             continue
-        after = token.end()
-        inline = _DESTINATION.match(text, after)
-        if inline is not None:
-            while spans and spans[-1][0] >= start:
-                spans.pop()
-            spans.append((start, inline.end(), inline.group(1)))
-            continue
+        if _DESTINATION.match(text, after):
+            end = close(after)
+            if end >= 0 and not 0 <= blank(after) < end:
+                while spans and spans[-1][0] >= start:
+                    spans.pop()
+                url = _URL.match(text, after)
+                spans.append((start, end + 1, url.group(1) if url else ""))
+                continue
+        own = text[start + 2 : token.start()] if token.start() - start <= _LABEL_CHARS else ""
         reference = _REFERENCE.match(text, after)
-        own = text[start + 2 : token.start()]
         labels.add(_label(reference.group(1) or own if reference else own))
     return spans, labels
+
+
+def _next(text: str, pattern: re.Pattern[str]) -> Callable[[int], int]:
+    """Where ``pattern`` next occurs at or after a position (-1: nowhere), for positions
+    that only grow: each search starts where the last one found nothing closer."""
+    found = -2
+
+    def at_or_after(position: int) -> int:
+        nonlocal found
+        if found == -1 or found >= position:
+            return found
+        match = pattern.search(text, position)
+        found = match.start() if match else -1
+        return found
+
+    return at_or_after
 
 
 def _label(label: str) -> str:
