@@ -142,7 +142,9 @@ async def _peak(call: Callable[[], Awaitable[None]]) -> int:
 async def _open(url: str, stack: AsyncExitStack) -> Side:
     env = {"HALOPSA_URL": url, "HALOPSA_CLIENT_ID": CLIENT_ID}
     env["HALOPSA_CLIENT_SECRET"] = CLIENT_SECRET
-    server = build_server(HaloSettings.from_env(env), ServerSettings(), policy=RetryPolicy())
+    # Per-call costs are measured: no request may come from a start-up warm-up.
+    settings = ServerSettings(warm_up=False)
+    server = build_server(HaloSettings.from_env(env), settings, policy=RetryPolicy())
     client = await stack.enter_async_context(Client(server))
     raw = await stack.enter_async_context(httpx.AsyncClient(base_url=url))
     form = {"grant_type": "client_credentials", "client_id": CLIENT_ID}

@@ -10,6 +10,10 @@ from halopsa_mcp.sandbox import SandboxServer
 # Quick backoff so fault tests take milliseconds; the bounds still apply.
 FAST = RetryPolicy(max_retries=3, max_rate_limit_wait=2.0, backoff_base=0.01, backoff_cap=0.05)
 
+# For servers in tests that count HaloPSA requests or inject faults: the start-up warm-up
+# would add requests (and use up faults) that no tool call made.
+NO_WARM_UP = {"HALOPSA_WARM_UP": "false"}
+
 
 def reconfigure(sandbox: SandboxServer, **changes: Any) -> None:
     sandbox.state.config = replace(sandbox.state.config, **changes)

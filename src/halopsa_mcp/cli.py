@@ -14,16 +14,20 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import version
-from typing import ParamSpec
+from typing import TYPE_CHECKING, ParamSpec
 
 from halopsa_mcp.config import (
     ConfigError,
     HaloSettings,
     HttpSettings,
     ServerSettings,
-    load_settings,
+    Settings,
+    load_all,
 )
 from halopsa_mcp.logfmt import configure_logging
+
+if TYPE_CHECKING:
+    from halopsa_mcp.sandbox import SandboxConfig
 
 log = logging.getLogger("halopsa_mcp")
 
@@ -179,15 +183,67 @@ def _serve_on_sandbox(server_settings: ServerSettings, args: argparse.Namespace)
 
     # The embedded sandbox serves one user: no quota to keep under.
     with SandboxServer(SandboxConfig(rate_limit_requests=0)) as sandbox:
-        halo = HaloSettings.from_env(
-            {
-                "HALOPSA_URL": sandbox.url,
-                "HALOPSA_CLIENT_ID": sandbox.state.config.client_id,
-                "HALOPSA_CLIENT_SECRET": sandbox.state.config.client_secret,
-            }
-        )
         log.warning("using the sandbox HaloPSA at %s", sandbox.url)
-        return _serve(halo, server_settings, args)
+        return _serve(_sandbox_settings(sandbox.url, sandbox.state.config), server_settings, args)
+
+
+def _check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser(
+        "check",
+        help="check the connection to HaloPSA and everything the tools read from it",
+        description=(
+            "Connect with the configured HALOPSA_* settings and report, one line each with "
+            "its fix: the URL, the token, each lookup the tools read, the note outcome, the "
+            "Medium priority and the rate limit. Exits 0 only when every tool can work."
+        ),
+    )
+    p.add_argument(
+        "--sandbox",
+        dest="check_sandbox",
+        action="store_true",
+        help="check against a sandbox HaloPSA started in-process",
+    )
+
+
+def _run_check(settings: Settings, on_sandbox: bool) -> int:
+    import anyio
+
+    from halopsa_mcp.diagnose import diagnose, exit_code, render
+
+    def check(halo: HaloSettings) -> int:
+        rows = anyio.run(diagnose, halo, settings.server)
+        print(render(halo, rows))
+        return exit_code(rows)
+
+    if not on_sandbox:
+        assert settings.halo is not None
+        return check(settings.halo)
+    from halopsa_mcp.sandbox import SandboxConfig, SandboxServer
+
+    with SandboxServer(SandboxConfig(rate_limit_requests=0)) as sandbox:
+        return check(_sandbox_settings(sandbox.url, sandbox.state.config))
+
+
+def _sandbox_settings(url: str, config: SandboxConfig) -> HaloSettings:
+    return HaloSettings.from_env(
+        {
+            "HALOPSA_URL": url,
+            "HALOPSA_CLIENT_ID": config.client_id,
+            "HALOPSA_CLIENT_SECRET": config.client_secret,
+        }
+    )
+
+
+def _load_settings(args: argparse.Namespace) -> Settings:
+    """Every setting this run needs, with all their problems in one ConfigError."""
+    # A constant list, so checking the allow/deny names costs no server build.
+    from halopsa_mcp.server.policy import TOOL_NAMES
+
+    return load_all(
+        halo=not (args.sandbox or getattr(args, "check_sandbox", False)),
+        http=args.transport == "http",
+        tool_names=TOOL_NAMES,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -226,17 +282,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _sandbox_parser(commands)
+    _check_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "sandbox":
         logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
         return _run_sandbox(args)
     try:
-        server_settings = ServerSettings.from_env()
-        configure_logging(server_settings.log_level)
+        settings = _load_settings(args)
+        configure_logging(settings.server.log_level)
+        if args.command == "check":
+            return _run_check(settings, args.sandbox or args.check_sandbox)
         if args.sandbox:
-            return _serve_on_sandbox(server_settings, args)
-        halo, server_settings = load_settings()
-        return _serve(halo, server_settings, args)
+            return _serve_on_sandbox(settings.server, args)
+        assert settings.halo is not None
+        return _serve(settings.halo, settings.server, args)
     except ConfigError as exc:
         print(f"halopsa-mcp: {exc}", file=sys.stderr)
         if "HALOPSA_URL is not set" in str(exc):

@@ -7,7 +7,9 @@ client secret is a ``SecretStr``: it never appears in a repr, a log line or an e
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
@@ -138,6 +140,30 @@ class HaloSettings(BaseModel):
     )
     rate_limit_requests: int = Field(default=0, ge=0, alias="HALOPSA_RATE_LIMIT")
     rate_limit_window: float = Field(default=300.0, gt=0, alias="HALOPSA_RATE_LIMIT_WINDOW")
+    call_limit: float | None = Field(
+        default=None,
+        gt=0,
+        le=3600,
+        alias="HALOPSA_CALL_TIMEOUT",
+        description="Seconds a whole tool call may take, retries and waits included.",
+    )
+
+    @model_validator(mode="after")
+    def _call_covers_an_answer(self) -> HaloSettings:
+        if self.call_limit is not None and self.call_limit < self.timeout:
+            raise ValueError(
+                f"HALOPSA_CALL_TIMEOUT ({self.call_limit:g}s) must be at least HALOPSA_TIMEOUT "
+                f"({self.timeout:g}s): a call must have time for one answer"
+            )
+        return self
+
+    @property
+    def call_timeout(self) -> float:
+        """The bound on a whole tool call: as set, else a minute, or one full attempt
+        (connection and answer) when that is longer."""
+        if self.call_limit is not None:
+            return self.call_limit
+        return max(60.0, self.timeout + self.connect_timeout)
 
     @property
     def api_url(self) -> str:
@@ -168,6 +194,7 @@ class ServerSettings(BaseModel):
     tools_allow: NameList = Field(default=frozenset(), alias="HALOPSA_TOOLS_ALLOW")
     tools_deny: NameList = Field(default=frozenset(), alias="HALOPSA_TOOLS_DENY")
     log_level: LogLevel = Field(default="INFO", alias="HALOPSA_LOG_LEVEL")
+    warm_up: bool = Field(default=True, alias="HALOPSA_WARM_UP")
 
     @property
     def max_attachment_bytes(self) -> int:
@@ -233,24 +260,71 @@ class HttpSettings(BaseModel):
 MIN_TOKEN_LENGTH = 16
 
 
-def load_settings(environ: Mapping[str, str] | None = None) -> tuple[HaloSettings, ServerSettings]:
-    """Both settings objects, with every problem in either reported in one message."""
+@dataclass(frozen=True)
+class Settings:
+    """Everything one run needs; ``halo`` is None for the embedded sandbox, ``http`` for
+    stdio."""
+
+    server: ServerSettings
+    halo: HaloSettings | None
+    http: HttpSettings | None
+
+
+def load_all(
+    environ: Mapping[str, str] | None = None,
+    *,
+    halo: bool = True,
+    http: bool = False,
+    tool_names: frozenset[str] = frozenset(),
+) -> Settings:
+    """The settings a run needs, with every problem in any of them in one message.
+
+    ``tool_names``: the tools there are, so a misspelt allow/deny name is reported with
+    the rest instead of after everything else is fixed.
+    """
     problems: list[str] = []
-    halo = server = None
-    try:
-        halo = HaloSettings.from_env(environ)
-    except ConfigError as exc:
-        problems.extend(str(exc).splitlines()[1:])
-    try:
-        server = ServerSettings.from_env(environ)
-    except ConfigError as exc:
-        problems.extend(str(exc).splitlines()[1:])
-    if halo is None or server is None:
+
+    def attempt(build: Callable[[], _T]) -> _T | None:
+        try:
+            return build()
+        except ConfigError as exc:
+            problems.extend(str(exc).splitlines()[1:])
+            return None
+
+    server = attempt(lambda: ServerSettings.from_env(environ))
+    halo_settings = attempt(lambda: HaloSettings.from_env(environ)) if halo else None
+    http_settings = attempt(lambda: _http_settings(environ)) if http else None
+    if tool_names:
+        problems.extend(_unknown_tools(os.environ if environ is None else environ, tool_names))
+    if problems or server is None:
         raise ConfigError("\n".join([_HEADLINE, *problems]))
-    return halo, server
+    return Settings(server=server, halo=halo_settings, http=http_settings)
+
+
+def _http_settings(environ: Mapping[str, str] | None) -> HttpSettings:
+    settings = HttpSettings.from_env(environ)
+    token = settings.bearer_token()
+    # The file is read once here, so its problems are reported with the others.
+    return settings.model_copy(update={"token": token, "token_file": None})
+
+
+def _unknown_tools(env: Mapping[str, str], tool_names: frozenset[str]) -> list[str]:
+    # Read from the variables themselves, so a problem elsewhere in the server settings
+    # does not hide a misspelt tool name.
+    named = _name_list(env.get("HALOPSA_TOOLS_ALLOW", "")) | _name_list(
+        env.get("HALOPSA_TOOLS_DENY", "")
+    )
+    unknown = sorted(named - tool_names)
+    if not unknown:
+        return []
+    return [
+        f"- HALOPSA_TOOLS_ALLOW/HALOPSA_TOOLS_DENY name no tool: {', '.join(unknown)}. "
+        f"The tools are: {', '.join(sorted(tool_names))}."
+    ]
 
 
 _Model = TypeVar("_Model", bound=BaseModel)
+_T = TypeVar("_T")
 _HEADLINE = "HaloPSA configuration is invalid:"
 
 
@@ -280,10 +354,33 @@ def _describe(exc: ValidationError) -> str:
         if err["type"] == "missing":
             lines.append(f"- {name} is not set: set it to {_HINTS.get(name, 'a value')}.")
             continue
-        message = str(err["msg"]).removeprefix("Value error, ")
+        message = _plain(err)
         shown: Any = err.get("input")
         if name in secret_names or not isinstance(shown, str):
             lines.append(f"- {name} {message}.")
         else:
-            lines.append(f"- {name}={shown!r}: {message}.")
+            lines.append(f"- {name}={_without_userinfo(shown)!r}: {message}.")
     return "\n".join(lines)
+
+
+def _plain(err: Any) -> str:
+    """Pydantic's message, reworded where it would not tell an operator what to write."""
+    kind = err["type"]
+    if kind == "bool_parsing":
+        return "must be true or false"
+    if kind == "literal_error":
+        expected = str(err.get("ctx", {}).get("expected", ""))
+        return f"must be one of {expected.replace(' or ', ', ').replace(chr(39), '')}"
+    if kind == "float_parsing":
+        return "must be a number"
+    if kind == "int_parsing":
+        return "must be a whole number"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+_USERINFO = re.compile(r"//[^/?#]*@")
+
+
+def _without_userinfo(value: str) -> str:
+    # A URL pasted with user:password@ must not have its password echoed in an error.
+    return _USERINFO.sub("//***@", value)

@@ -22,7 +22,7 @@ from mcp.types import CallToolResult, TextContent, Tool
 from halopsa_mcp.config import ServerSettings
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.server.app import build_server
-from tests.helpers import FAST, halo_settings
+from tests.helpers import FAST, NO_WARM_UP, halo_settings
 from tests.server.conftest import records
 
 # Fewer examples than this means the fuzzing did not really run.
@@ -85,7 +85,7 @@ class Session:
 
 @pytest.fixture
 def session(sandbox: SandboxServer, request: pytest.FixtureRequest) -> Iterator[Session]:
-    server = build_server(halo_settings(sandbox), ServerSettings.from_env({}), policy=FAST)
+    server = build_server(halo_settings(sandbox), ServerSettings.from_env(NO_WARM_UP), policy=FAST)
     with (
         start_blocking_portal() as portal,
         portal.wrap_async_context_manager(Client(server)) as client,

@@ -23,7 +23,7 @@ from halopsa_mcp.config import ServerSettings
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.server.app import build_server
 from halopsa_mcp.server.http import http_app
-from tests.helpers import FAST, halo_settings
+from tests.helpers import FAST, NO_WARM_UP, halo_settings
 from tests.server.conftest import records, writes
 from tests.server.served import served
 
@@ -163,7 +163,7 @@ def test_non_finite_numbers_over_http_are_refused(
 ) -> None:
     """The in-process client turns NaN and infinities into null; a raw JSON body does not.
     (Python's JSON, and pydantic's, read NaN, Infinity and 1e999 as floats.)"""
-    server = build_server(halo_settings(sandbox), ServerSettings.from_env({}), policy=FAST)
+    server = build_server(halo_settings(sandbox), ServerSettings.from_env(NO_WARM_UP), policy=FAST)
     app = http_app(server, host="127.0.0.1", token=TOKEN, stateless=True)
     before = records(sandbox)
     with served(app) as url:

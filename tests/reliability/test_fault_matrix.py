@@ -36,7 +36,7 @@ from halopsa_mcp.config import ServerSettings
 from halopsa_mcp.sandbox import FaultRule, SandboxServer
 from halopsa_mcp.sandbox.faults import FaultKind
 from halopsa_mcp.server.app import build_server
-from tests.helpers import halo_settings
+from tests.helpers import NO_WARM_UP, halo_settings
 from tests.reliability.report import ROWS, Row, table
 
 # --- Bounds -------------------------------------------------------------------------
@@ -279,7 +279,7 @@ async def test_every_call_ends_cleanly_and_nothing_is_duplicated(
     server = build_server(
         halo_settings(sandbox, HALOPSA_TIMEOUT=str(TIMEOUT)),
         # A short TTL: the lookups are fetched again, under the fault, during the run.
-        ServerSettings.from_env({"HALOPSA_LOOKUP_TTL": "1"}),
+        ServerSettings.from_env({"HALOPSA_LOOKUP_TTL": "1", **NO_WARM_UP}),
         policy=POLICY,
     )
     work = Workload(case.id, _open_tickets(sandbox))

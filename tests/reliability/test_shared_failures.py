@@ -18,7 +18,7 @@ from halopsa_mcp.client import RetryPolicy
 from halopsa_mcp.config import ServerSettings
 from halopsa_mcp.sandbox import FaultRule, SandboxServer
 from halopsa_mcp.server.app import build_server
-from tests.helpers import halo_settings
+from tests.helpers import NO_WARM_UP, halo_settings
 
 TIMEOUT = 0.1
 POLICY = RetryPolicy(max_retries=3, max_rate_limit_wait=0.5, backoff_base=0.005, backoff_cap=0.02)
@@ -36,7 +36,7 @@ async def test_callers_waiting_for_a_failing_lookup_load_share_its_failure(
     )
     server = build_server(
         halo_settings(sandbox, HALOPSA_TIMEOUT=str(TIMEOUT)),
-        ServerSettings.from_env({}),
+        ServerSettings.from_env(NO_WARM_UP),
         policy=POLICY,
     )
     outcomes: list[tuple[float, CallToolResult]] = []

@@ -16,7 +16,7 @@ from halopsa_mcp.config import ServerSettings
 from halopsa_mcp.sandbox import FaultRule, SandboxServer
 from halopsa_mcp.server.app import build_server
 from halopsa_mcp.server.services import Services
-from tests.helpers import halo_settings
+from tests.helpers import NO_WARM_UP, halo_settings
 
 POLICY = RetryPolicy(max_retries=3, max_rate_limit_wait=0.5, backoff_base=0.005, backoff_cap=0.02)
 TICKET = 1004
@@ -24,7 +24,9 @@ TICKET = 1004
 
 def _server(sandbox: SandboxServer) -> MCPServer[Services]:
     return build_server(
-        halo_settings(sandbox, HALOPSA_TIMEOUT="0.5"), ServerSettings.from_env({}), policy=POLICY
+        halo_settings(sandbox, HALOPSA_TIMEOUT="0.5"),
+        ServerSettings.from_env(NO_WARM_UP),
+        policy=POLICY,
     )
 
 

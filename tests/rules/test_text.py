@@ -48,6 +48,39 @@ def test_clean_text(value: str, single_line: bool, cleaned: str) -> None:
     assert clean_text(value, single_line=single_line) == cleaned
 
 
+# Smuggling hides bytes in runs of variation selectors: one selector per byte, after a
+# visible character or on their own.
+HIDDEN_BYTES = "".join(chr(0xFE00 + b % 16) + chr(0xE0100 + b) for b in b"secret")
+
+
+@pytest.mark.parametrize(
+    ("value", "cleaned"),
+    [
+        ("❤️", "❤️"),  # red heart, emoji presentation
+        ("❤︎", "❤︎"),  # the same heart, text presentation
+        ("👍🏽", "👍🏽"),  # thumbs up, skin tone
+        ("1️⃣ #️⃣", "1️⃣ #️⃣"),  # keycaps
+        ("🇳🇴 🇯🇵", "🇳🇴 🇯🇵"),
+        ("‼️ ©️ ↔️", "‼️ ©️ ↔️"),
+        ("辻󠄀", "辻󠄀"),  # a kanji's registered glyph variant
+        ("∩︀", "∩︀"),  # a math symbol's standardized variant
+        ("thanks ❤️!", "thanks ❤️!"),
+        # A selector repeated, alone, or after a character it cannot modify is hidden text.
+        ("❤️️️", "❤️"),
+        (f"❤️{HIDDEN_BYTES}", "❤️"),
+        (f"hi{HIDDEN_BYTES}!", "hi!"),
+        (f"{HIDDEN_BYTES}", ""),
+        ("️start", "start"),
+        ("a️b󠄀c", "abc"),
+        ("❤​️", "❤"),  # the base was cut off by a dropped character
+        ("辻️", "辻"),
+    ],
+)
+def test_variation_selectors_kept_only_on_a_base_they_modify(value: str, cleaned: str) -> None:
+    assert clean_text(value) == cleaned
+    assert clean_text(value, single_line=True) == cleaned
+
+
 @pytest.mark.parametrize("single_line", [False, True])
 def test_clean_text_drops_every_invisible_character(single_line: bool) -> None:
     assert clean_text(INVISIBLE, single_line=single_line) == ""

@@ -13,7 +13,7 @@ from halopsa_mcp.config import ServerSettings
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.server.app import build_server
 from halopsa_mcp.server.services import Services
-from tests.helpers import FAST, halo_settings
+from tests.helpers import FAST, NO_WARM_UP, halo_settings
 
 
 @pytest.fixture
@@ -21,7 +21,9 @@ def make_server(sandbox: SandboxServer) -> Callable[..., MCPServer[Services]]:
     """An MCP server wired to the sandbox; keyword arguments are extra environment."""
 
     def make(**env: str) -> MCPServer[Services]:
-        return build_server(halo_settings(sandbox), ServerSettings.from_env(env), policy=FAST)
+        return build_server(
+            halo_settings(sandbox), ServerSettings.from_env({**NO_WARM_UP, **env}), policy=FAST
+        )
 
     return make
 

@@ -99,6 +99,10 @@ class HaloClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
+    async def authenticate(self) -> None:
+        """Fetch the token every request needs, so its problems show before any call."""
+        await self._http.authenticate()
+
     # Tickets
 
     async def list_tickets(

@@ -1,4 +1,5 @@
-"""OAuth2 client-credentials tokens for HaloPSA: how to ask for one, and a shared cache.
+"""OAuth2 client-credentials tokens for HaloPSA: how to ask for one, a shared cache, and
+the httpx auth flow that puts the token on each request.
 
 The cache is shared by every request of a client, so twenty calls that start together
 cause one token request, not twenty; and when that request fails, the callers that
@@ -9,12 +10,13 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
-import anyio
+import httpx
 
+from halopsa_mcp.client.fetch_once import FetchOnce
 from halopsa_mcp.config import HaloSettings
 
 
@@ -86,6 +88,11 @@ def refresh_margin(lifetime: float) -> float:
     return min(60.0, lifetime / 10)
 
 
+def fresh_for(token: Token) -> float:
+    """How long ``token`` is used before a new one is fetched."""
+    return token.expires_in - refresh_margin(token.expires_in)
+
+
 class TokenCache:
     """Holds the current token and fetches a new one when it is missing or ageing."""
 
@@ -95,45 +102,47 @@ class TokenCache:
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._fetch = fetch
-        self._clock = clock
-        self._value: str | None = None
-        self._refresh_at = 0.0
-        self._lock = anyio.Lock()
-        self._fetches = 0
-        self._last_failure: Exception | None = None
-
-    def _current(self) -> str | None:
-        if self._value is not None and self._clock() < self._refresh_at:
-            return self._value
-        return None
+        self._tokens = FetchOnce(fetch, lifetime=fresh_for, clock=clock)
 
     async def get(self) -> str:
-        token = self._current()
-        if token is not None:
-            return token
-        fetches_seen = self._fetches
-        async with self._lock:
-            # Another task may have fetched while this one waited for the lock: use its
-            # token, or its failure, rather than asking the endpoint again.
-            token = self._current()
-            if token is not None:
-                return token
-            if self._fetches != fetches_seen and self._last_failure is not None:
-                raise self._last_failure
-            self._fetches += 1
-            started = self._clock()
-            try:
-                fresh = await self._fetch()
-            except Exception as exc:
-                self._last_failure = exc
-                raise
-            self._last_failure = None
-            self._value = fresh.value
-            self._refresh_at = started + fresh.expires_in - refresh_margin(fresh.expires_in)
-            return fresh.value
+        return (await self._tokens.get()).value
 
     def invalidate(self, rejected: str) -> None:
         """Forget ``rejected`` after a 401, unless a newer token has already replaced it."""
-        if self._value == rejected:
-            self._value = None
+        held = self._tokens.peek()
+        if held is not None and held.value == rejected:
+            self._tokens.forget(held)
+
+
+class BearerAuth(httpx.Auth):
+    """Sends each request with the shared token; after a 401, once more with a fresh one.
+
+    A 401 means HaloPSA refused the request before acting on it, so even a write may be
+    sent again. ``before_resend`` lets the transport pace and count that second request
+    as it does the first.
+    """
+
+    def __init__(self, tokens: TokenCache, before_resend: Callable[[], Awaitable[None]]) -> None:
+        self._tokens = tokens
+        self._before_resend = before_resend
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        token = await self._tokens.get()
+        request.headers["Authorization"] = f"Bearer {token}"
+        response = yield request
+        if response.status_code != 401:
+            return
+        # Forget a refused token at once, so no later call sends it and wastes its own
+        # refresh on it; the same for the fresh one if HaloPSA refuses that too.
+        self._tokens.invalidate(token)
+        token = await self._tokens.get()
+        request.headers["Authorization"] = f"Bearer {token}"
+        await self._before_resend()
+        response = yield request
+        if response.status_code == 401:
+            self._tokens.invalidate(token)
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        raise RuntimeError("BearerAuth fetches tokens asynchronously: use httpx.AsyncClient")

@@ -75,6 +75,16 @@ class HaloConnectionError(HaloError):
     """No usable answer: connection refused, timed out or dropped."""
 
 
+class HaloNotHaloPSA(HaloError):
+    """What answered is not HaloPSA: HALOPSA_URL or HALOPSA_AUTH_URL points elsewhere.
+
+    Its message names the URL and what it answered, so it stands alone.
+    """
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class HaloResponseError(HaloError):
     """An answer arrived but was not the JSON shape HaloPSA documents."""
 

@@ -101,23 +101,21 @@ class RetryBudget:
     retries: int = 0
     rate_limit_hits: int = 0
     rate_limit_waited: float = 0.0
-    token_refreshed: bool = False
 
     def next_delay(
         self, failure: Failure, retry_after: float | None, rng: random.Random
     ) -> float | None:
         """Seconds to wait before the next attempt, or None once the budget is spent.
 
-        A 401 earns one immediate retry (with a fresh token). A 429 waits at least as
+        A 401 earns none here: the auth flow (``auth.BearerAuth``) has already sent the
+        request again with a fresh token, and a 401 from the token endpoint is a verdict
+        on the credentials. A 429 waits at least as
         long as Retry-After asks, and never less than the backoff, so a server that
         says "0" cannot make the client spin; the sum of those waits is bounded by
         ``max_rate_limit_wait``. Other failures get ``max_retries`` backed-off retries.
         """
         if failure is Failure.UNAUTHORIZED:
-            if self.token_refreshed:
-                return None
-            self.token_refreshed = True
-            return 0.0
+            return None
         if failure is Failure.RATE_LIMITED:
             self.rate_limit_hits += 1
             delay = max(retry_after or 0.0, backoff_delay(self.rate_limit_hits, self.policy, rng))

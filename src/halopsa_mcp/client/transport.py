@@ -15,12 +15,21 @@ from typing import Any
 import anyio
 import httpx
 
-from halopsa_mcp.client.auth import Token, TokenCache, parse_token, refusal_hint, token_request
+from halopsa_mcp.client.auth import (
+    BearerAuth,
+    Token,
+    TokenCache,
+    parse_token,
+    refusal_hint,
+    token_request,
+)
+from halopsa_mcp.client.deadline import current_deadline
 from halopsa_mcp.client.errors import (
     HaloAuthError,
     HaloBadRequest,
     HaloConnectionError,
     HaloError,
+    HaloNotHaloPSA,
     HaloRateLimited,
     HaloResponseError,
     HaloServerError,
@@ -75,12 +84,15 @@ class _Failed(Exception):
         *,
         status: int | None = None,
         retry_after: float | None = None,
+        out_of_time: bool = False,
     ) -> None:
         super().__init__(detail)
         self.failure = failure
         self.detail = clip(detail, 200)
         self.status = status
         self.retry_after = retry_after
+        # The call's deadline, not HaloPSA, ended this attempt.
+        self.out_of_time = out_of_time
 
 
 class HaloTransport:
@@ -111,9 +123,14 @@ class HaloTransport:
             else None
         )
         self._tokens = TokenCache(self._fetch_token)
+        self._auth = BearerAuth(self._tokens, before_resend=self._pace)
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+    async def authenticate(self) -> None:
+        """Get a token now (or reuse the cached one): proves the URL and credentials."""
+        await self._tokens.get()
 
     async def request(
         self,
@@ -164,24 +181,22 @@ class HaloTransport:
     ) -> Any:
         budget = RetryBudget(self._policy)
         while True:
-            token = await self._tokens.get() if authenticate else None
             try:
-                return await self._attempt(method, url, params, json_body, form, token)
+                return await self._attempt(method, url, params, json_body, form, authenticate)
             except _Failed as failed:
-                if token is not None and failed.failure is Failure.UNAUTHORIZED:
-                    # Forget a refused token at once, retried or not, so the next call
-                    # does not send it again and waste its own refresh.
-                    self._tokens.invalidate(token)
-                # A 401 from the token endpoint itself is a verdict on the credentials:
-                # no fresh token can change it.
-                retryable = may_retry(method, failed.failure, replay_safe=replay_safe) and not (
-                    failed.failure is Failure.UNAUTHORIZED and token is None
-                )
+                if failed.out_of_time:
+                    raise self._out_of_time(failed, method, url, replay_safe) from None
+                # A 401 that reaches here is final (the budget gives it no retry): the
+                # auth flow has already resent with a fresh token, and a 401 from the token
+                # endpoint itself is a verdict on the credentials.
+                retryable = may_retry(method, failed.failure, replay_safe=replay_safe)
                 delay = budget.next_delay(failed.failure, failed.retry_after, self._rng)
                 if not retryable or delay is None:
                     raise self._final_error(failed, method, url, replay_safe, budget) from None
-                if failed.failure is Failure.UNAUTHORIZED:
-                    continue
+                limit = current_deadline()
+                if limit is not None and delay >= limit.left():
+                    # Waiting would outlast the call: say so now rather than be cut off.
+                    raise self._out_of_time(failed, method, url, replay_safe) from None
                 # The kind of failure and the path's shape only: IDs in the path are the
                 # caller's arguments, and HaloPSA's text can quote what customers typed.
                 log.warning(
@@ -200,25 +215,63 @@ class HaloTransport:
         params: dict[str, str],
         json_body: Any,
         form: dict[str, str] | None,
-        token: str | None,
+        authenticate: bool,
     ) -> Any:
-        if self._limiter is not None:
-            await self._limiter.acquire()
-        count_request()
-        headers = {"Authorization": f"Bearer {token}"} if token else None
+        if authenticate:
+            # Before this attempt's clock starts: the token fetch has attempts and time
+            # bounds of its own. Only a refresh after a 401 happens inside the attempt.
+            await self._tokens.get()
+        await self._pace()
+        # httpx's read timeout restarts with every chunk, so an answer trickling in a
+        # byte at a time would never end; this bounds the whole attempt, and the call's
+        # deadline bounds it further.
+        allowed = self._settings.timeout + self._settings.connect_timeout
+        limit = current_deadline()
+        left = allowed if limit is None else limit.left()
         try:
-            # httpx's read timeout restarts with every chunk, so an answer trickling in a
-            # byte at a time would never end; this bounds the whole attempt.
-            with anyio.fail_after(self._settings.timeout + self._settings.connect_timeout):
+            with anyio.fail_after(min(allowed, left)):
                 response = await self._http.request(
-                    method, url, params=params, json=json_body, data=form, headers=headers
+                    method,
+                    url,
+                    params=params,
+                    json=json_body,
+                    data=form,
+                    auth=self._auth if authenticate else None,
                 )
         except TimeoutError:
-            raise _Failed(Failure.TIMED_OUT, "timed out: the whole answer took too long") from None
+            raise _Failed(
+                Failure.TIMED_OUT,
+                "timed out: the whole answer took too long",
+                out_of_time=left < allowed,
+            ) from None
         except httpx.RequestError as exc:
             failure = _failure_of(exc)
             raise _Failed(failure, f"{failure.value}: {type(exc).__name__}") from None
+        return self._judge(method, url, response)
+
+    async def _pace(self) -> None:
+        """What every request sent does first: wait its turn, then count itself."""
+        await self._wait_for_quota()
+        count_request()
+
+    async def _wait_for_quota(self) -> None:
+        """Wait for the client-side rate limit, and give up, unsent, when the call's
+        deadline comes first."""
+        limit = current_deadline()
+        if self._limiter is not None:
+            with anyio.move_on_after(limit.left() if limit else float("inf")) as waited:
+                await self._limiter.acquire()
+            if waited.cancelled_caught:
+                raise _Failed(
+                    Failure.NOT_SENT, "waited for HALOPSA_RATE_LIMIT's pacing", out_of_time=True
+                )
+        if limit is not None and limit.left() <= 0:
+            raise _Failed(Failure.NOT_SENT, "no time left to send it", out_of_time=True)
+
+    def _judge(self, method: str, url: str, response: httpx.Response) -> Any:
+        """The decoded answer, or the failure it tells of."""
         status = response.status_code
+        self._check_is_halopsa(method, url, response)
         if status == 401:
             raise _Failed(Failure.UNAUTHORIZED, _error_text(response), status=401)
         if status == 429:
@@ -250,6 +303,45 @@ class HaloTransport:
             raise _Failed(
                 Failure.MALFORMED, f"{status} answer is not JSON", status=status
             ) from None
+
+    def _out_of_time(
+        self, failed: _Failed, method: str, url: str, replay_safe: bool
+    ) -> HaloConnectionError:
+        limit = current_deadline()
+        seconds = limit.seconds if limit else self._settings.call_timeout
+        return HaloConnectionError(
+            f"the call's time limit of {seconds:g}s (HALOPSA_CALL_TIMEOUT) ran out before "
+            f"HaloPSA answered ({failed.detail})",
+            method=method,
+            path=_path_of(url),
+            may_have_applied=not replay_safe and may_have_applied(method, failed.failure),
+        )
+
+    def _check_is_halopsa(self, method: str, url: str, response: httpx.Response) -> None:
+        """Raise when the answer shows that the URL does not lead to HaloPSA.
+
+        HaloPSA's token endpoint answers OAuth JSON (a token, or a 400/401 error) and its
+        API never answers a web page; anything else means a wrong HALOPSA_URL or
+        HALOPSA_AUTH_URL, which no retry can fix.
+        """
+        status = response.status_code
+        kind = _body_kind(response)
+        is_token = url == self._settings.token_url
+        if is_token:
+            wrong = status < 500 and (status not in (200, 400, 401) or kind != "JSON")
+        else:
+            wrong = kind == "HTML" and status not in (401, 429) and status < 500
+        if wrong:
+            raise HaloNotHaloPSA(
+                f"{method} {_without_query(url)} answered {status} ({kind}, not HaloPSA's "
+                "JSON): check HALOPSA_URL, the base URL such as https://acme.halopsa.com, "
+                "or HALOPSA_AUTH_URL",
+                status=status,
+                method=method,
+                path=_path_of(url),
+                # Something took the write and answered success: it may have acted on it.
+                may_have_applied=not is_token and method.upper() == "POST" and status < 400,
+            )
 
     def _final_error(
         self,
@@ -310,10 +402,26 @@ class HaloTransport:
 
 def _connection_message(failure: Failure, settings: HaloSettings) -> str:
     if failure is Failure.NOT_SENT:
-        return f"could not connect to HaloPSA at {settings.url}"
+        return f"could not connect to HaloPSA at {settings.url}: check HALOPSA_URL"
     if failure is Failure.TIMED_OUT:
         return f"HaloPSA did not answer within {settings.timeout:g}s (HALOPSA_TIMEOUT)"
     return "the connection to HaloPSA closed before its answer arrived"
+
+
+def _body_kind(response: httpx.Response) -> str:
+    """What kind of answer this is, in words an operator recognises."""
+    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "application/json" or media.endswith("+json"):
+        return "JSON"
+    if media == "text/html" or response.content.lstrip()[:1] == b"<":
+        return "HTML"
+    if not response.content:
+        return "empty"
+    return "plain text" if media in ("", "text/plain") else media
+
+
+def _without_query(url: str) -> str:
+    return str(httpx.URL(url).copy_with(query=None, fragment=None))
 
 
 _ID_IN_PATH = re.compile(r"/\d+(?=/|$)")

@@ -17,14 +17,21 @@ _WHITESPACE = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-# Characters that render as nothing (or as blank space) but are neither format nor
-# control characters, so the categories alone miss them: variation selectors (used to
-# smuggle hidden text), Hangul and Braille blanks.
-_INVISIBLE = frozenset(
-    [chr(c) for c in range(0xFE00, 0xFE10)]
-    + [chr(c) for c in range(0xE0100, 0xE01F0)]
-    + ["\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"]
+# Variation selectors choose how the character before them is drawn ("\u2764\ufe0f" is
+# the red-heart emoji), but runs of them, alone or after any character, carry hidden
+# bytes: one selector per byte.
+_EMOJI_SELECTORS = frozenset("\ufe0e\ufe0f")
+_SELECTORS = frozenset(
+    [chr(c) for c in range(0xFE00, 0xFE10)] + [chr(c) for c in range(0xE0100, 0xE01F0)]
 )
+# Emoji that take a presentation selector beyond the symbols: keycap digits, # and *, and
+# the punctuation-like emoji of General Punctuation and the symbol blocks after it.
+_KEYCAP_BASES = frozenset("0123456789#*")
+_EMOJI_SYMBOL_BLOCKS = range(0x2000, 0x2C00)
+# Characters that render as nothing (or as blank space) but are neither format nor
+# control characters, so the categories alone miss them: variation selectors, Hangul
+# and Braille blanks.
+_INVISIBLE = _SELECTORS | frozenset(["\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"])
 
 
 def is_invisible(ch: str) -> bool:
@@ -34,13 +41,46 @@ def is_invisible(ch: str) -> bool:
     )
 
 
+def _is_ideograph(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(("CJK UNIFIED", "CJK COMPATIBILITY IDEOGRAPH"))
+
+
+def _takes_selector(base: str, selector: str) -> bool:
+    """Whether ``selector`` right after ``base`` chooses how ``base`` is drawn: text or
+    emoji presentation of a symbol, a math symbol's variant, an ideograph's glyph."""
+    category = unicodedata.category(base)
+    if selector in _EMOJI_SELECTORS:
+        return (
+            category in ("So", "Sm") or base in _KEYCAP_BASES or ord(base) in _EMOJI_SYMBOL_BLOCKS
+        )
+    if ord(selector) < 0xFE10:
+        return category == "Sm" or _is_ideograph(base)
+    return _is_ideograph(base)
+
+
+def _visible(value: str) -> str:
+    """``value`` without invisible characters; a variation selector stays only right
+    after a character it modifies, so a second one, or one on its own, goes."""
+    kept = []
+    before = ""
+    for ch in value:
+        if ch in _SELECTORS:
+            if before and not is_invisible(before) and _takes_selector(before, ch):
+                kept.append(ch)
+        elif not is_invisible(ch):
+            kept.append(ch)
+        before = ch
+    return "".join(kept)
+
+
 def clean_text(value: str, *, single_line: bool = False) -> str:
     """``value`` as text fit to write to HaloPSA: NFC, no control characters but newline
-    and tab, no invisible format characters, stripped; with ``single_line`` every run of
+    and tab, no invisible format characters (a variation selector only where it draws an
+    emoji or variant), stripped; with ``single_line`` every run of
     whitespace, newlines included, becomes one space."""
     # Windows and old Mac line ends are still line ends, not controls to drop.
     value = _LINE_BREAK.sub("\n", unicodedata.normalize("NFC", value))
-    value = "".join(ch for ch in value if not is_invisible(ch))
+    value = _visible(value)
     if single_line:
         value = _WHITESPACE.sub(" ", value)
     return value.strip()

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 from typing import Annotated
 
+import anyio
 from mcp import MCPError
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -19,6 +20,7 @@ from halopsa_mcp.config import ConfigError, HaloSettings, ServerSettings
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.server import shaping
 from halopsa_mcp.server.compact import CompactResults
+from halopsa_mcp.server.deadline import CallDeadline
 from halopsa_mcp.server.guards import (
     ArgumentGuard,
     PromptGuard,
@@ -31,6 +33,7 @@ from halopsa_mcp.server.lookups import LookupCache, Lookups
 from halopsa_mcp.server.policy import exposed_tools, unknown_tool_names
 from halopsa_mcp.server.services import Services
 from halopsa_mcp.server.tools import ToolSet, actions, attachments, lookups, tickets
+from halopsa_mcp.server.warmup import warm_up
 
 INSTRUCTIONS = """\
 Work HaloPSA service-desk tickets. IDs (statuses, priorities, ticket types, outcomes) are
@@ -52,16 +55,23 @@ def build_server(
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[Services]) -> AsyncIterator[Services]:
-        async with HaloClient(halo_settings, policy=policy) as halo:
+        async with (
+            HaloClient(halo_settings, policy=policy) as halo,
+            anyio.create_task_group() as tg,
+        ):
             running.services = Services(
                 halo=halo,
                 lookups=LookupCache(halo, server_settings.lookup_ttl),
                 settings=server_settings,
             )
+            if server_settings.warm_up:
+                tg.start_soon(warm_up, halo, running.services.lookups)
             try:
                 yield running.services
             finally:
                 running.services = None
+                # A warm-up still waiting on HaloPSA must not hold up the shutdown.
+                tg.cancel_scope.cancel()
 
     server: MCPServer[Services] = MCPServer(
         "halopsa",
@@ -79,6 +89,7 @@ def build_server(
         [
             CallLog(server),
             unknown_method_guard,
+            CallDeadline(halo_settings.call_timeout),
             CompactResults(),
             upload_size_guard(server_settings.max_attachment_bytes),
             ArgumentGuard(server),

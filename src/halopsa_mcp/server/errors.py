@@ -11,6 +11,7 @@ from halopsa_mcp.client import (
     HaloError,
     HaloForbidden,
     HaloNotFound,
+    HaloNotHaloPSA,
     HaloRateLimited,
 )
 from halopsa_mcp.rules.verdict import Problem, Verdict
@@ -57,6 +58,11 @@ def halo_failed(
         return ToolError(
             f"HaloPSA refused to {doing}: {_said(exc)}.{written} Check the IDs against "
             "list_statuses, list_priorities, list_ticket_types and list_outcomes."
+        )
+    if isinstance(exc, HaloNotHaloPSA):
+        return ToolError(
+            f"The server could not {doing}: {readable(str(exc), limit=600)}.{written} This is "
+            "a configuration problem for the server's operator, not something to retry."
         )
     if isinstance(exc, HaloNotFound):
         return ToolError(f"HaloPSA could not {doing}: {_said(exc)}.{written}")
