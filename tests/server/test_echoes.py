@@ -124,3 +124,25 @@ async def test_an_unknown_resource_is_named_short(make_server: Make) -> None:
     error = raised.value
     assert "Unknown resource: 'halopsa://lookups/rrr" in error.message
     assert len(error.message) + len(str(error.error.data or "")) < 300
+
+
+# Many bad arguments in one call: the answer lists a few and counts the rest, and the
+# check stops early instead of walking every element.
+
+
+async def test_thousands_of_unknown_argument_names_get_a_short_answer(make_server: Make) -> None:
+    names = {f"k{i:05}": 1 for i in range(20_000)}
+    text = await refused(make_server(), "get_ticket", {"ticket_id": 1001, **names})
+    assert "'k00000': no such argument" in text
+    assert "and 19,990 more unknown arguments" in text
+    assert len(text) < 2000
+
+
+async def test_an_over_long_list_is_refused_without_checking_each_element(
+    make_server: Make,
+) -> None:
+    text = await refused(
+        make_server(), "get_ticket", {"ticket_id": 1001, "extra_fields": [1] * 20_000}
+    )
+    assert "- extra_fields: must have at most 20 items" in text
+    assert len(text) < 2000

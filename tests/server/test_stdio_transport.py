@@ -173,3 +173,34 @@ def test_a_line_longer_than_one_read_is_put_back_together(session: Session) -> N
     )
     assert session.receive() == {"jsonrpc": "2.0", "id": 5, "result": {}}
     assert "Traceback" not in end(session)
+
+
+def test_an_unknown_method_is_echoed_short(session: Session) -> None:
+    answer = session.request("no/such/" + "m" * 300_000)
+    assert answer["error"]["code"] == -32601, str(answer)[:300]
+    assert len(json.dumps(answer)) < 300, str(answer)[:300]
+    assert "no/such/mmm" in answer["error"]["data"]
+    # A plain name is answered exactly as the SDK words it.
+    plain = session.request("no/such/method")
+    assert plain["error"] == {
+        "code": -32601,
+        "message": "Method not found",
+        "data": "no/such/method",
+    }
+    assert "Traceback" not in end(session)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        ({"ticket_id": 1005}, 'ticket_id: must be text (a string), e.g. "1005"'),
+        ("1005", "arguments: must be an object of named arguments"),
+    ],
+)
+def test_prompt_arguments_of_the_wrong_type_are_named(
+    session: Session, arguments: Any, says: str
+) -> None:
+    answer = session.request("prompts/get", {"name": "triage_ticket", "arguments": arguments})
+    assert answer["error"]["code"] == -32602, answer
+    assert says in answer["error"]["message"], answer
+    assert "Traceback" not in end(session)

@@ -119,6 +119,41 @@ HIDDEN_MARKUP = {
     "hidden box inside a hidden box": (
         '<div hidden><div style="display:none">SECRET</div>SECRET</div>'
     ),
+    # A browser ends a comment only at "-->" or "--!>".
+    "a comment that '-- >' does not end": "<!-- a -- > SECRET -->",
+    # A browser keeps the first of two attributes with the same name.
+    "display none in the first of two styles": (
+        '<span style="display:none" style="display:inline">SECRET</span>'
+    ),
+    "white text fill": '<span style="-webkit-text-fill-color:#fff">SECRET</span>',
+    # Rules a browser applies that are not one simple selector: matched by their subject.
+    "a descendant rule": (
+        "<style>div > span.x { display: none }</style><div><span class=x>SECRET</span></div>"
+    ),
+    "a rule with two classes": "<style>.a.b{display:none}</style><p class='b a'>SECRET</p>",
+    "an attribute rule": "<style>b[data-h]{display:none}</style><b data-h>SECRET</b>",
+    "an attribute-only rule": "<style>[data-k='1']{display:none}</style><i data-k=1>SECRET</i>",
+    "an important rule over an inline style": (
+        '<style>.x{display:none !important}</style><b class=x style="display:inline">SECRET</b>'
+    ),
+    "an important declaration before a plain one": (
+        '<b style="display:none !important; display:inline">SECRET</b>'
+    ),
+    "scaled to a speck": '<div style="transform:scale(0.01)">SECRET</div>',
+    "zoomed to a speck": '<div style="zoom:1%">SECRET</div>',
+    "a filter to transparent": '<div style="filter:opacity(0)">SECRET</div>',
+    "content-visibility hidden": '<div style="content-visibility:hidden">SECRET</div>',
+    "a rule for screens": "<style>@media screen{.h{display:none}}</style><p class=h>SECRET</p>",
+    "font-size by calc()": '<span style="font-size:calc(2px - 2px)">SECRET</span>',
+    "off-screen by calc()": '<div style="text-indent:calc(-100em * 2)">SECRET</div>',
+    "display from a custom property": '<b style="--h:none;display:var(--h)">SECRET</b>',
+    "display from an inherited custom property": (
+        '<div style="--h: none"><b style="display: var(--h)">SECRET</b></div>'
+    ),
+    "white from a custom property's fallback": '<b style="color:var(--c, #fff)">SECRET</b>',
+    "a rule for wide screens": (
+        "<style>@media (min-width: 600px) { .w { display: none } }</style><p class=w>SECRET</p>"
+    ),
 }
 
 
@@ -178,6 +213,16 @@ VISIBLE_MARKUP = {
     "a self-closed svg, then text": '<svg viewBox="0 0 1 1"/>SEEN',
     "a document title closed, then the body": "<html><head><title>T</title></head><body>SEEN",
     "math": "<math><mi>SEEN</mi></math>",
+    "a rule for phones only": (
+        "<style>@media (max-width:600px){.d{display:none}}</style><p class=d>SEEN"
+    ),
+    "a rule for print only": "<style>@media print{.p{display:none}}</style><p class=p>SEEN",
+    "a rule for generated content": "<style>p::after{display:none}</style><p>SEEN</p>",
+    "a rule for hidden elements": "<style>[hidden]{display:none}</style><p>SEEN</p>",
+    "scaled down but readable": '<div style="transform:scale(0.8)">SEEN</div>',
+    "a filter that keeps the text": '<div style="filter:opacity(0.9) blur(0)">SEEN</div>',
+    "a custom property that is not set": '<b style="display:var(--nothing)">SEEN</b>',
+    "font-size by calc() that is readable": '<b style="font-size:calc(1em + 2px)">SEEN</b>',
 }
 
 
@@ -200,6 +245,16 @@ def test_visible_text_is_kept(markup: str) -> None:
         ("[docs](https://example.com/help)", "[docs](https://example.com/help)"),
         ("Wow! [docs](https://example.com)", "Wow! [docs](https://example.com)"),
         ("![local](attachment.png)", "![local](attachment.png)"),
+        ("![x](https://[evil/p?d=1)", "[image link removed]"),  # urlsplit raised on this
+        ('![x](https://evil.example/p?d=1\n"a title")', "[image link to evil.example removed]"),
+        ("![a[b[c]]](https://evil.example/p?d=1)", "[image link to evil.example removed]"),
+        ("![x](https:\\\\evil.example/p?d=1)", "[image link to evil.example removed]"),
+        ("![x](https:/\\evil.example/p?d=1)", "[image link to evil.example removed]"),
+        ("![x][r] ok\n\n[r]: https://evil.example/p?d=1",
+         "![x][r] ok\n\n[image link to evil.example removed]"),
+        ("![R]\n\n [r]: //evil.example/p?d=1 \"t\"",
+         "![R]\n\n[image link to evil.example removed]"),
+        ("[docs][d]\n\n[d]: https://example.com/help", "[docs][d]\n\n[d]: https://example.com/help"),
     ],
 )  # fmt: skip
 def test_markdown_images_to_outside_hosts_are_made_inert(text: str, shown: str) -> None:
@@ -213,6 +268,7 @@ def test_markdown_images_to_outside_hosts_are_made_inert(text: str, shown: str) 
         ("<![if !supportLists]>- <![endif]>item", "- item"),
         ("<!--->x", "x"),
         ("<!-->x", "x"),
+        ("<!-- gone --!>x", "x"),
         ("if a<b then c", "if a\u2039b then c"),
         ('<div hidden style="display:block">x</div>', "x"),
         ("<p hidden>gone<div>x</div>", "x"),  # a div ends the hidden paragraph
@@ -248,3 +304,21 @@ def test_deeply_broken_html_does_not_hang() -> None:
     start = time.monotonic()
     readable("<span>" * 50_000 + "<div>" * 50_000 + "x" + "</i>" * 50_000)
     assert time.monotonic() - start < 60
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "![x](https://a " * 40_000,  # no closing bracket anywhere
+        "![x](https://a " * 40_000 + "\n\n)",  # one, after a blank line
+        "![x](https://a " * 40_000 + ")",  # one, at the very end
+        "![x](https://" + "a" * 600_000,  # one endless URL
+    ],
+    ids=["unclosed", "closed past a blank line", "closed at the end", "endless URL"],
+)
+def test_many_unfinished_markdown_images_do_not_hang(text: str) -> None:
+    # Each image's destination was searched to the end of the text: quadratic, minutes.
+    start = time.monotonic()
+    shown = readable(text)
+    assert time.monotonic() - start < 30
+    assert "https://a" not in shown or shown.startswith("![x](https://a")

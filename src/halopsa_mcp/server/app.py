@@ -26,6 +26,7 @@ from halopsa_mcp.server.guards import (
     ArgumentGuard,
     PromptGuard,
     ResourceGuard,
+    unknown_method_guard,
     upload_size_guard,
 )
 from halopsa_mcp.server.logs import CallLog
@@ -86,7 +87,8 @@ def build_server(
     # Outermost first: the call log also sees calls the guard refuses.
     server.middleware.extend(
         [
-            CallLog(),
+            CallLog(server),
+            unknown_method_guard,
             CallDeadline(halo_settings.call_timeout),
             CompactResults(),
             upload_size_guard(server_settings.max_attachment_bytes),

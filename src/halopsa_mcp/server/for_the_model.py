@@ -16,10 +16,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
 
 from halopsa_mcp.rules.text import clean_text
 from halopsa_mcp.server.css import rules
+from halopsa_mcp.server.images import inert_images
 from halopsa_mcp.server.visibility import PAGE, Look, look_of, unseen
 
 _BLOCK_TAGS = frozenset(
@@ -51,6 +51,7 @@ _FOREIGN_TAGS = frozenset({"svg", "math"})
 # How far back an end tag looks for its element: bounds the work on deeply broken HTML;
 # past it the element stays open, which hides more, never less.
 _LOOK_BACK = 64
+_COMMENT_END = re.compile(r"--!?>")
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,10 @@ class _TextExtractor(HTMLParser):
         for empty in ("<!-->", "<!--->"):
             if self.rawdata.startswith(empty, i):
                 return i + len(empty)
-        return self._unfinished(super().parse_comment(i, report))
+        # A browser ends a comment only at "-->" or "--!>"; the base parser also ends it
+        # at "-- >", which would show text a browser hides.
+        end = _COMMENT_END.search(self.rawdata, i + 4)
+        return self._unfinished(end.end() if end else -1)
 
     def parse_html_declaration(self, i: int) -> int:
         try:
@@ -181,20 +185,6 @@ class _TextExtractor(HTMLParser):
 
     def parse_pi(self, i: int) -> int:
         return self._unfinished(super().parse_pi(i))
-
-
-# ![alt](url "title"), with one level of brackets in the alt text, pointing at a host.
-_IMAGE_LINK = re.compile(
-    r"!\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*<?\s*((?:[a-z][a-z0-9+.-]*:)?//[^\s)>]*)[^)\n]*\)",
-    re.IGNORECASE,
-)
-
-
-def _inert_image(match: re.Match[str]) -> str:
-    url = match.group(1)
-    host = urlsplit(url if not url.startswith("//") else "https:" + url).hostname or ""
-    host = re.sub(r"[^\w.-]", "", host)
-    return f"[image link to {host} removed]" if host else "[image link removed]"
 
 
 def readable(value: str | None, *, limit: int | None = None) -> str:
@@ -210,7 +200,7 @@ def readable(value: str | None, *, limit: int | None = None) -> str:
         value = html.unescape(value)
     # The same cleaning as text going into HaloPSA: line separators become line breaks;
     # zero-width, bidi, control and blank-filler characters go.
-    text = _IMAGE_LINK.sub(_inert_image, clean_text(value))
+    text = inert_images(clean_text(value))
     # Angle brackets that survive are text the author typed (or escaped markup such as
     # "&lt;script&gt;"); shown as look-alike quotes they can never become live markup
     # in a client that renders the result.

@@ -10,6 +10,7 @@ instead of ``priority_id`` would get the default without knowing).
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
 from typing import Any
 
@@ -18,7 +19,7 @@ from jsonschema.exceptions import ValidationError
 from mcp import MCPError
 from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerMiddleware, ServerRequestContext
-from mcp.types import INVALID_PARAMS, CallToolResult, TextContent
+from mcp.types import INVALID_PARAMS, METHOD_NOT_FOUND, CallToolResult, TextContent
 
 from halopsa_mcp.rules.files import size_problem
 from halopsa_mcp.rules.verdict import Problem
@@ -73,14 +74,14 @@ class ArgumentGuard:
             tool = str(ctx.params.get("name"))
             arguments = ctx.params.get("arguments") or {}
             validator = await self._validator(tool)
-            if validator is None and shown(tool) != f"'{tool}'":
-                # The SDK would echo the whole name, however long or invisible; a plain
-                # one still meets the SDK's own answer.
-                return _error_result(f"Unknown tool: {shown(tool)}")
-            if validator is not None:
-                problems = _problems(validator, arguments)
-                if problems:
-                    return _refusal(tool, problems)
+            if validator is None:
+                # The SDK would echo the whole name, however long or invisible, and log
+                # it; a plain one is still answered in the SDK's words.
+                plain = shown(tool) == f"'{tool}'"
+                return _error_result(f"Unknown tool: {tool if plain else shown(tool)}")
+            problems = _problems(validator, arguments)
+            if problems:
+                return _refusal(tool, problems)
         return await call_next(ctx)
 
 
@@ -119,29 +120,56 @@ def upload_size_guard(max_bytes: int) -> ServerMiddleware[Any]:
     return guard
 
 
+# A refusal lists this many unknown names and schema problems at most: the model needs
+# the first few to correct the call, and a flood of them must not cost a flood of work.
+_SHOWN_PROBLEMS = 10
+
+
 def _problems(validator: Draft202012Validator, arguments: Any) -> list[str]:
     if not isinstance(arguments, dict):
         return ["arguments: must be an object of named arguments"]
     schema = validator.schema if isinstance(validator.schema, dict) else {}
-    declared = sorted(schema.get("properties", {}))
+    properties = schema.get("properties", {})
+    problems = _unknown_names(sorted(properties), set(arguments) - set(properties))
+    # Numbers no argument means, and lists longer than allowed, are refused here: the
+    # schema check would misreport the one ("must be of type integer") and walk every
+    # element of the other. The rest of the arguments are still checked.
+    skipped: dict[str, str] = {}
+    for name, value in sorted(arguments.items()):
+        most = _max_items(properties.get(name))
+        if _out_of_range(value):
+            skipped[name] = f"{shown(name)}: the number is out of range"
+        elif isinstance(value, list) and most is not None and len(value) > most:
+            skipped[name] = f"{name}: must have at most {most} items"
+    problems += list(skipped.values())
+    rest = {name: value for name, value in arguments.items() if name not in skipped}
+    errors = itertools.islice(validator.iter_errors(rest), _SHOWN_PROBLEMS)
+    for error in sorted(errors, key=lambda e: list(e.path)):
+        if error.validator == "required" and any(f"'{name}'" in error.message for name in skipped):
+            continue
+        problems.append(_describe(error))
+    return problems
+
+
+def _unknown_names(declared: list[str], unknown: set[str]) -> list[str]:
     problems = []
-    for name in sorted(set(arguments) - set(declared)):
+    for name in sorted(unknown)[:_SHOWN_PROBLEMS]:
         close = difflib.get_close_matches(name, declared, n=1)
         synonym = _SYNONYMS.get(name.lower())
         if synonym in declared:
             close = [synonym]
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         problems.append(f"{shown(name)}: no such argument{hint}")
-    huge = [name for name, value in sorted(arguments.items()) if _out_of_range(value)]
-    problems += [f"{shown(name)}: the number is out of range" for name in huge]
-    # The schema check would misreport such a number ("must be of type integer"); the
-    # rest of the arguments are still checked.
-    rest = {name: value for name, value in arguments.items() if name not in huge}
-    for error in sorted(validator.iter_errors(rest), key=lambda e: list(e.path)):
-        if error.validator == "required" and any(f"'{name}'" in error.message for name in huge):
-            continue
-        problems.append(_describe(error))
+    if len(unknown) > _SHOWN_PROBLEMS:
+        problems.append(f"and {len(unknown) - _SHOWN_PROBLEMS:,} more unknown arguments")
     return problems
+
+
+def _max_items(schema: Any) -> int | None:
+    """The most items an argument's schema allows, an optional ("or null") one included."""
+    branches = [schema, *schema.get("anyOf", [])] if isinstance(schema, dict) else []
+    limits = [b["maxItems"] for b in branches if isinstance(b, dict) and "maxItems" in b]
+    return max(limits) if limits else None
 
 
 # Larger numbers pass a JSON schema's "integer" (1e20 is integral) yet no tool argument
@@ -234,15 +262,23 @@ class PromptGuard:
                 raise MCPError(
                     INVALID_PARAMS, f"Unknown prompt: {shown(name)}. The prompts are: {there}."
                 )
-            if isinstance(given, dict):
-                _check_prompt_arguments(name, prompts[name].arguments or [], given)
+            _check_prompt_arguments(name, prompts[name].arguments or [], given)
         return await call_next(ctx)
 
 
-def _check_prompt_arguments(prompt: str, declared: list[Any], given: dict[str, Any]) -> None:
+def _check_prompt_arguments(prompt: str, declared: list[Any], given: Any) -> None:
     names = [argument.name for argument in declared]
-    problems = [f"{a.name}: is required" for a in declared if a.required and a.name not in given]
-    problems += [f"{shown(n)}: no such argument" for n in sorted(set(given) - set(names))]
+    if not isinstance(given, dict):
+        problems = ["arguments: must be an object of named arguments"]
+    else:
+        problems = [
+            f"{a.name}: is required" for a in declared if a.required and a.name not in given
+        ]
+        problems += [f"{shown(n)}: no such argument" for n in sorted(set(given) - set(names))]
+        # The SDK would answer a bare "Invalid request parameters": arguments are text.
+        problems += [
+            _not_text(n, given[n]) for n in names if n in given and not isinstance(given[n], str)
+        ]
     if problems:
         raise MCPError(
             INVALID_PARAMS,
@@ -250,6 +286,15 @@ def _check_prompt_arguments(prompt: str, declared: list[Any], given: dict[str, A
             + "; ".join(problems)
             + f". It takes: {', '.join(names)}.",
         )
+
+
+def _not_text(name: str, value: Any) -> str:
+    example = (
+        f', e.g. "{value}"'
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else ""
+    )
+    return f"{name}: must be text (a string){example}"
 
 
 class ResourceGuard:
@@ -269,3 +314,16 @@ class ResourceGuard:
             if uri not in known and not await self._server.list_resource_templates():
                 raise MCPError(INVALID_PARAMS, f"Unknown resource: {shown(uri)}")
         return await call_next(ctx)
+
+
+async def unknown_method_guard(
+    ctx: ServerRequestContext[Any, Any], call_next: CallNext
+) -> HandlerResult:
+    """Server middleware: a method this server does not serve is named short. The SDK
+    puts the whole name, however long, in the error's data."""
+    try:
+        return await call_next(ctx)
+    except MCPError as error:
+        if error.error.code != METHOD_NOT_FOUND or shown(ctx.method) == f"'{ctx.method}'":
+            raise
+        raise MCPError(METHOD_NOT_FOUND, "Method not found", data=shown(ctx.method)) from None

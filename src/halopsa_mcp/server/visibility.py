@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from halopsa_mcp.server.css import Rgba, colour, colour_in, declarations, length_px
+from halopsa_mcp.server.css import Rgba, colour, colour_in, declarations, length_px, substitute
 
 # Below these, text is unreadable or not there: 4px letters, text 1.2:1 against its
 # background (#eee on white; light grey #999 is 2.8:1 and stays), 10% opacity, or an
@@ -23,6 +23,10 @@ _OFF_SCREEN_PX = -500.0
 _FONT_KEYWORDS = {"xx-small": 9.0, "x-small": 10.0, "small": 13.0, "medium": 16.0,
                   "large": 18.0, "x-large": 24.0, "xx-large": 32.0, "xxx-large": 48.0}  # fmt: skip
 _LINK_BLUE: Rgba = (0, 0, 238, 1)
+# Custom properties carried down to child elements: the most recent this many, each cut
+# to this length, so a page of them cannot make every element's look heavy.
+_CUSTOM_PROPERTIES = 32
+_CUSTOM_CHARS = 200
 Sheet = Mapping[str, Mapping[str, str]]
 
 
@@ -35,6 +39,8 @@ class Look:
     background: Rgba | None
     font_px: float
     visible: bool
+    # Custom properties (--x) set here or above, for var() in the styles below.
+    custom: tuple[tuple[str, str], ...] = ()
 
 
 # Most ticket views show black text on a white page.
@@ -45,14 +51,22 @@ def look_of(
     tag: str, attrs: list[tuple[str, str | None]], parent: Look, sheet: Sheet
 ) -> tuple[Look, bool]:
     """The look ``tag`` gives its text, and whether it hides everything inside it."""
-    attr = {name: value or "" for name, value in attrs}
+    # A browser keeps the first of two attributes of the same name, a dict the last.
+    attr: dict[str, str] = {}
+    for name, value in attrs:
+        attr.setdefault(name, value or "")
     style = _style(tag, attr, sheet)
+    custom = dict(parent.custom)
+    custom.update((k, v[:_CUSTOM_CHARS]) for k, v in style.items() if k.startswith("--"))
+    custom = dict(list(custom.items())[-_CUSTOM_PROPERTIES:])
+    style = {k: substitute(v, custom) for k, v in style.items()}
     font_px = _font_px(style, parent.font_px)
     look = Look(
         color=_text_colour(tag, attr, style, parent.color),
         background=_background(attr, style, parent.background),
         font_px=font_px,
         visible=_visible(style.get("visibility"), parent.visible),
+        custom=tuple(custom.items()),
     )
     # A style's display wins over the hidden attribute, as in a browser.
     hidden = "hidden" in attr and style.get("display", "none") == "none"
@@ -72,20 +86,25 @@ def unseen(look: Look) -> bool:
 def _style(tag: str, attr: Mapping[str, str], sheet: Sheet) -> dict[str, str]:
     """The element's declarations: matching style-sheet rules, then its own style."""
     classes = attr.get("class", "").lower().split()
-    keys = ["*", tag, *(f".{c}" for c in classes), *(f"{tag}.{c}" for c in classes)]
+    keys = ["*", tag, *(f"[{name}]" for name in attr)]
+    keys += [*(f".{c}" for c in classes), *(f"{tag}.{c}" for c in classes)]
     if attr.get("id"):
         keys += [f"#{attr['id'].lower()}", f"{tag}#{attr['id'].lower()}"]
     style: dict[str, str] = {}
     for key in keys:
         style.update(sheet.get(key, {}))
-    return style | declarations(attr.get("style", ""))
+    important = {name[1:]: value for name, value in style.items() if name.startswith("!")}
+    return style | declarations(attr.get("style", "")) | important
 
 
 def _text_colour(tag: str, attr: Mapping[str, str], style: Mapping[str, str], parent: Rgba) -> Rgba:
-    value = style.get("color") or (attr.get("color") if tag == "font" else None)
-    found = colour(value) if value else None
-    if found is not None:
-        return found
+    # WebKit and Blink paint text in its fill colour, which wins over "color"; a value
+    # not understood (currentcolor, a typo) leaves the next one in force.
+    values = (style.get("-webkit-text-fill-color"), style.get("color"))
+    for value in (*values, attr.get("color") if tag == "font" else None):
+        found = colour(value) if value else None
+        if found is not None:
+            return found
     # A browser shows a link in its own blue, whatever colour the text around it has.
     return _LINK_BLUE if tag == "a" and "href" in attr else parent
 
@@ -134,7 +153,12 @@ def _hides_box(style: Mapping[str, str], font_px: float) -> bool:
         or style.get("mso-hide") == "all"
         or _opacity(style.get("opacity", "1")) < _MIN_OPACITY
         or any(px <= _OFF_SCREEN_PX for px in _offsets(style, font_px, positioned))
-        or _scaled_away(style.get("transform", ""))
+        or style.get("content-visibility") == "hidden"
+        or any(
+            _opacity(a.strip()) < _MIN_OPACITY
+            for a in re.findall(r"opacity\(([^)]*)\)", style.get("filter", ""))
+        )
+        or _scaled_away(style.get("transform", ""), style.get("zoom", ""), font_px)
         or (positioned and _clipped(style.get("clip", ""), font_px))
         or _clip_path_empty(style.get("clip-path", ""))
         or _collapsed(style, font_px)
@@ -153,11 +177,12 @@ def _offsets(style: Mapping[str, str], font_px: float, positioned: bool) -> list
     return [px for px in lengths if px is not None]
 
 
-def _scaled_away(transform: str) -> bool:
+def _scaled_away(transform: str, zoom: str, font_px: float) -> bool:
+    """A scale or zoom that shrinks the text below a readable size."""
+    factors = [_opacity(zoom)] if zoom else []
     for args in re.findall(r"scale[xy]?\(([^)]*)\)", transform):
-        if any(_number(part) == 0 for part in re.split(r"[\s,]+", args.strip())):
-            return True
-    return False
+        factors += [_opacity(part) for part in re.split(r"[\s,]+", args.strip()) if part]
+    return any(abs(factor) * font_px < _MIN_FONT_PX for factor in factors)
 
 
 def _clipped(clip: str, font_px: float) -> bool:
@@ -191,6 +216,7 @@ def _collapsed(style: Mapping[str, str], font_px: float) -> bool:
 
 
 def _opacity(value: str) -> float:
+    """A number or percentage as a fraction (1 when not one): opacity, scale, zoom."""
     number = _number(value[:-1]) if value.endswith("%") else _number(value)
     if number is None:
         return 1.0
