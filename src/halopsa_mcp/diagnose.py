@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal, TypeVar
 
 from halopsa_mcp.client import (
     HaloAuthError,
@@ -24,10 +24,13 @@ from halopsa_mcp.client import (
 )
 from halopsa_mcp.client.deadline import deadline
 from halopsa_mcp.config import HaloSettings, ServerSettings
-from halopsa_mcp.rules.catalog import Catalog, parse_outcomes, parse_priorities
+from halopsa_mcp.domain.records import Client, Outcome, Priority
+from halopsa_mcp.rules.catalog import Catalog
 
 State = Literal["ok", "note", "warn", "fail", "skip"]
-Record = dict[str, Any]
+Item = TypeVar("Item")
+# What each read found, by the read's name.
+Found = dict[str, Sequence[object]]
 
 
 @dataclass(frozen=True)
@@ -46,22 +49,22 @@ class _Read:
     used_for: str
     # A 403 here only costs names or a check HaloPSA makes itself: no tool stops working.
     optional: bool
-    fetch: Callable[[HaloClient, dict[str, list[Record]]], Awaitable[list[Record]]]
+    fetch: Callable[[HaloClient, Found], Awaitable[Sequence[object]]]
     # False when one row is asked for, only to prove the endpoint answers.
     counted: bool = True
 
 
-async def _users(halo: HaloClient, found: dict[str, list[Record]]) -> list[Record]:
+async def _users(halo: HaloClient, found: Found) -> Sequence[object]:
     # HaloPSA lists users per client; the first client found stands for them all.
-    clients = found.get("clients") or []
-    return await halo.list_users(client_id=int(clients[0]["id"])) if clients else []
+    clients = [c for c in found.get("clients", ()) if isinstance(c, Client)]
+    return await halo.list_users(client_id=clients[0].id) if clients else []
 
 
-async def _clients(halo: HaloClient, _: dict[str, list[Record]]) -> list[Record]:
+async def _clients(halo: HaloClient, _: Found) -> Sequence[object]:
     return (await halo.list_clients(limit=1)).items
 
 
-async def _tickets(halo: HaloClient, _: dict[str, list[Record]]) -> list[Record]:
+async def _tickets(halo: HaloClient, _: Found) -> Sequence[object]:
     return (await halo.list_tickets(limit=1)).items
 
 
@@ -91,13 +94,13 @@ async def diagnose(halo: HaloSettings, server: ServerSettings) -> list[Row]:
         rows = await _connection(client, halo)
         if rows[-1].state != "ok":
             return [*rows, Row("lookups", "skip", "not checked: they need a token"), _pacing(halo)]
-        found: dict[str, list[Record]] = {}
+        found: Found = {}
         for read in _READS:
             rows.append(await _read(client, halo, read, found))
     return [
         *rows,
-        _note_outcome(found.get("outcomes"), server.default_outcome),
-        _medium(found.get("priorities")),
+        _note_outcome(_only(found, "outcomes", Outcome), server.default_outcome),
+        _medium(_only(found, "priorities", Priority)),
         _pacing(halo),
     ]
 
@@ -134,9 +137,7 @@ def _no_token() -> Row:
     return Row("token", "skip", "not checked: HaloPSA was not reached")
 
 
-async def _read(
-    client: HaloClient, halo: HaloSettings, read: _Read, found: dict[str, list[Record]]
-) -> Row:
+async def _read(client: HaloClient, halo: HaloSettings, read: _Read, found: Found) -> Row:
     # Each check is bounded as a tool call is, so a silent host cannot stall the report.
     try:
         with deadline(halo.call_timeout):
@@ -160,11 +161,17 @@ def _general_fix(exc: HaloError) -> str:
     return "check that HALOPSA_URL is the instance's base URL and that HaloPSA is up"
 
 
-def _note_outcome(rows: list[Record] | None, wanted: str) -> Row:
+def _only(found: Found, name: str, kind: type[Item]) -> tuple[Item, ...] | None:
+    """The records a read found, or None when the read failed."""
+    if name not in found:
+        return None
+    return tuple(item for item in found[name] if isinstance(item, kind))
+
+
+def _note_outcome(outcomes: tuple[Outcome, ...] | None, wanted: str) -> Row:
     """add_action's default outcome: its name differs between instances."""
-    if rows is None:
+    if outcomes is None:
         return Row("note outcome", "skip", "not checked: the outcomes could not be read")
-    outcomes = parse_outcomes(rows)
     catalog = Catalog(statuses=(), priorities=(), ticket_types=(), outcomes=outcomes, agents=())
     found = catalog.outcome_named(wanted)
     if found is not None:
@@ -178,11 +185,11 @@ def _note_outcome(rows: list[Record] | None, wanted: str) -> Row:
     return Row("note outcome", "fail", detail, fix)
 
 
-def _medium(rows: list[Record] | None) -> Row:
+def _medium(priorities: tuple[Priority, ...] | None) -> Row:
     """create_ticket's default priority is the one named Medium."""
-    if rows is None:
+    if priorities is None:
         return Row("Medium priority", "skip", "not checked: the priorities could not be read")
-    slas = {p.sla_id for p in parse_priorities(rows) if p.name.casefold() == "medium"}
+    slas = {p.sla_id for p in priorities if p.name.casefold() == "medium"}
     if slas:
         return Row("Medium priority", "ok", f"found in {len(slas)} SLA(s)")
     return Row(

@@ -7,7 +7,7 @@ import anyio
 import httpx
 import pytest
 
-from halopsa_mcp.client import ActionFields, HaloAuthError, HaloClient, HaloServerError
+from halopsa_mcp.client import HaloAuthError, HaloClient, HaloServerError
 from halopsa_mcp.client.auth import (
     BearerAuth,
     Token,
@@ -17,7 +17,9 @@ from halopsa_mcp.client.auth import (
     token_request,
 )
 from halopsa_mcp.config import HaloSettings
+from halopsa_mcp.domain.writes import ActionWrite
 from halopsa_mcp.sandbox import FaultRule, SandboxServer
+from halopsa_mcp.sandbox.catalog import PRIVATE_NOTE
 from tests.helpers import reconfigure, requests_to
 
 TOKEN = "/auth/token"
@@ -130,12 +132,12 @@ async def test_a_write_is_replayed_after_401_because_nothing_was_done(
 ) -> None:
     async with client() as halo:
         ticket = (await halo.list_tickets(limit=1)).items[0]
-        before = len((await halo.list_actions(ticket["id"])).items)
+        before = len((await halo.list_actions(ticket.id)).items)
         sandbox.state.faults.add(FaultRule(kind="expire_token", method="POST", path="/api/Actions"))
         await halo.add_action(
-            ActionFields(ticket_id=ticket["id"], outcome="Private Note", note="hi")
+            ActionWrite(ticket_id=ticket.id, outcome_id=PRIVATE_NOTE, note_html="hi")
         )
-        after = len((await halo.list_actions(ticket["id"])).items)
+        after = len((await halo.list_actions(ticket.id)).items)
     assert requests_to(sandbox, "POST", "/api/Actions") == [401, 200]
     assert after == before + 1
 

@@ -6,15 +6,23 @@ from collections.abc import Callable
 import pytest
 
 from halopsa_mcp.client import (
-    ActionFields,
     HaloBadRequest,
     HaloClient,
     HaloForbidden,
     HaloNotFound,
-    TicketFields,
-    TicketQuery,
 )
+from halopsa_mcp.domain.records import (
+    Agent,
+    Client,
+    Outcome,
+    Priority,
+    Status,
+    TicketType,
+)
+from halopsa_mcp.domain.search import TicketSearch
+from halopsa_mcp.domain.writes import ActionWrite, TicketWrite
 from halopsa_mcp.sandbox import SandboxServer
+from halopsa_mcp.sandbox.catalog import PRIVATE_NOTE
 from tests.helpers import reconfigure, requests_to
 
 TICKETS = "/api/Tickets"
@@ -42,12 +50,12 @@ async def test_paging_walks_only_the_pages_the_limit_needs(
         first_150 = await halo.list_tickets(limit=150)
         window = await halo.list_tickets(limit=30, offset=90)
     total = len(sandbox.state.tickets)
-    ids = [t["id"] for t in everything.items]
+    ids = [t.id for t in everything.items]
     assert len(ids) == total == everything.total
     assert len(set(ids)) == total, "pages overlapped"
     assert not everything.has_more
-    assert [t["id"] for t in first_150.items] == ids[:150]
-    assert [t["id"] for t in window.items] == ids[90:120]
+    assert [t.id for t in first_150.items] == ids[:150]
+    assert [t.id for t in window.items] == ids[90:120]
     assert window.offset == 90
     pages_for_all = -(-total // 100)
     assert len(requests_to(sandbox, "GET", TICKETS)) == pages_for_all + 2 + 1
@@ -58,11 +66,11 @@ async def test_filters_reach_the_api(
 ) -> None:
     async with client() as halo:
         some = (await halo.list_tickets(limit=1)).items[0]
-        mine = await halo.list_tickets(TicketQuery(client_id=some["client_id"], open_only=True))
-        by_text = await halo.list_tickets(TicketQuery(search=some["summary"][:12]))
+        mine = await halo.list_tickets(TicketSearch(client_id=some.client_id, open_only=True))
+        by_text = await halo.list_tickets(TicketSearch(text=some.summary[:12]))
     assert mine.items
-    assert all(t["client_id"] == some["client_id"] for t in mine.items)
-    assert some["id"] in {t["id"] for t in by_text.items}
+    assert all(t.client_id == some.client_id for t in mine.items)
+    assert some.id in {t.id for t in by_text.items}
 
 
 async def test_get_ticket_and_not_found(
@@ -70,11 +78,11 @@ async def test_get_ticket_and_not_found(
 ) -> None:
     async with client() as halo:
         listed = (await halo.list_tickets(limit=1)).items[0]
-        ticket = await halo.get_ticket(listed["id"], include_last_action=True)
+        ticket = await halo.get_ticket(listed.id, include_last_action=True)
         with pytest.raises(HaloNotFound) as err:
             await halo.get_ticket(987654)
-    assert ticket["id"] == listed["id"]
-    assert "details" in ticket or "details_html" in ticket
+    assert ticket.id == listed.id
+    assert ticket.details
     assert err.value.status == 404
     assert "987654" in str(err.value)
 
@@ -85,19 +93,19 @@ async def test_create_then_partial_update(
     async with client() as halo:
         clients = (await halo.list_clients()).items
         created = await halo.create_ticket(
-            TicketFields(summary="Laptop fan is loud", client_id=clients[0]["id"], details="x")
+            TicketWrite(summary="Laptop fan is loud", client_id=clients[0].id, details_html="x")
         )
-        updated = await halo.update_ticket(created["id"], TicketFields(summary="Laptop fan noise"))
-        fetched = await halo.get_ticket(created["id"])
-    assert isinstance(created["id"], int)
-    assert updated["id"] == created["id"]
-    assert fetched["summary"] == "Laptop fan noise"
-    assert fetched["client_id"] == clients[0]["id"]
-    assert fetched["status_id"] == created["status_id"]
+        updated = await halo.update_ticket(created.id, TicketWrite(summary="Laptop fan noise"))
+        fetched = await halo.get_ticket(created.id)
+    assert isinstance(created.id, int)
+    assert updated.id == created.id
+    assert fetched.summary == "Laptop fan noise"
+    assert fetched.client_id == clients[0].id
+    assert fetched.status_id == created.status_id
     (update_body,) = [
         r.body for r in sandbox.state.request_log if r.method == "POST" and r.path == TICKETS
     ][1:]
-    assert update_body == [{"id": created["id"], "summary": "Laptop fan noise"}]
+    assert update_body == [{"id": created.id, "summary": "Laptop fan noise"}]
 
 
 @pytest.mark.parametrize("answer", ["object", "array", "wrapped"])
@@ -106,14 +114,14 @@ async def test_every_shape_of_write_answer_is_understood(
 ) -> None:
     reconfigure(sandbox, write_answer=answer)
     async with client() as halo:
-        created = await halo.create_ticket(TicketFields(summary="Shape check", client_id=12))
+        created = await halo.create_ticket(TicketWrite(summary="Shape check", client_id=12))
         action = await halo.add_action(
-            ActionFields(ticket_id=created["id"], outcome="Private Note", note="n")
+            ActionWrite(ticket_id=created.id, outcome_id=PRIVATE_NOTE, note_html="n")
         )
-        attachment = await halo.upload_attachment(created["id"], "a.txt", b"a")
-    assert created["summary"] == "Shape check"
-    assert action["ticket_id"] == created["id"]
-    assert attachment["filename"] == "a.txt"
+        attachment = await halo.upload_attachment(created.id, "a.txt", b"a")
+    assert created.summary == "Shape check"
+    assert action.ticket_id == created.id
+    assert attachment.filename == "a.txt"
 
 
 async def test_halo_refusals_become_typed_errors(
@@ -122,7 +130,7 @@ async def test_halo_refusals_become_typed_errors(
     before = len(sandbox.state.tickets)
     async with client() as halo:
         with pytest.raises(HaloBadRequest, match=r"[Cc]lient") as err:
-            await halo.create_ticket(TicketFields(summary="No client given"))
+            await halo.create_ticket(TicketWrite(summary="No client given"))
     assert err.value.status == 400
     assert not err.value.may_have_applied
     assert len(sandbox.state.tickets) == before
@@ -134,7 +142,7 @@ async def test_read_only_scope_is_forbidden_to_write(
     async with client(HALOPSA_SCOPE="read:tickets") as halo:
         ticket = (await halo.list_tickets(limit=1)).items[0]
         with pytest.raises(HaloForbidden) as err:
-            await halo.update_ticket(ticket["id"], TicketFields(summary="changed"))
+            await halo.update_ticket(ticket.id, TicketWrite(summary="changed"))
     assert err.value.status == 403
 
 
@@ -142,19 +150,19 @@ async def test_actions_add_and_list(
     sandbox: SandboxServer, client: Callable[..., HaloClient]
 ) -> None:
     async with client() as halo:
-        ticket = (await halo.list_tickets(TicketQuery(open_only=True), limit=1)).items[0]
-        before = await halo.list_actions(ticket["id"])
+        ticket = (await halo.list_tickets(TicketSearch(open_only=True), limit=1)).items[0]
+        before = await halo.list_actions(ticket.id)
         action = await halo.add_action(
-            ActionFields(
-                ticket_id=ticket["id"], outcome="Private Note", note="Rebooted", timetaken=0.5
+            ActionWrite(
+                ticket_id=ticket.id, outcome_id=PRIVATE_NOTE, note_html="Rebooted", hours=0.5
             )
         )
-        after = await halo.list_actions(ticket["id"])
+        after = await halo.list_actions(ticket.id)
         with pytest.raises(HaloBadRequest, match="Outcome"):
-            await halo.add_action(ActionFields(ticket_id=ticket["id"], note="no outcome"))
-    assert action["ticket_id"] == ticket["id"]
+            await halo.add_action(ActionWrite(ticket_id=ticket.id, note_html="no outcome"))
+    assert action.ticket_id == ticket.id
     assert after.total == before.total + 1
-    assert action["id"] in {a["id"] for a in after.items}
+    assert action.id in {a.id for a in after.items}
 
 
 async def test_a_limited_action_list_still_reports_the_total(
@@ -179,12 +187,12 @@ async def test_attachments_upload_list_and_read_back(
     data = b"line one\nline two\n\x00\xff binary tail"
     async with client() as halo:
         ticket = (await halo.list_tickets(limit=1)).items[0]
-        saved = await halo.upload_attachment(ticket["id"], "notes.txt", data, description="log")
-        listed = await halo.list_attachments(ticket["id"])
-        one = await halo.get_attachment(saved["id"], include_data=True)
-    assert saved["filename"] == "notes.txt"
-    assert saved["id"] in {a["id"] for a in listed}
-    assert base64.b64decode(one["data_base64"]) == data
+        saved = await halo.upload_attachment(ticket.id, "notes.txt", data, description="log")
+        listed = await halo.list_attachments(ticket.id)
+        one = await halo.get_attachment(saved.id, include_data=True)
+    assert saved.filename == "notes.txt"
+    assert saved.id in {a.id for a in listed}
+    assert base64.b64decode(one.data_base64) == data
     (body,) = [
         r.body
         for r in sandbox.state.request_log
@@ -193,7 +201,7 @@ async def test_attachments_upload_list_and_read_back(
     assert body[0]["data_base64"] == base64.b64encode(data).decode()
 
 
-async def test_lookups_arrive_as_lists(
+async def test_lookups_arrive_as_records(
     sandbox: SandboxServer, client: Callable[..., HaloClient]
 ) -> None:
     async with client() as halo:
@@ -203,22 +211,36 @@ async def test_lookups_arrive_as_lists(
         outcomes = await halo.list_outcomes()
         agents = await halo.list_agents()
         clients = await halo.list_clients()
-        sla_one = await halo.list_priorities(sla_id=priorities[0]["slaid"])
-    for rows in (statuses, priorities, types, outcomes, agents, clients.items):
+        sla_one = await halo.list_priorities(sla_id=priorities[0].sla_id)
+    for rows, kind in (
+        (statuses, Status),
+        (priorities, Priority),
+        (types, TicketType),
+        (outcomes, Outcome),
+        (agents, Agent),
+        (clients.items, Client),
+    ):
         assert rows
-        assert all(isinstance(r, dict) and "id" in r for r in rows)
-    assert {s["name"] for s in statuses} >= {"New", "In Progress", "Resolved", "Closed"}
-    assert all({"priorityid", "slaid", "name"} <= set(p) for p in priorities)
-    assert {p["slaid"] for p in sla_one} == {priorities[0]["slaid"]}
+        assert all(isinstance(r, kind) for r in rows)
+    assert {s.name for s in statuses} >= {"New", "In Progress", "Resolved", "Closed"}
+    roles = {s.role: s.name for s in statuses if s.role}
+    assert roles == {
+        "new": "New",
+        "in_progress": "In Progress",
+        "resolved": "Resolved",
+        "closed": "Closed",
+    }
+    assert all(o.name for o in outcomes)
+    assert all(t.sla_id for t in types if t.can_create)
+    assert {p.sla_id for p in sla_one} == {priorities[0].sla_id}
     assert len(sla_one) < len(priorities)
-    assert all("outcome" in o for o in outcomes)
     assert clients.total == len(clients.items)
 
 
 async def test_get_client_by_id(sandbox: SandboxServer, client: Callable[..., HaloClient]) -> None:
     async with client() as halo:
         first = (await halo.list_clients(limit=1)).items[0]
-        again = await halo.get_client(first["id"])
+        again = await halo.get_client(first.id)
         with pytest.raises(HaloNotFound):
             await halo.get_client(424242)
-    assert again["name"] == first["name"]
+    assert again == first

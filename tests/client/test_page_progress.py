@@ -2,7 +2,8 @@
 
 from collections.abc import Callable
 
-from halopsa_mcp.client import HaloClient, TicketQuery
+from halopsa_mcp.client import HaloClient
+from halopsa_mcp.domain.search import TicketSearch
 from halopsa_mcp.sandbox import SandboxServer
 
 
@@ -18,8 +19,8 @@ async def test_each_page_reports_rows_read_and_rows_expected(
     async with client() as halo:
         everything = await halo.list_tickets(limit=500, on_page=on_page)
         offset = await halo.list_tickets(limit=30, offset=95, on_page=on_page)
-        newest = await halo.list_tickets(TicketQuery(order="id", orderdesc=True), limit=3)
+        newest = await halo.list_tickets(TicketSearch(order_by="id", descending=True), limit=3)
     assert len(everything.items) == total
     assert heard == [(100, total), (total, total), (5, 25), (25, 25)]
     assert len(offset.items) == 25
-    assert [t["id"] for t in newest.items] == sorted(sandbox.state.tickets, reverse=True)[:3]
+    assert [t.id for t in newest.items] == sorted(sandbox.state.tickets, reverse=True)[:3]

@@ -8,17 +8,17 @@ import anyio
 import pytest
 
 from halopsa_mcp.client import (
-    ActionFields,
     HaloClient,
     HaloConnectionError,
     HaloRateLimited,
     HaloResponseError,
     HaloServerError,
     RetryPolicy,
-    TicketFields,
 )
 from halopsa_mcp.config import HaloSettings
+from halopsa_mcp.domain.writes import ActionWrite, TicketWrite
 from halopsa_mcp.sandbox import FaultRule, SandboxServer
+from halopsa_mcp.sandbox.catalog import PRIVATE_NOTE
 from tests.helpers import FAST, reconfigure, requests_to
 
 TICKETS = "/api/Tickets"
@@ -26,7 +26,7 @@ ACTIONS = "/api/Actions"
 
 
 async def some_client_id(halo: HaloClient) -> int:
-    return int((await halo.list_clients(limit=1)).items[0]["id"])
+    return int((await halo.list_clients(limit=1)).items[0].id)
 
 
 def tickets_with_summary(sandbox: SandboxServer, summary: str) -> int:
@@ -96,11 +96,11 @@ async def test_a_write_is_replayed_after_429_and_lands_once(
     sandbox.state.faults.add(FaultRule(kind="rate_limit", times=1, method="POST", path=TICKETS))
     async with client() as halo:
         created = await halo.create_ticket(
-            TicketFields(summary="Replayed after 429", client_id=await some_client_id(halo))
+            TicketWrite(summary="Replayed after 429", client_id=await some_client_id(halo))
         )
     assert requests_to(sandbox, "POST", TICKETS) == [429, 200]
     assert tickets_with_summary(sandbox, "Replayed after 429") == 1
-    assert created["summary"] == "Replayed after 429"
+    assert created.summary == "Replayed after 429"
 
 
 async def test_reads_retry_on_5xx(
@@ -146,7 +146,7 @@ async def test_a_write_the_server_may_have_done_is_never_replayed(
             FaultRule(kind=fault.kind, when=fault.when, method="POST", path=TICKETS)
         )
         with pytest.raises(error) as err:
-            await halo.create_ticket(TicketFields(summary="Exactly once", client_id=client_id))
+            await halo.create_ticket(TicketWrite(summary="Exactly once", client_id=client_id))
     assert err.value.may_have_applied  # type: ignore[attr-defined]
     assert "check the record before repeating" in str(err.value)
     assert len(requests_to(sandbox, "POST", TICKETS)) == 1
@@ -158,14 +158,14 @@ async def test_an_action_is_not_replayed_after_a_timeout(
 ) -> None:
     async with client(HALOPSA_TIMEOUT="0.5") as halo:
         ticket = (await halo.list_tickets(limit=1)).items[0]
-        before = (await halo.list_actions(ticket["id"])).total
+        before = (await halo.list_actions(ticket.id)).total
         sandbox.state.faults.add(FaultRule(kind="slow", delay=1.0, method="POST", path=ACTIONS))
         with pytest.raises(HaloConnectionError) as err:
             await halo.add_action(
-                ActionFields(ticket_id=ticket["id"], outcome="Private Note", note="once")
+                ActionWrite(ticket_id=ticket.id, outcome_id=PRIVATE_NOTE, note_html="once")
             )
         await anyio.sleep(1.0)  # let the slow server finish the write it received
-        after = (await halo.list_actions(ticket["id"])).total
+        after = (await halo.list_actions(ticket.id)).total
     assert err.value.may_have_applied
     assert len(requests_to(sandbox, "POST", ACTIONS)) == 1
     assert after == before + 1
@@ -205,7 +205,7 @@ async def test_a_write_whose_connection_never_opens_is_reported_as_not_applied(
     )
     async with HaloClient(settings, policy=FAST) as halo:
         with pytest.raises(HaloConnectionError) as err:
-            await halo.create_ticket(TicketFields(summary="never sent", client_id=12))
+            await halo.create_ticket(TicketWrite(summary="never sent", client_id=12))
     assert err.value.path == "/api/Tickets"
     assert not err.value.may_have_applied
     assert "could not connect" in str(err.value)

@@ -1,69 +1,64 @@
-"""Three instances' lookups for the rules tests, written out as plain data.
+"""Four instances' configurations for the rules tests, written out as plain data.
 
 DEFAULT keeps the ticket skill's documented IDs; REMAPPED puts the same names on other
-IDs (and reuses 9 for an unrelated status), so roles must come from names; UNNAMED has
-no status with a role's name, so roles fall back to the documented IDs.
+IDs (and reuses 9 for an unrelated status); UNNAMED has no status with a role's name, so
+its roles sit on the documented IDs; ROLELESS has no roles at all. Each status's role is
+written out, as the client sets it (tests/client/test_statuses.py checks that it does).
 """
 
 from __future__ import annotations
 
-from halopsa_mcp.rules.catalog import (
-    AgentInfo,
-    Catalog,
-    OutcomeInfo,
-    PriorityInfo,
-    StatusInfo,
-    TicketTypeInfo,
-)
+from halopsa_mcp.domain.records import Agent, Outcome, Priority, Status, TicketType
+from halopsa_mcp.rules.catalog import Catalog
 
 INCIDENT, CHANGE, PROBLEM, LEGACY, INTERNAL = 1, 2, 3, 5, 6
 CHANGE_APPROVED = 23
 
 DEFAULT = Catalog(
     statuses=(
-        StatusInfo(1, "New"),
-        StatusInfo(2, "In Progress"),
-        StatusInfo(3, "Pending"),
-        StatusInfo(4, "On Hold"),
-        StatusInfo(5, "Waiting on Client"),
-        StatusInfo(6, "Waiting on Third Party"),
-        StatusInfo(8, "Resolved"),
-        StatusInfo(9, "Closed"),
-        StatusInfo(CHANGE_APPROVED, "Change Approved", frozenset({CHANGE})),
+        Status(1, "New", role="new"),
+        Status(2, "In Progress", role="in_progress"),
+        Status(3, "Pending"),
+        Status(4, "On Hold"),
+        Status(5, "Waiting on Client"),
+        Status(6, "Waiting on Third Party"),
+        Status(8, "Resolved", role="resolved", closes=True),
+        Status(9, "Closed", role="closed", closes=True),
+        Status(CHANGE_APPROVED, "Change Approved", frozenset({CHANGE})),
     ),
     priorities=(
-        PriorityInfo(1, 1, "Critical"),
-        PriorityInfo(1, 2, "High"),
-        PriorityInfo(1, 3, "Medium"),
-        PriorityInfo(1, 4, "Low"),
-        PriorityInfo(1, 5, "Emergency", hidden=True),
+        Priority(1, 1, "Critical"),
+        Priority(1, 2, "High"),
+        Priority(1, 3, "Medium"),
+        Priority(1, 4, "Low"),
+        Priority(1, 5, "Emergency", hidden=True),
         # SLA 2 has no priority named Medium, but has the documented ID 3.
-        PriorityInfo(2, 1, "Urgent"),
-        PriorityInfo(2, 3, "Standard"),
+        Priority(2, 1, "Urgent"),
+        Priority(2, 3, "Standard"),
         # SLA 3 has neither: a default cannot be chosen.
-        PriorityInfo(3, 4, "Low"),
-        PriorityInfo(3, 5, "Planned"),
+        Priority(3, 4, "Low"),
+        Priority(3, 5, "Planned"),
     ),
     ticket_types=(
-        TicketTypeInfo(INCIDENT, "Incident", sla_id=1, initial_status_id=1),
-        TicketTypeInfo(CHANGE, "Change Request", sla_id=3, initial_status_id=1),
-        TicketTypeInfo(PROBLEM, "Problem", sla_id=2, initial_status_id=1),
-        TicketTypeInfo(LEGACY, "Legacy Request", sla_id=1, initial_status_id=1, can_create=False),
-        TicketTypeInfo(INTERNAL, "Internal", sla_id=None, initial_status_id=None),
+        TicketType(INCIDENT, "Incident", sla_id=1, initial_status_id=1),
+        TicketType(CHANGE, "Change Request", sla_id=3, initial_status_id=1),
+        TicketType(PROBLEM, "Problem", sla_id=2, initial_status_id=1),
+        TicketType(LEGACY, "Legacy Request", sla_id=1, initial_status_id=1, can_create=False),
+        TicketType(INTERNAL, "Internal", sla_id=None, initial_status_id=None),
     ),
     outcomes=(
-        OutcomeInfo(1, "Private Note", None, hidden_from_user=True),
-        OutcomeInfo(2, "Customer Update", None),
-        OutcomeInfo(4, "Time Entry", None, hidden_from_user=True),
-        OutcomeInfo(5, "Start Work", 2),
-        OutcomeInfo(7, "Resolve", 8),
-        OutcomeInfo(8, "Close", 9),
-        OutcomeInfo(10, "Approve Change", CHANGE_APPROVED, ticket_type_ids=frozenset({CHANGE})),
+        Outcome(1, "Private Note", None, hidden_from_user=True),
+        Outcome(2, "Customer Update", None),
+        Outcome(4, "Time Entry", None, hidden_from_user=True),
+        Outcome(5, "Start Work", 2),
+        Outcome(7, "Resolve", 8),
+        Outcome(8, "Close", 9),
+        Outcome(10, "Approve Change", CHANGE_APPROVED, ticket_type_ids=frozenset({CHANGE})),
     ),
     agents=(
-        AgentInfo(2, "Priya Natarajan"),
-        AgentInfo(3, "Tom Whitaker"),
-        AgentInfo(9, "Ravi Desai", disabled=True),
+        Agent(2, "Priya Natarajan"),
+        Agent(3, "Tom Whitaker"),
+        Agent(9, "Ravi Desai", disabled=True),
     ),
 )
 
@@ -71,54 +66,54 @@ DEFAULT_STATUS_IDS = (1, 2, 3, 4, 5, 6, 8, 9)
 
 REMAPPED = Catalog(
     statuses=(
-        StatusInfo(1, "Triage"),
-        StatusInfo(2, "Pending Approval"),
-        StatusInfo(9, "Awaiting Parts"),
-        StatusInfo(11, "New"),
-        StatusInfo(12, "In Progress"),
-        StatusInfo(13, "Waiting on Client"),
-        StatusInfo(18, "Resolved"),
-        StatusInfo(19, "Closed"),
-        StatusInfo(20, "Closed - Duplicate"),
-        StatusInfo(21, "Resolved - awaiting confirmation"),
-        StatusInfo(22, "Unresolved Queries"),
+        Status(1, "Triage"),
+        Status(2, "Pending Approval"),
+        Status(9, "Awaiting Parts"),
+        Status(11, "New", role="new"),
+        Status(12, "In Progress", role="in_progress"),
+        Status(13, "Waiting on Client"),
+        Status(18, "Resolved", role="resolved", closes=True),
+        Status(19, "Closed", role="closed", closes=True),
+        Status(20, "Closed - Duplicate", closes=True),
+        Status(21, "Resolved - awaiting confirmation", closes=True),
+        Status(22, "Unresolved Queries"),
     ),
     priorities=(
-        PriorityInfo(1, 1, "P1"),
-        PriorityInfo(1, 3, "Routine"),
-        PriorityInfo(1, 7, "Medium"),
+        Priority(1, 1, "P1"),
+        Priority(1, 3, "Routine"),
+        Priority(1, 7, "Medium"),
     ),
-    ticket_types=(TicketTypeInfo(INCIDENT, "Incident", sla_id=1, initial_status_id=11),),
+    ticket_types=(TicketType(INCIDENT, "Incident", sla_id=1, initial_status_id=11),),
     outcomes=(
-        OutcomeInfo(1, "Note", None),
-        OutcomeInfo(7, "Resolve", 18),
-        OutcomeInfo(8, "Close", 19),
+        Outcome(1, "Note", None),
+        Outcome(7, "Resolve", 18),
+        Outcome(8, "Close", 19),
     ),
-    agents=(AgentInfo(2, "Priya Natarajan"),),
+    agents=(Agent(2, "Priya Natarajan"),),
 )
 
 UNNAMED = Catalog(
     statuses=(
-        StatusInfo(1, "Open"),
-        StatusInfo(2, "Working"),
-        StatusInfo(5, "Waiting"),
-        StatusInfo(8, "Done"),
-        StatusInfo(9, "Archived"),
-        StatusInfo(10, "Closed - Spam"),
+        Status(1, "Open", role="new"),
+        Status(2, "Working", role="in_progress"),
+        Status(5, "Waiting"),
+        Status(8, "Done", role="resolved", closes=True),
+        Status(9, "Archived", role="closed", closes=True),
+        Status(10, "Closed - Spam", closes=True),
     ),
-    priorities=(PriorityInfo(1, 1, "High"), PriorityInfo(1, 3, "Normal")),
-    ticket_types=(TicketTypeInfo(INCIDENT, "Incident", sla_id=1, initial_status_id=5),),
-    outcomes=(OutcomeInfo(1, "Note", None),),
+    priorities=(Priority(1, 1, "High"), Priority(1, 3, "Normal")),
+    ticket_types=(TicketType(INCIDENT, "Incident", sla_id=1, initial_status_id=5),),
+    outcomes=(Outcome(1, "Note", None),),
     agents=(),
 )
 
 # No names and none of the documented IDs: no status plays any role.
 ROLELESS = Catalog(
-    statuses=(StatusInfo(30, "Open"), StatusInfo(31, "Done")),
-    priorities=(PriorityInfo(1, 3, "Medium"),),
+    statuses=(Status(30, "Open"), Status(31, "Done")),
+    priorities=(Priority(1, 3, "Medium"),),
     ticket_types=(
-        TicketTypeInfo(INCIDENT, "Incident", sla_id=1, initial_status_id=30),
-        TicketTypeInfo(INTERNAL, "Internal", sla_id=1, initial_status_id=None),
+        TicketType(INCIDENT, "Incident", sla_id=1, initial_status_id=30),
+        TicketType(INTERNAL, "Internal", sla_id=1, initial_status_id=None),
     ),
     outcomes=(),
     agents=(),

@@ -3,12 +3,12 @@ from typing import Any
 
 import pytest
 
-from halopsa_mcp.client.payloads import ActionFields
-from halopsa_mcp.rules.actions import NewAction, plan_action
+from halopsa_mcp.rules.actions import ActionPlan, NewAction, plan_action
 from halopsa_mcp.rules.catalog import Catalog
-from halopsa_mcp.rules.tickets import Plan, TicketState
+from halopsa_mcp.rules.tickets import TicketState
 from halopsa_mcp.rules.verdict import Problem
 from tests.rules.catalogs import CHANGE, DEFAULT, INCIDENT, REMAPPED
+from tests.rules.plans import written
 
 TICKET = TicketState(
     id=1116,
@@ -32,14 +32,11 @@ def plan(
     ticket: TicketState | None = TICKET,
     catalog: Catalog = DEFAULT,
     default_outcome: str = "Private Note",
-) -> Plan:
-    result = plan_action(action, ticket, catalog, default_outcome=default_outcome)
-    if result.verdict.ok:  # fields are only sent then: each must be one HaloPSA has
-        ActionFields(**result.fields)
-    return result
+) -> ActionPlan:
+    return plan_action(action, ticket, catalog, default_outcome=default_outcome)
 
 
-def only_error(result: Plan) -> Problem:
+def only_error(result: ActionPlan) -> Problem:
     (error,) = result.verdict.errors
     return error
 
@@ -48,15 +45,15 @@ def test_a_note() -> None:
     result = plan(replace(NOTE, note="Checked <profile>.\nRebuilt it."))
     assert result.verdict.ok
     assert result.verdict.warnings == ()
-    assert result.fields == {
+    assert written(result) == {
         "ticket_id": 1116,
         "outcome_id": 1,
         "note_html": "<p>Checked &lt;profile&gt;.<br>Rebuilt it.</p>",
-        "hiddenfromuser": True,
+        "hidden_from_user": True,
     }
 
 
-def test_every_field_by_its_wire_name() -> None:
+def test_every_field_is_written() -> None:
     action = NewAction(
         ticket_id=1116,
         note="Called the user.",
@@ -68,14 +65,14 @@ def test_every_field_by_its_wire_name() -> None:
     )
     result = plan(action)
     assert result.verdict.ok
-    assert result.fields == {
+    assert written(result) == {
         "ticket_id": 1116,
         "outcome_id": 2,
         "note_html": "<p>Called the user.</p>",
-        "hiddenfromuser": False,
-        "timetaken": 0.75,
-        "new_status": 5,
-        "actisbillable": False,
+        "hidden_from_user": False,
+        "hours": 0.75,
+        "new_status_id": 5,
+        "billable": False,
     }
 
 
@@ -129,15 +126,15 @@ def test_note_required_explains_time_only() -> None:
 @pytest.mark.parametrize("note", [" ", INVISIBLE])
 def test_time_only_sends_no_note(note: str) -> None:
     result = plan(NewAction(ticket_id=1116, note=note, time_minutes=90))
-    assert "note_html" not in result.fields
-    assert result.fields["timetaken"] == 1.5
+    assert "note_html" not in written(result)
+    assert written(result)["hours"] == 1.5
 
 
 def test_note_is_cleaned() -> None:
     note = f"Reset\u202e the{INVISIBLE} password\x00.\r\nDone\ufeff."
     result = plan(replace(NOTE, note=note))
     assert result.verdict.ok
-    assert result.fields["note_html"] == "<p>Reset the password.<br>Done.</p>"
+    assert written(result)["note_html"] == "<p>Reset the password.<br>Done.</p>"
 
 
 def test_under_a_minute_says_to_log_a_minute() -> None:
@@ -157,7 +154,7 @@ def test_too_much_time_says_minutes() -> None:
 
 @pytest.mark.parametrize(("minutes", "hours"), [(1, 0.0167), (30, 0.5), (45, 0.75), (120, 2.0)])
 def test_minutes_become_hours(minutes: float, hours: float) -> None:
-    assert plan(replace(NOTE, time_minutes=minutes)).fields["timetaken"] == hours
+    assert written(plan(replace(NOTE, time_minutes=minutes)))["hours"] == hours
 
 
 def test_unknown_outcome() -> None:
@@ -165,7 +162,7 @@ def test_unknown_outcome() -> None:
     error = only_error(result)
     assert (error.field, error.message) == ("outcome_id", "outcome 77 does not exist")
     assert error.fix == OUTCOMES_INCIDENT
-    assert "outcome_id" not in result.fields
+    assert "outcome_id" not in written(result)
 
 
 @pytest.mark.parametrize(
@@ -174,11 +171,11 @@ def test_unknown_outcome() -> None:
 def test_default_outcome_by_name(default: str, outcome_id: int) -> None:
     result = plan(NOTE, default_outcome=default)
     assert result.verdict.ok
-    assert result.fields["outcome_id"] == outcome_id
+    assert written(result)["outcome_id"] == outcome_id
 
 
 def test_given_outcome_wins_over_the_default() -> None:
-    assert plan(replace(NOTE, outcome_id=2)).fields["outcome_id"] == 2
+    assert written(plan(replace(NOTE, outcome_id=2)))["outcome_id"] == 2
 
 
 def test_no_default_outcome() -> None:
@@ -199,7 +196,7 @@ def test_outcome_for_its_own_type_sets_its_status() -> None:
     change = replace(TICKET, ticket_type_id=CHANGE, sla_id=3)
     result = plan(replace(NOTE, outcome_id=10), change)
     assert result.verdict.ok
-    assert result.fields["new_status"] == 23
+    assert written(result)["new_status_id"] == 23
 
 
 # Outcomes 5, 7 and 8 are visible to customers by default: a hidden note says so.
@@ -347,7 +344,7 @@ def test_resolving_without_a_note_says_to_write_one() -> None:
     ],
 )
 def test_new_status_is_sent_explicitly(action: NewAction, new_status: int | None) -> None:
-    assert plan(action).fields.get("new_status") == new_status
+    assert written(plan(action)).get("new_status_id") == new_status
 
 
 def test_resolve_on_a_remapped_instance_needs_a_note() -> None:
@@ -355,19 +352,19 @@ def test_resolve_on_a_remapped_instance_needs_a_note() -> None:
     action = NewAction(5, time_minutes=10)
     result = plan(replace(action, outcome_id=7), ticket, REMAPPED, default_outcome="Note")
     assert [e.field for e in result.verdict.errors] == ["outcome_id"]
-    assert result.fields["new_status"] == 18
+    assert written(result)["new_status_id"] == 18
     assert plan(action, ticket, REMAPPED, default_outcome="Note").verdict.ok
 
 
 @pytest.mark.parametrize(("visible", "hidden"), [(False, True), (True, False)])
 def test_visible_to_customer(visible: bool, hidden: bool) -> None:
-    assert plan(replace(NOTE, visible_to_customer=visible)).fields["hiddenfromuser"] is hidden
+    assert written(plan(replace(NOTE, visible_to_customer=visible)))["hidden_from_user"] is hidden
 
 
-@pytest.mark.parametrize(("billable", "sent"), [(None, {}), (True, {"actisbillable": True})])
+@pytest.mark.parametrize(("billable", "sent"), [(None, {}), (True, {"billable": True})])
 def test_billable_only_when_given(billable: bool | None, sent: dict[str, Any]) -> None:
-    fields = plan(replace(NOTE, billable=billable)).fields
-    assert {k: v for k, v in fields.items() if k == "actisbillable"} == sent
+    fields = written(plan(replace(NOTE, billable=billable)))
+    assert {k: v for k, v in fields.items() if k == "billable"} == sent
 
 
 def test_all_violations_together() -> None:

@@ -4,12 +4,12 @@ from typing import Any
 
 import pytest
 
-from halopsa_mcp.client.payloads import TicketFields
-from halopsa_mcp.rules.catalog import AgentInfo, Catalog
+from halopsa_mcp.domain.records import Agent
+from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.tickets import (
     NewTicket,
-    Plan,
     TicketChanges,
+    TicketPlan,
     TicketState,
     plan_new_ticket,
     plan_ticket_update,
@@ -26,6 +26,7 @@ from tests.rules.catalogs import (
     ROLELESS,
     UNNAMED,
 )
+from tests.rules.plans import written
 
 VALID = NewTicket(summary="Outlook not syncing", client_id=12, ticket_type_id=INCIDENT)
 PRIORITIES_SLA_1 = "use one of: 1 Critical, 2 High, 3 Medium, 4 Low"
@@ -35,15 +36,12 @@ TYPES = "use one of: 1 Incident, 2 Change Request, 3 Problem, 6 Internal"
 INVISIBLE = "\u200b\u200d\u2060\ufeff\u202e"
 
 
-def create(ticket: NewTicket, catalog: Catalog = DEFAULT, **options: Any) -> Plan:
+def create(ticket: NewTicket, catalog: Catalog = DEFAULT, **options: Any) -> TicketPlan:
     options.setdefault("client_exists", True)
-    plan = plan_new_ticket(ticket, catalog, **options)
-    if plan.verdict.ok:  # fields are only sent then: each must be one HaloPSA has
-        TicketFields(**plan.fields)
-    return plan
+    return plan_new_ticket(ticket, catalog, **options)
 
 
-def only_error(plan: Plan) -> Problem:
+def only_error(plan: TicketPlan) -> Problem:
     (error,) = plan.verdict.errors
     return error
 
@@ -55,16 +53,16 @@ def test_minimal_ticket_gets_defaults() -> None:
     plan = create(replace(VALID, summary="  Outlook not syncing \n"))
     assert plan.verdict.ok
     assert plan.verdict.warnings == ()
-    assert plan.fields == {
+    assert written(plan) == {
         "summary": "Outlook not syncing",
         "client_id": 12,
-        "tickettype_id": 1,
+        "ticket_type_id": 1,
         "status_id": 1,
         "priority_id": 3,
     }
 
 
-def test_every_field_is_sent_by_its_wire_name() -> None:
+def test_every_field_is_written() -> None:
     ticket = NewTicket(
         summary="Printer offline",
         client_id=12,
@@ -82,26 +80,26 @@ def test_every_field_is_sent_by_its_wire_name() -> None:
     plan = create(ticket)
     assert plan.verdict.ok
     assert plan.verdict.warnings == ()
-    assert plan.fields == {
+    assert written(plan) == {
         "summary": "Printer offline",
         "client_id": 12,
-        "tickettype_id": 1,
+        "ticket_type_id": 1,
         "status_id": 2,
         "priority_id": 2,
         "agent_id": 3,
         "site_id": 40,
         "user_id": 501,
         "team": "Service Desk",
-        "category_1": "Printing",
+        "category": "Printing",
         "details_html": "<p>It says &lt;offline&gt;.</p><p>Since 9am.</p>",
-        "closure_note": "<p>Power-cycled it.</p>",
+        "resolution_html": "<p>Power-cycled it.</p>",
     }
 
 
 def test_default_ticket_type_applies_only_when_none_is_given() -> None:
     no_type = replace(VALID, ticket_type_id=None)
-    assert create(no_type, default_ticket_type_id=PROBLEM).fields["tickettype_id"] == PROBLEM
-    assert create(VALID, default_ticket_type_id=PROBLEM).fields["tickettype_id"] == INCIDENT
+    assert written(create(no_type, default_ticket_type_id=PROBLEM))["ticket_type_id"] == PROBLEM
+    assert written(create(VALID, default_ticket_type_id=PROBLEM))["ticket_type_id"] == INCIDENT
 
 
 @pytest.mark.parametrize(
@@ -117,14 +115,14 @@ def test_default_ticket_type_applies_only_when_none_is_given() -> None:
 def test_default_status_and_priority(catalog: Catalog, status_id: int, priority_id: int) -> None:
     plan = create(VALID, catalog)
     assert plan.verdict.ok
-    assert (plan.fields["status_id"], plan.fields["priority_id"]) == (status_id, priority_id)
+    assert (written(plan)["status_id"], written(plan)["priority_id"]) == (status_id, priority_id)
 
 
 def test_no_status_to_default_to() -> None:
     plan = create(replace(VALID, ticket_type_id=INTERNAL), ROLELESS)
     error = only_error(plan)
     assert (error.field, error.fix) == ("status_id", "use one of: 30 Open, 31 Done")
-    assert "status_id" not in plan.fields
+    assert "status_id" not in written(plan)
 
 
 @pytest.mark.parametrize(
@@ -169,7 +167,7 @@ def test_bad_summary(summary: str | None, message: str) -> None:
 def test_good_summary(summary: str, sent: str) -> None:
     plan = create(replace(VALID, summary=summary))
     assert plan.verdict.ok
-    assert plan.fields["summary"] == sent
+    assert written(plan)["summary"] == sent
 
 
 def hidden_characters(fields: dict[str, Any]) -> list[str]:
@@ -190,25 +188,25 @@ DIRTY = NewTicket(
 CLEAN = {
     "summary": "Printer offline since 9am",
     "team": "Service Desk",
-    "category_1": "Printing",
+    "category": "Printing",
     "details_html": "<p>Says &lt;offline&gt;.</p><p>Since 9am.</p>",
-    "closure_note": "<p>Power-cycled it.<br>Works.</p>",
+    "resolution_html": "<p>Power-cycled it.<br>Works.</p>",
 }
 
 
 def test_create_sends_cleaned_text() -> None:
     plan = create(DIRTY)
     assert plan.verdict.ok
-    assert {k: v for k, v in plan.fields.items() if k in CLEAN} == CLEAN
-    assert hidden_characters(plan.fields) == []
+    assert {k: v for k, v in written(plan).items() if k in CLEAN} == CLEAN
+    assert hidden_characters(written(plan)) == []
 
 
 def test_update_sends_cleaned_text() -> None:
     text = {k: getattr(DIRTY, k) for k in ("summary", "team", "category", "details", "resolution")}
     plan = update(TicketChanges(**text))
     assert plan.verdict.ok
-    assert plan.fields == CLEAN
-    assert hidden_characters(plan.fields) == []
+    assert written(plan) == CLEAN
+    assert hidden_characters(written(plan)) == []
 
 
 def test_client_is_required() -> None:
@@ -238,7 +236,7 @@ def test_bad_ticket_type(type_id: int | None, message: str) -> None:
     plan = create(replace(VALID, ticket_type_id=type_id))
     error = only_error(plan)
     assert (error.field, error.message, error.fix) == ("ticket_type_id", message, TYPES)
-    assert "tickettype_id" not in plan.fields
+    assert "ticket_type_id" not in written(plan)
 
 
 def test_bad_default_ticket_type() -> None:
@@ -276,7 +274,7 @@ def test_priority_not_in_the_types_sla(type_id: int, priority_id: int, fix: str)
 def test_priority_accepted(type_id: int, priority_id: int | None, expected: int) -> None:
     plan = create(replace(VALID, ticket_type_id=type_id, priority_id=priority_id))
     assert plan.verdict.ok
-    assert plan.fields["priority_id"] == expected
+    assert written(plan)["priority_id"] == expected
 
 
 def test_no_default_priority_for_the_sla() -> None:
@@ -287,7 +285,7 @@ def test_no_default_priority_for_the_sla() -> None:
         "a priority is required: there is no Medium priority for tickets of type 2 Change Request"
     )
     assert error.fix == "use one of: 4 Low, 5 Planned"
-    assert "priority_id" not in plan.fields
+    assert "priority_id" not in written(plan)
 
 
 @pytest.mark.parametrize(
@@ -307,11 +305,11 @@ def test_bad_agent(agent_id: int, message: str) -> None:
 def test_agent_accepted(agent_id: int) -> None:
     plan = create(replace(VALID, agent_id=agent_id))
     assert plan.verdict.ok
-    assert plan.fields["agent_id"] == agent_id
+    assert written(plan)["agent_id"] == agent_id
 
 
 def test_agent_list_is_cut_at_twenty() -> None:
-    agents = tuple(AgentInfo(i, f"Agent {i}") for i in range(100, 125))
+    agents = tuple(Agent(i, f"Agent {i}") for i in range(100, 125))
     error = only_error(create(replace(VALID, agent_id=1), replace(DEFAULT, agents=agents)))
     assert error.fix.startswith("use one of: 100 Agent 100, 101 Agent 101")
     assert error.fix.endswith("119 Agent 119 (and 5 more)")
@@ -386,11 +384,10 @@ OPEN = TicketState(
 )
 
 
-def update(changes: TicketChanges, current: TicketState = OPEN, catalog: Catalog = DEFAULT) -> Plan:
-    plan = plan_ticket_update(current, changes, catalog)
-    if plan.verdict.ok:
-        TicketFields(**plan.fields)
-    return plan
+def update(
+    changes: TicketChanges, current: TicketState = OPEN, catalog: Catalog = DEFAULT
+) -> TicketPlan:
+    return plan_ticket_update(current, changes, catalog)
 
 
 def test_nothing_to_change() -> None:
@@ -398,7 +395,7 @@ def test_nothing_to_change() -> None:
     error = only_error(plan)
     assert (error.field, error.message) == ("changes", "nothing to change")
     assert error.fix == "pass at least one field to update"
-    assert plan.fields == {}
+    assert written(plan) == {}
 
 
 @pytest.mark.parametrize(
@@ -408,7 +405,7 @@ def test_nothing_to_change() -> None:
         (TicketChanges(details="a < b"), {"details_html": "<p>a &lt; b</p>"}),
         (TicketChanges(details=""), {"details_html": ""}),
         (TicketChanges(team="Infrastructure"), {"team": "Infrastructure"}),
-        (TicketChanges(category="Email"), {"category_1": "Email"}),
+        (TicketChanges(category="Email"), {"category": "Email"}),
         (TicketChanges(priority_id=1), {"priority_id": 1}),
         (TicketChanges(agent_id=2), {"agent_id": 2}),
         (TicketChanges(agent_id=0), {"agent_id": 0}),
@@ -417,11 +414,11 @@ def test_nothing_to_change() -> None:
         # A resolution may be recorded before the ticket is resolved.
         (
             TicketChanges(resolution=" Replaced the toner "),
-            {"closure_note": "<p>Replaced the toner</p>"},
+            {"resolution_html": "<p>Replaced the toner</p>"},
         ),
         (
             TicketChanges(status_id=8, resolution="Replaced the toner"),
-            {"status_id": 8, "closure_note": "<p>Replaced the toner</p>"},
+            {"status_id": 8, "resolution_html": "<p>Replaced the toner</p>"},
         ),
     ],
 )
@@ -429,7 +426,7 @@ def test_only_the_changes_given_are_sent(changes: TicketChanges, fields: dict[st
     plan = update(changes)
     assert plan.verdict.ok
     assert plan.verdict.warnings == ()
-    assert plan.fields == fields
+    assert written(plan) == fields
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 import pytest
 
 from halopsa_mcp.client.api import PagePlan, plan_pages
+from halopsa_mcp.client.envelopes import record_count, records, single
 from halopsa_mcp.client.errors import HaloResponseError
-from halopsa_mcp.client.shapes import record_count, records, single
 
 
 @pytest.mark.parametrize(

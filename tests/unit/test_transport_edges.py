@@ -13,9 +13,9 @@ from halopsa_mcp.client import (
     HaloError,
     HaloResponseError,
     RetryPolicy,
-    TicketFields,
 )
 from halopsa_mcp.config import HaloSettings
+from halopsa_mcp.domain.writes import TicketWrite
 
 FAST = RetryPolicy(max_retries=2, backoff_base=0.001, backoff_cap=0.002)
 SETTINGS = HaloSettings.from_env(
@@ -72,7 +72,7 @@ async def test_undecodable_write_answers_are_not_replayed(
     halo, seen = halo_answering(answer)
     async with halo:
         with pytest.raises(HaloResponseError) as err:
-            await halo.create_ticket(TicketFields(summary="s", client_id=1))
+            await halo.create_ticket(TicketWrite(summary="s", client_id=1))
     assert len(seen) == 1
     assert err.value.may_have_applied
 
@@ -97,7 +97,7 @@ async def test_paging_goes_on_when_the_server_gives_no_count() -> None:
     halo, seen = halo_answering(pages)
     async with halo:
         page = await halo.list_tickets(limit=120)
-    assert [t["id"] for t in page.items] == list(range(1, 121))
+    assert [t.id for t in page.items] == list(range(1, 121))
     assert len(seen) == 2
     assert page.has_more
 

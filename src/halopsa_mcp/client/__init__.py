@@ -13,12 +13,10 @@ from halopsa_mcp.client.errors import (
     HaloResponseError,
     HaloServerError,
 )
-from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields, TicketQuery
 from halopsa_mcp.client.retry import RetryPolicy
+from halopsa_mcp.client.wire import attachment_preview, preview
 
 __all__ = [
-    "ActionFields",
-    "AttachmentUpload",
     "HaloAuthError",
     "HaloBadRequest",
     "HaloClient",
@@ -32,6 +30,6 @@ __all__ = [
     "HaloServerError",
     "Page",
     "RetryPolicy",
-    "TicketFields",
-    "TicketQuery",
+    "attachment_preview",
+    "preview",
 ]

@@ -1,7 +1,7 @@
-"""HaloPSA's ticket API as async methods returning plain dicts.
+"""HaloPSA's ticket API as async methods taking and returning the domain's records.
 
 One method per operation the MCP layer needs; HTTP, tokens and retries live in
-``transport``. Returned records keep HaloPSA's field names.
+``transport``, and HaloPSA's field names in ``wire``.
 """
 
 from __future__ import annotations
@@ -11,21 +11,34 @@ import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
+from halopsa_mcp.client import wire
+from halopsa_mcp.client.envelopes import Record, record_count, records, single
 from halopsa_mcp.client.errors import HaloResponseError
-from halopsa_mcp.client.payloads import (
-    ActionFields,
-    AttachmentUpload,
-    TicketFields,
-    TicketQuery,
-)
+from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields
 from halopsa_mcp.client.retry import RetryPolicy
-from halopsa_mcp.client.shapes import Record, record_count, records, single
 from halopsa_mcp.client.transport import HaloTransport, QueryValue
+from halopsa_mcp.client.values import given
 from halopsa_mcp.config import HaloSettings
+from halopsa_mcp.domain.records import (
+    Action,
+    Agent,
+    Attachment,
+    Client,
+    Outcome,
+    Priority,
+    Site,
+    Status,
+    Team,
+    Ticket,
+    TicketType,
+    User,
+)
+from halopsa_mcp.domain.search import TicketSearch
+from halopsa_mcp.domain.writes import ActionWrite, AttachmentWrite, TicketWrite
 
 # HaloPSA caps page_size at 100 whatever is asked for.
 MAX_PAGE_SIZE = 100
@@ -35,11 +48,15 @@ MAX_PAGE_SIZE = 100
 OnPage = Callable[[int, int], Awaitable[None]]
 
 
+Item = TypeVar("Item")
+Parsed = TypeVar("Parsed")
+
+
 @dataclass(frozen=True)
-class Page:
+class Page(Generic[Item]):
     """A slice of a list: ``items`` start at ``offset`` among ``total`` matches."""
 
-    items: list[Record]
+    items: list[Item]
     total: int
     offset: int
 
@@ -107,61 +124,69 @@ class HaloClient:
 
     async def list_tickets(
         self,
-        query: TicketQuery | None = None,
+        search: TicketSearch | None = None,
         *,
         limit: int = 50,
         offset: int = 0,
         on_page: OnPage | None = None,
-    ) -> Page:
-        """Tickets matching ``query``; only the pages needed for ``limit`` rows are fetched.
+    ) -> Page[Ticket]:
+        """Tickets matching ``search``; only the pages needed for ``limit`` rows are fetched.
         ``on_page`` hears after each page how far the read has got."""
-        params = query.wire() if query else {}
-        return await self._paged(
+        params = wire.ticket_query(search).wire() if search else {}
+        page = await self._paged(
             "Tickets", "tickets", params, limit=limit, offset=offset, on_page=on_page
         )
+        return _parsed(page, wire.ticket, "GET", "/api/Tickets")
 
     async def get_ticket(
         self, ticket_id: int, *, include_details: bool = True, include_last_action: bool = False
-    ) -> Record:
+    ) -> Ticket:
+        path = f"Tickets/{ticket_id}"
         body = await self._http.request(
             "GET",
-            f"Tickets/{ticket_id}",
+            path,
             params={"includedetails": include_details, "includelastaction": include_last_action},
         )
-        return _one(body, "tickets", "GET", f"/api/Tickets/{ticket_id}")
+        return _parse(wire.ticket, _one(body, "tickets", "GET", f"/api/{path}"), "GET", path)
 
-    async def create_ticket(self, fields: TicketFields) -> Record:
-        return await self._write("Tickets", "tickets", [fields.wire()])
+    async def create_ticket(self, ticket: TicketWrite) -> Ticket:
+        body = [TicketFields.of(ticket).wire()]
+        return await self._write("Tickets", "tickets", body, wire.ticket)
 
-    async def update_ticket(self, ticket_id: int, fields: TicketFields) -> Record:
-        """Change only the fields set on ``fields``; HaloPSA keeps the rest."""
-        return await self._write("Tickets", "tickets", [{"id": ticket_id, **fields.wire()}])
+    async def update_ticket(self, ticket_id: int, changes: TicketWrite) -> Ticket:
+        """Change only the fields set on ``changes``; HaloPSA keeps the rest."""
+        body = [{"id": ticket_id, **TicketFields.of(changes).wire()}]
+        return await self._write("Tickets", "tickets", body, wire.ticket)
 
     # Actions
 
-    async def list_actions(self, ticket_id: int, *, limit: int | None = None) -> Page:
+    async def list_actions(self, ticket_id: int, *, limit: int | None = None) -> Page[Action]:
         params: dict[str, QueryValue] = {"ticket_id": ticket_id}
         if limit is not None:
             params["count"] = limit
         body = await self._http.request("GET", "Actions", params=params)
         rows = records(body, "actions")
         total = record_count(body)
-        return Page(items=rows, total=len(rows) if total is None else total, offset=0)
+        page = Page(items=rows, total=len(rows) if total is None else total, offset=0)
+        return _parsed(page, wire.action, "GET", "/api/Actions")
 
-    async def add_action(self, fields: ActionFields) -> Record:
-        return await self._write("Actions", "actions", [fields.wire()])
+    async def add_action(self, action: ActionWrite) -> Action:
+        body = [ActionFields.of(action).wire()]
+        return await self._write("Actions", "actions", body, wire.action)
 
     # Attachments
 
-    async def list_attachments(self, ticket_id: int) -> list[Record]:
+    async def list_attachments(self, ticket_id: int) -> list[Attachment]:
         body = await self._http.request("GET", "Attachment", params={"ticket_id": ticket_id})
-        return records(body, "attachments")
+        rows = records(body, "attachments")
+        return [_parse(wire.attachment, row, "GET", "/api/Attachment") for row in rows]
 
-    async def get_attachment(self, attachment_id: int, *, include_data: bool = False) -> Record:
+    async def get_attachment(self, attachment_id: int, *, include_data: bool = False) -> Attachment:
+        path = f"/api/Attachment/{attachment_id}"
         body = await self._http.request(
             "GET", f"Attachment/{attachment_id}", params={"includedetails": include_data}
         )
-        return _one(body, "attachments", "GET", f"/api/Attachment/{attachment_id}")
+        return _parse(wire.attachment, _one(body, "attachments", "GET", path), "GET", path)
 
     async def upload_attachment(
         self,
@@ -172,79 +197,72 @@ class HaloClient:
         action_id: int | None = None,
         description: str | None = None,
         is_image: bool | None = None,
-    ) -> Record:
-        return await self.upload_attachment_base64(
-            ticket_id,
-            filename,
-            base64.b64encode(data).decode("ascii"),
-            action_id=action_id,
-            description=description,
-            is_image=is_image,
+    ) -> Attachment:
+        return await self.upload(
+            AttachmentWrite(
+                ticket_id,
+                filename,
+                base64.b64encode(data).decode("ascii"),
+                action_id=action_id,
+                description=description,
+                is_image=is_image,
+            )
         )
 
-    async def upload_attachment_base64(
-        self,
-        ticket_id: int,
-        filename: str,
-        data_base64: str,
-        *,
-        action_id: int | None = None,
-        description: str | None = None,
-        is_image: bool | None = None,
-    ) -> Record:
+    async def upload(self, attachment: AttachmentWrite) -> Attachment:
         """As ``upload_attachment``, for content already in base64 (HaloPSA's own form),
         so a large file is not decoded and encoded again on its way through."""
-        upload = AttachmentUpload(
-            ticket_id=ticket_id,
-            filename=filename,
-            data_base64=data_base64,
-            **_given(action_id=action_id, desc=description, isimage=is_image),
-        )
-        return await self._write("Attachment", "attachments", [upload.wire()])
+        body = [AttachmentUpload.of(attachment).wire()]
+        return await self._write("Attachment", "attachments", body, wire.attachment)
 
     # Lookups
 
-    async def list_statuses(self, *, tickettype_id: int | None = None) -> list[Record]:
-        return await self._lookup("Status", "statuses", _given(tickettype_id=tickettype_id))
+    async def list_statuses(self, *, ticket_type_id: int | None = None) -> tuple[Status, ...]:
+        """The statuses, each with the role it plays (see ``client.statuses``)."""
+        params = given(tickettype_id=ticket_type_id)
+        return wire.statuses(await self._lookup("Status", "statuses", params))
 
-    async def list_priorities(self, *, sla_id: int | None = None) -> list[Record]:
-        """Priority rows, one per (SLA, priority): match a ticket's ``priority_id``
-        against a row's ``priorityid`` within the ticket's SLA."""
-        return await self._lookup("Priority", "priorities", _given(slaid=sla_id))
+    async def list_priorities(self, *, sla_id: int | None = None) -> tuple[Priority, ...]:
+        """Priorities, one per (SLA, priority): a ticket's ``priority_id`` is read within
+        the ticket's SLA."""
+        return wire.priorities(await self._lookup("Priority", "priorities", given(slaid=sla_id)))
 
-    async def list_ticket_types(self, *, include_inactive: bool = False) -> list[Record]:
+    async def list_ticket_types(self, *, include_inactive: bool = False) -> tuple[TicketType, ...]:
         params = {"showinactive": True} if include_inactive else {}
-        return await self._lookup("TicketType", "tickettypes", params)
+        return wire.ticket_types(await self._lookup("TicketType", "tickettypes", params))
 
-    async def list_outcomes(self, *, tickettype_id: int | None = None) -> list[Record]:
-        return await self._lookup("Outcome", "outcomes", _given(tickettype_id=tickettype_id))
+    async def list_outcomes(self, *, ticket_type_id: int | None = None) -> tuple[Outcome, ...]:
+        params = given(tickettype_id=ticket_type_id)
+        return wire.outcomes(await self._lookup("Outcome", "outcomes", params))
 
     async def list_agents(
         self, *, search: str | None = None, include_disabled: bool = False
-    ) -> list[Record]:
+    ) -> tuple[Agent, ...]:
         # HaloPSA types includedisabled as a string parameter; "true" is what it reads.
-        params = _given(search=search, includedisabled="true" if include_disabled else None)
-        return await self._lookup("Agent", "agents", params)
+        params = given(search=search, includedisabled="true" if include_disabled else None)
+        return wire.agents(await self._lookup("Agent", "agents", params))
 
-    async def get_client(self, client_id: int) -> Record:
+    async def get_client(self, client_id: int) -> Client:
+        path = f"/api/Client/{client_id}"
         body = await self._http.request("GET", f"Client/{client_id}")
-        return _one(body, "clients", "GET", f"/api/Client/{client_id}")
+        return _parse(wire.client, _one(body, "clients", "GET", path), "GET", path)
 
-    async def list_sites(self, *, client_id: int) -> list[Record]:
-        return await self._lookup("Site", "sites", {"client_id": client_id})
+    async def list_sites(self, *, client_id: int) -> list[Site]:
+        return wire.sites(await self._lookup("Site", "sites", {"client_id": client_id}))
 
-    async def list_users(self, *, client_id: int) -> list[Record]:
-        return await self._lookup("Users", "users", {"client_id": client_id})
+    async def list_users(self, *, client_id: int) -> list[User]:
+        return wire.users(await self._lookup("Users", "users", {"client_id": client_id}))
 
-    async def list_teams(self) -> list[Record]:
-        return await self._lookup("Team", "teams", {})
+    async def list_teams(self) -> tuple[Team, ...]:
+        return wire.teams(await self._lookup("Team", "teams", {}))
 
     async def list_clients(
         self, *, search: str | None = None, limit: int = 100, offset: int = 0
-    ) -> Page:
-        return await self._paged(
-            "Client", "clients", _given(search=search), limit=limit, offset=offset
+    ) -> Page[Client]:
+        page = await self._paged(
+            "Client", "clients", given(search=search), limit=limit, offset=offset
         )
+        return _parsed(page, wire.client, "GET", "/api/Client")
 
     # Plumbing
 
@@ -260,7 +278,7 @@ class HaloClient:
         limit: int,
         offset: int,
         on_page: OnPage | None = None,
-    ) -> Page:
+    ) -> Page[Record]:
         plan = plan_pages(offset, limit)
         fetched: list[Record] = []
         total: int | None = None
@@ -294,10 +312,14 @@ class HaloClient:
             total = (plan.first_page - 1) * plan.page_size + len(fetched)
         return Page(items=items, total=total, offset=offset)
 
-    async def _write(self, path: str, key: str, body: list[dict[str, Any]]) -> Record:
+    async def _write(
+        self, path: str, key: str, body: list[dict[str, Any]], parse: Callable[[Record], Parsed]
+    ) -> Parsed:
+        """The saved record, parsed: an answer this client cannot read is reported as a
+        write that may have been applied."""
         answer = await self._http.request("POST", path, json_body=body)
         try:
-            return single(answer, key)
+            return parse(single(answer, key))
         except HaloResponseError as exc:
             raise HaloResponseError(
                 f"HaloPSA accepted the write but answered in an unexpected shape: {exc.message}",
@@ -328,6 +350,15 @@ def _one(body: Any, key: str, method: str, path: str) -> Record:
         raise HaloResponseError(exc.message, method=method, path=path) from None
 
 
-def _given(**values: Any) -> dict[str, Any]:
-    """Keyword arguments that were actually given (not None)."""
-    return {k: v for k, v in values.items() if v is not None}
+def _parse(parse: Callable[[Record], Parsed], row: Record, method: str, path: str) -> Parsed:
+    try:
+        return parse(row)
+    except HaloResponseError as exc:
+        raise HaloResponseError(exc.message, method=method, path=path) from None
+
+
+def _parsed(
+    page: Page[Record], parse: Callable[[Record], Parsed], method: str, path: str
+) -> Page[Parsed]:
+    items = [_parse(parse, row, method, path) for row in page.items]
+    return Page(items=items, total=page.total, offset=page.offset)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
-from halopsa_mcp.rules.catalog import Catalog, OutcomeInfo
+from halopsa_mcp.domain.records import Outcome
+from halopsa_mcp.domain.writes import ActionWrite
+from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.text import clean_text, minutes_to_hours, text_to_html
-from halopsa_mcp.rules.tickets import Plan, TicketState
+from halopsa_mcp.rules.tickets import TicketState
 from halopsa_mcp.rules.transitions import check_transition
 from halopsa_mcp.rules.verdict import Problem, Verdict
 from halopsa_mcp.rules.wording import label, use_one_of
@@ -30,9 +31,17 @@ class NewAction:
     billable: bool | None = None
 
 
+@dataclass(frozen=True)
+class ActionPlan:
+    """A judged action: write ``action`` only when ``verdict.ok``."""
+
+    action: ActionWrite
+    verdict: Verdict
+
+
 def plan_action(
     action: NewAction, ticket: TicketState | None, catalog: Catalog, *, default_outcome: str
-) -> Plan:
+) -> ActionPlan:
     """Every rule for a new action, all violations at once. ``ticket`` is None when the
     ticket does not exist; ``default_outcome`` names the outcome used when none is given."""
     # Cleaned first, so a note of invisible characters counts as no note.
@@ -62,22 +71,16 @@ def plan_action(
             catalog=catalog,
             field="outcome_id" if action.new_status_id is None else "new_status_id",
         )
-    fields: dict[str, Any] = {
-        "ticket_id": action.ticket_id,
-        "hiddenfromuser": not action.visible_to_customer,
-    }
-    if outcome is not None:
-        fields["outcome_id"] = outcome.id
-    if note:
-        fields["note_html"] = text_to_html(note)
-    if action.time_minutes is not None:
-        fields["timetaken"] = minutes_to_hours(action.time_minutes)
-    # Sent even when the outcome implies it, so the write says what it does.
-    if target is not None:
-        fields["new_status"] = target
-    if action.billable is not None:
-        fields["actisbillable"] = action.billable
-    return Plan(fields, verdict)
+    write = ActionWrite(
+        ticket_id=action.ticket_id,
+        hidden_from_user=not action.visible_to_customer,
+        outcome_id=outcome.id if outcome is not None else None,
+        note_html=text_to_html(note) if note else None,
+        hours=minutes_to_hours(action.time_minutes) if action.time_minutes is not None else None,
+        new_status_id=target,
+        billable=action.billable,
+    )
+    return ActionPlan(write, verdict)
 
 
 def _ticket(ticket_id: int, ticket: TicketState | None) -> Verdict:
@@ -126,7 +129,7 @@ def _time(time_minutes: float | None) -> Verdict:
 
 def _outcome(
     action: NewAction, type_id: int | None, catalog: Catalog, default_outcome: str
-) -> tuple[OutcomeInfo | None, Verdict]:
+) -> tuple[Outcome | None, Verdict]:
     """The action's outcome (its kind, as HaloPSA sees it): the one given, else the default."""
     choices = catalog.outcomes_for(type_id)
     fix = use_one_of((o.id, o.name) for o in choices)
@@ -149,9 +152,7 @@ def _outcome(
     return outcome, Verdict()
 
 
-def _outcome_overridden(
-    outcome: OutcomeInfo, new_status_id: int | None, catalog: Catalog
-) -> Verdict:
+def _outcome_overridden(outcome: Outcome, new_status_id: int | None, catalog: Catalog) -> Verdict:
     """An explicit status wins over the outcome's own; say so, in case the outcome was
     chosen for the status it sets."""
     if new_status_id is None or outcome.new_status_id in (None, new_status_id):
@@ -166,7 +167,7 @@ def _outcome_overridden(
     )
 
 
-def _visibility(outcome: OutcomeInfo, visible_to_customer: bool, *, has_note: bool) -> Verdict:
+def _visibility(outcome: Outcome, visible_to_customer: bool, *, has_note: bool) -> Verdict:
     """An outcome the customer normally sees, sent hidden: likely a reply meant for them.
     Only a note can be shown, so a time-only action has nothing to warn about."""
     if outcome.hidden_from_user or visible_to_customer or not has_note:

@@ -1,13 +1,15 @@
 """Rules for creating and updating tickets: what is required, what defaults apply, and
-which HaloPSA fields a valid request becomes."""
+which write a valid request becomes."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from halopsa_mcp.rules.catalog import DEFAULT_PRIORITY, Catalog, PriorityInfo, TicketTypeInfo
+from halopsa_mcp.domain.records import Priority, TicketType
+from halopsa_mcp.domain.writes import TicketWrite
+from halopsa_mcp.rules.catalog import DEFAULT_PRIORITY, Catalog
 from halopsa_mcp.rules.text import clean_line, clean_text, text_to_html
 from halopsa_mcp.rules.transitions import check_transition
 from halopsa_mcp.rules.verdict import Problem, Verdict
@@ -65,11 +67,11 @@ class TicketChanges:
 
 
 @dataclass(frozen=True)
-class Plan:
-    """A request the rules have judged: the HaloPSA fields to send (wire names, only what
-    is to be written) and the verdict. Send ``fields`` only when ``verdict.ok``."""
+class TicketPlan:
+    """A request the rules have judged: what to write (only what is to be written) and
+    the verdict. Write ``ticket`` only when ``verdict.ok``."""
 
-    fields: dict[str, Any]
+    ticket: TicketWrite
     verdict: Verdict
 
 
@@ -82,7 +84,7 @@ def plan_new_ticket(
     client_sites: Mapping[int, str] | None = None,
     client_users: Mapping[int, str] | None = None,
     default_ticket_type_id: int | None = None,
-) -> Plan:
+) -> TicketPlan:
     """Every rule for a new ticket, all violations reported at once, defaults filled in.
 
     ``client_sites`` and ``client_users`` are the client's sites and users by ID, when
@@ -108,32 +110,33 @@ def plan_new_ticket(
         + _agent(ticket.agent_id, catalog)
         + _resolution(ticket.resolution)
     )
-    fields = {
-        "summary": ticket.summary,
-        "client_id": ticket.client_id,
-        "tickettype_id": type_.id if type_ else None,
-        "status_id": status_id,
-        "priority_id": priority_id,
-        "site_id": ticket.site_id,
-        "user_id": ticket.user_id,
-    }
-    return Plan(_canonical_team(_given(fields) | _common_fields(ticket), catalog), verdict)
+    write = replace(
+        _common_write(ticket, catalog),
+        summary=ticket.summary,
+        client_id=ticket.client_id,
+        ticket_type_id=type_.id if type_ else None,
+        status_id=status_id,
+        priority_id=priority_id,
+        site_id=ticket.site_id,
+        user_id=ticket.user_id,
+    )
+    return TicketPlan(write, verdict)
 
 
-def plan_ticket_update(current: TicketState, changes: TicketChanges, catalog: Catalog) -> Plan:
+def plan_ticket_update(
+    current: TicketState, changes: TicketChanges, catalog: Catalog
+) -> TicketPlan:
     """Only the changes given are checked and sent; the rest of the ticket is left alone."""
     changes = _cleaned(changes)
-    fields = _given(
-        {
-            "summary": changes.summary,
-            "status_id": changes.status_id,
-            "priority_id": changes.priority_id,
-        }
-    ) | _common_fields(changes)
-    fields = _canonical_team(fields, catalog)
-    if not fields:
+    write = replace(
+        _common_write(changes, catalog),
+        summary=changes.summary,
+        status_id=changes.status_id,
+        priority_id=changes.priority_id,
+    )
+    if write == TicketWrite():
         problem = Problem("changes", "nothing to change", "pass at least one field to update")
-        return Plan({}, Verdict(errors=(problem,)))
+        return TicketPlan(write, Verdict(errors=(problem,)))
     verdict = _summary(changes.summary, required=False) + _agent(changes.agent_id, catalog)
     verdict += _team(changes.team, catalog)
     verdict += _resolution(changes.resolution)
@@ -151,7 +154,7 @@ def plan_ticket_update(current: TicketState, changes: TicketChanges, catalog: Ca
         priorities = _priorities(_sla_of(current, catalog), catalog)
         where = f"ticket {current.id}"
         verdict += _priority(changes.priority_id, priorities, where)[1]
-    return Plan(fields, verdict)
+    return TicketPlan(write, verdict)
 
 
 def _sla_of(ticket: TicketState, catalog: Catalog) -> int | None:
@@ -162,26 +165,19 @@ def _sla_of(ticket: TicketState, catalog: Catalog) -> int | None:
     return type_.sla_id if type_ else None
 
 
-def _common_fields(request: NewTicket | TicketChanges) -> dict[str, Any]:
-    """The fields create and update send the same way, when given."""
-    return _given(
-        {
-            "agent_id": request.agent_id,
-            "team": request.team,
-            "category_1": request.category,
-            "details_html": _html(request.details),
-            # The skill's "resolution" is the API's closure_note, an HTML field like details.
-            "closure_note": _html(request.resolution),
-        }
+def _common_write(request: NewTicket | TicketChanges, catalog: Catalog) -> TicketWrite:
+    """The fields create and update write the same way, when given."""
+    return TicketWrite(
+        agent_id=request.agent_id,
+        team=_canonical_team(request.team, catalog),
+        category=request.category,
+        details_html=_html(request.details),
+        resolution_html=_html(request.resolution),
     )
 
 
 def _html(text: str | None) -> str | None:
     return text_to_html(text) if text is not None else None
-
-
-def _given(fields: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in fields.items() if value is not None}
 
 
 _Request = TypeVar("_Request", NewTicket, TicketChanges)
@@ -256,13 +252,11 @@ def _belongs(
     return _error(field, f"{kind} {value} does not belong to client {client_id}", fix)
 
 
-def _canonical_team(fields: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
-    """The team as the instance spells it: a match is case-insensitive, HaloPSA may not be."""
-    team = fields.get("team")
-    for name in catalog.teams:
-        if isinstance(team, str) and team.casefold() == name.casefold():
-            return {**fields, "team": name}
-    return fields
+def _canonical_team(team: str | None, catalog: Catalog) -> str | None:
+    """The team as the instance spells it: a match is case-insensitive, the desk may not be."""
+    if team is None:
+        return None
+    return next((name for name in catalog.teams if team.casefold() == name.casefold()), team)
 
 
 def _team(team: str | None, catalog: Catalog) -> Verdict:
@@ -277,7 +271,7 @@ def _team(team: str | None, catalog: Catalog) -> Verdict:
     )
 
 
-def _creatable_type(type_id: int | None, catalog: Catalog) -> tuple[TicketTypeInfo | None, Verdict]:
+def _creatable_type(type_id: int | None, catalog: Catalog) -> tuple[TicketType | None, Verdict]:
     creatable = [(t.id, t.name) for t in catalog.ticket_types if t.can_create]
     fix = use_one_of(creatable)
     if type_id is None:
@@ -292,13 +286,13 @@ def _creatable_type(type_id: int | None, catalog: Catalog) -> tuple[TicketTypeIn
 
 
 def _initial_status(
-    ticket: NewTicket, type_: TicketTypeInfo | None, catalog: Catalog
+    ticket: NewTicket, type_: TicketType | None, catalog: Catalog
 ) -> tuple[int | None, Verdict]:
     type_id = type_.id if type_ else None
     status_id = ticket.status_id
-    # The default: the instance's New (by name, else the documented ID), then the type's own.
+    # The default: the status playing New on this instance, then the type's own.
     if status_id is None:
-        status_id = catalog.roles.new
+        status_id = catalog.role("new")
     if status_id is None and type_ is not None:
         status_id = type_.initial_status_id
     if status_id is None:
@@ -315,11 +309,11 @@ def _initial_status(
     return status_id, verdict
 
 
-def _priorities(sla_id: int | None, catalog: Catalog) -> tuple[PriorityInfo, ...]:
+def _priorities(sla_id: int | None, catalog: Catalog) -> tuple[Priority, ...]:
     """The priorities open to a ticket on this SLA; with no SLA, those of any SLA."""
     if sla_id is not None:
         return catalog.priorities_for(sla_id)
-    seen: dict[int, PriorityInfo] = {}
+    seen: dict[int, Priority] = {}
     for p in catalog.priorities:
         if not p.hidden:
             seen.setdefault(p.priority_id, p)
@@ -327,7 +321,7 @@ def _priorities(sla_id: int | None, catalog: Catalog) -> tuple[PriorityInfo, ...
 
 
 def _priority(
-    priority_id: int | None, priorities: tuple[PriorityInfo, ...], where: str
+    priority_id: int | None, priorities: tuple[Priority, ...], where: str
 ) -> tuple[int | None, Verdict]:
     """The priority to send, defaulting to Medium; ``where`` names whose SLA it is."""
     fix = use_one_of((p.priority_id, p.name) for p in priorities)
@@ -344,7 +338,7 @@ def _priority(
     return priority_id, Verdict()
 
 
-def _medium(priorities: tuple[PriorityInfo, ...]) -> int | None:
+def _medium(priorities: tuple[Priority, ...]) -> int | None:
     """The skill's default priority: the one named Medium, else the documented ID."""
     named = next((p.priority_id for p in priorities if p.name.casefold() == "medium"), None)
     if named is not None:

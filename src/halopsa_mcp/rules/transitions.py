@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from halopsa_mcp.rules.catalog import Catalog, StatusInfo
+from halopsa_mcp.domain.records import Status
+from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.verdict import Problem, Verdict
 from halopsa_mcp.rules.wording import label, use_one_of
 
@@ -34,27 +35,26 @@ def check_transition(
         message = f"status {label(target.id, target.name)} is not used by ticket type {type_name}"
         return _refuse(field, message, allowed)
 
-    roles = catalog.roles
-    closing = target.id in roles.closing
+    closing = target.closes
     errors: list[Problem] = []
     warnings: list[str] = []
     if closing and not has_resolution:
         errors.append(_resolution_missing(field, target))
-    if closing and current_status_id in (None, roles.new):
+    if closing and current_status_id in (None, catalog.role("new")):
         warnings.append(f"moving to {_name(target)} without an In Progress step")
-    if target.id == roles.in_progress and not has_agent:
+    if target.id == catalog.role("in_progress") and not has_agent:
         warnings.append(f"{_name(target)} with no agent assigned; assign one with agent_id")
-    if current_status_id in roles.closing and not closing:
+    if catalog.closes(current_status_id) and not closing:
         warnings.append(f"the ticket is being reopened: it moves to {_name(target)}")
     return Verdict(tuple(errors), tuple(warnings))
 
 
-def _refuse(field: str, message: str, allowed: tuple[StatusInfo, ...]) -> Verdict:
+def _refuse(field: str, message: str, allowed: tuple[Status, ...]) -> Verdict:
     fix = use_one_of((s.id, s.name) for s in allowed)
     return Verdict(errors=(Problem(field, message, fix),))
 
 
-def _resolution_missing(field: str, target: StatusInfo) -> Problem:
+def _resolution_missing(field: str, target: Status) -> Problem:
     if field in _ACTION_FIELDS:
         fix = "write the resolution (what fixed the problem) in the action's note"
     else:
@@ -63,5 +63,5 @@ def _resolution_missing(field: str, target: StatusInfo) -> Problem:
     return Problem(field, message, fix)
 
 
-def _name(status: StatusInfo) -> str:
+def _name(status: Status) -> str:
     return label(status.id, status.name)

@@ -19,6 +19,7 @@ from halopsa_mcp.client import HaloClient, RetryPolicy
 from halopsa_mcp.config import ConfigError, HaloSettings, ServerSettings
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.server import shaping
+from halopsa_mcp.server.catalog_cache import CatalogCache
 from halopsa_mcp.server.compact import CompactResults
 from halopsa_mcp.server.deadline import CallDeadline
 from halopsa_mcp.server.guards import (
@@ -29,7 +30,6 @@ from halopsa_mcp.server.guards import (
     upload_size_guard,
 )
 from halopsa_mcp.server.logs import CallLog
-from halopsa_mcp.server.lookups import LookupCache, Lookups
 from halopsa_mcp.server.policy import exposed_tools, unknown_tool_names
 from halopsa_mcp.server.services import Services
 from halopsa_mcp.server.tools.registry import TOOLS, add_tools
@@ -61,11 +61,11 @@ def build_server(
         ):
             running.services = Services(
                 halo=halo,
-                lookups=LookupCache(halo, server_settings.lookup_ttl),
+                catalogs=CatalogCache(halo, server_settings.lookup_ttl),
                 settings=server_settings,
             )
             if server_settings.warm_up:
-                tg.start_soon(warm_up, halo, running.services.lookups)
+                tg.start_soon(warm_up, halo, running.services.catalogs)
             try:
                 yield running.services
             finally:
@@ -132,11 +132,11 @@ class _ServicesWhileRunning:
 
     services: Services | None = None
 
-    async def lookups(self) -> Lookups:
+    async def catalog(self) -> Catalog:
         if self.services is None:
             raise MCPError(INTERNAL_ERROR, "the server is not running")
         try:
-            return await self.services.catalog_lookups()
+            return await self.services.catalog()
         except ToolError as exc:
             # A resource read has no "tool error"; a protocol error carries the reason.
             raise MCPError(INTERNAL_ERROR, str(exc)) from None
@@ -183,8 +183,7 @@ def _resource_reader(
     # Static resources take no arguments and get no Context, hence the running server's
     # lookups, bound here for each table.
     async def read() -> str:
-        found = await running.lookups()
-        return json.dumps([row.model_dump() for row in rows(found.catalog)])
+        return json.dumps([row.model_dump() for row in rows(await running.catalog())])
 
     return read
 

@@ -5,9 +5,11 @@ IDs stay beside their names, so the model can pass them back to other tools.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
+
+from halopsa_mcp.domain.records import StatusRole
 
 
 class TicketRow(BaseModel):
@@ -118,9 +120,6 @@ class AttachmentWriteResult(BaseModel):
         default=None, description="On dry runs: ticket, file name and size (not the content)."
     )
     warnings: list[str] = Field(default_factory=list)
-
-
-StatusRole = Literal["new", "in_progress", "resolved", "closed"]
 
 
 class StatusRow(BaseModel):

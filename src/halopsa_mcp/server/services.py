@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import anyio
 from mcp.server.mcpserver import Context
@@ -11,17 +10,18 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 from halopsa_mcp.client import HaloClient, HaloNotFound
 from halopsa_mcp.config import ServerSettings
+from halopsa_mcp.domain.records import Ticket
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.tickets import TicketState
+from halopsa_mcp.server.catalog_cache import CatalogCache
 from halopsa_mcp.server.create_guard import CreateGuard
 from halopsa_mcp.server.errors import halo_errors
-from halopsa_mcp.server.lookups import LookupCache, Lookups
 
 
 @dataclass(frozen=True)
 class Services:
     halo: HaloClient
-    lookups: LookupCache
+    catalogs: CatalogCache
     settings: ServerSettings
     creates: CreateGuard = field(default_factory=CreateGuard)
     # Uploads handled at once. Each holds its file a few times over while it is checked
@@ -29,14 +29,14 @@ class Services:
     # turn rather than multiply the server's peak memory.
     uploads: anyio.Semaphore = field(default_factory=lambda: anyio.Semaphore(4))
 
-    async def catalog_lookups(self, *, write: bool = False) -> Lookups:
-        """The cached lookups. ``write``: a write tool asks, so a failure must say that
-        nothing was written."""
+    async def catalog(self, *, write: bool = False) -> Catalog:
+        """The instance's cached catalog. ``write``: a write tool asks, so a failure must
+        say that nothing was written."""
         # The error names the endpoint (e.g. GET /api/Outcome) that failed.
         with halo_errors("read the instance's lookup lists", write=write):
-            return await self.lookups.get()
+            return await self.catalogs.get()
 
-    async def ticket_or_none(self, ticket_id: int, *, write: bool = False) -> dict[str, Any] | None:
+    async def ticket_or_none(self, ticket_id: int, *, write: bool = False) -> Ticket | None:
         """The ticket, or None when HaloPSA has no such ticket. ``write``: the read is the
         first step of a write, so a failure must say that nothing was written."""
         with halo_errors(f"read ticket {ticket_id}", write=write):
@@ -57,26 +57,21 @@ def no_such_ticket(ticket_id: int, *, write: bool = False) -> ToolError:
     )
 
 
-def ticket_state(record: dict[str, Any], catalog: Catalog) -> TicketState:
+def ticket_state(ticket: Ticket, catalog: Catalog) -> TicketState:
     """What the rules need to know about an existing ticket.
 
-    It has a resolution when it is resolved or closed now. A closure note left from
-    before a reopening does not count: closing it again needs a fresh resolution. And a
-    ticket resolved by an action (whose note told the resolution) counts as resolved,
-    since HaloPSA's actions cannot set the closure note themselves.
+    It has a resolution when it is resolved or closed now. A resolution left from before
+    a reopening does not count: closing it again needs a fresh resolution. And a ticket
+    resolved by an action (whose note told the resolution) counts as resolved, since
+    HaloPSA's actions cannot set the ticket's resolution themselves.
     """
-
-    def number(key: str) -> int | None:
-        value = record.get(key)
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-    status_id = number("status_id") or 0
+    status_id = ticket.status_id or 0
     return TicketState(
-        id=int(record["id"]),
-        client_id=number("client_id"),
+        id=ticket.id,
+        client_id=ticket.client_id,
         status_id=status_id,
-        ticket_type_id=number("tickettype_id"),
-        sla_id=number("sla_id"),
-        agent_id=number("agent_id"),
-        has_resolution=status_id in catalog.roles.closing,
+        ticket_type_id=ticket.ticket_type_id,
+        sla_id=ticket.sla_id,
+        agent_id=ticket.agent_id,
+        has_resolution=catalog.closes(status_id),
     )

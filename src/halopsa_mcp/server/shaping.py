@@ -1,28 +1,15 @@
-"""HaloPSA records into the tools' compact result models, with IDs resolved to names.
+"""The domain's records into the tools' compact result models, with IDs resolved to names.
 
-Every string that came from HaloPSA passes through ``readable``: ticket text is written
-by strangers and must reach the model as plain, visible text.
+Every string that came from the service desk passes through ``readable``: ticket text is
+written by strangers and must reach the model as plain, visible text.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from halopsa_mcp.rules.catalog import Catalog, StatusRoles
+from halopsa_mcp.domain.records import Action, Attachment, Target, Ticket, TicketRow
+from halopsa_mcp.rules.catalog import Catalog
+from halopsa_mcp.server import models
 from halopsa_mcp.server.for_the_model import readable
-from halopsa_mcp.server.models import (
-    ActionRow,
-    AttachmentRow,
-    OutcomeRow,
-    PriorityRow,
-    StatusRole,
-    StatusRow,
-    TicketDetail,
-    TicketRow,
-    TicketTypeRow,
-)
-
-Record = dict[str, Any]
 
 # Names and summaries are short by nature; a longer one is noise or an attack.
 _NAME_LIMIT = 200
@@ -31,12 +18,8 @@ _NOTE_LIMIT = 2000
 _DETAILS_LIMIT = 8000
 
 
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _name(value: Any) -> str | None:
-    return readable(value, limit=_NAME_LIMIT) or None if isinstance(value, str) else None
+def _name(value: str) -> str | None:
+    return readable(value, limit=_NAME_LIMIT) or None
 
 
 def priority_name(catalog: Catalog, sla_id: int | None, priority_id: int | None) -> str | None:
@@ -48,140 +31,118 @@ def priority_name(catalog: Catalog, sla_id: int | None, priority_id: int | None)
     return chosen[0].name if chosen else None
 
 
-def ticket_row(record: Record, catalog: Catalog) -> TicketRow:
-    status = catalog.status(_int(record.get("status_id")) or -1)
-    ticket_type = catalog.ticket_type(_int(record.get("tickettype_id")) or -1)
-    agent_id = _int(record.get("agent_id"))
-    agent = catalog.agent(agent_id) if agent_id else None
-    return TicketRow(
-        id=int(record["id"]),
-        summary=readable(record.get("summary"), limit=_NAME_LIMIT),
-        client_id=_int(record.get("client_id")),
-        client=_name(record.get("client_name")),
-        status_id=_int(record.get("status_id")),
+def ticket_row(ticket: TicketRow, catalog: Catalog) -> models.TicketRow:
+    status = catalog.status(ticket.status_id) if ticket.status_id is not None else None
+    type_id = ticket.ticket_type_id
+    ticket_type = catalog.ticket_type(type_id) if type_id is not None else None
+    agent = catalog.agent(ticket.agent_id) if ticket.agent_id else None
+    return models.TicketRow(
+        id=ticket.id,
+        summary=readable(ticket.summary, limit=_NAME_LIMIT),
+        client_id=ticket.client_id,
+        client=_name(ticket.client_name),
+        status_id=ticket.status_id,
         status=status.name if status else None,
-        priority_id=_int(record.get("priority_id")),
-        priority=priority_name(
-            catalog, _int(record.get("sla_id")), _int(record.get("priority_id"))
-        ),
-        agent_id=agent_id,
+        priority_id=ticket.priority_id,
+        priority=priority_name(catalog, ticket.sla_id, ticket.priority_id),
+        agent_id=ticket.agent_id,
         agent=agent.name if agent else None,
-        ticket_type_id=_int(record.get("tickettype_id")),
+        ticket_type_id=type_id,
         ticket_type=ticket_type.name if ticket_type else None,
-        created=record.get("datecreated") or record.get("dateoccurred"),
-        last_action=record.get("lastactiondate"),
+        created=ticket.created,
+        last_action=ticket.last_action,
     )
 
 
 def ticket_detail(
-    record: Record,
+    ticket: Ticket,
     catalog: Catalog,
-    actions: list[ActionRow],
-    extra: dict[str, Any],
+    actions: list[models.ActionRow],
+    extra: dict[str, object],
     missing: list[str],
-) -> TicketDetail:
-    row = ticket_row(record, catalog)
-    return TicketDetail(
+) -> models.TicketDetail:
+    row = ticket_row(ticket, catalog)
+    return models.TicketDetail(
         **row.model_dump(),
-        details=readable(record.get("details_html") or record.get("details"), limit=_DETAILS_LIMIT),
-        site=_name(record.get("site_name")),
-        user=_name(record.get("user_name")),
-        team=_name(record.get("team")),
-        category=_name(record.get("category_1")),
-        resolution=readable(record.get("closure_note"), limit=_NOTE_LIMIT) or None,
-        closed=record.get("dateclosed"),
-        sla_id=_int(record.get("sla_id")),
+        details=readable(ticket.details, limit=_DETAILS_LIMIT),
+        site=_name(ticket.site_name),
+        user=_name(ticket.user_name),
+        team=_name(ticket.team),
+        category=_name(ticket.category),
+        resolution=readable(ticket.resolution, limit=_NOTE_LIMIT) or None,
+        closed=ticket.closed,
+        sla_id=ticket.sla_id,
         recent_actions=actions,
         extra_fields=extra,
         missing_fields=missing,
     )
 
 
-def action_row(record: Record, catalog: Catalog) -> ActionRow:
-    hours = record.get("timetaken")
-    new_status = catalog.status(_int(record.get("new_status")) or -1)
-    who_id = _int(record.get("who_agentid"))
-    who = catalog.agent(who_id) if who_id else None
-    return ActionRow(
-        id=int(record["id"]),
-        ticket_id=int(record.get("ticket_id") or 0),
-        when=record.get("datetime") or record.get("actiondatecreated"),
-        who=who.name if who else _name(record.get("who")),
-        outcome=_name(record.get("outcome")),
-        note=readable(record.get("note_html") or record.get("note"), limit=_NOTE_LIMIT),
-        time_minutes=round(hours * 60, 2) if isinstance(hours, int | float) and hours else None,
-        visible_to_customer=not record.get("hiddenfromuser", True),
+def action_row(action: Action, catalog: Catalog) -> models.ActionRow:
+    new_status = catalog.status(action.new_status_id) if action.new_status_id else None
+    who = catalog.agent(action.who_agent_id) if action.who_agent_id else None
+    return models.ActionRow(
+        id=action.id,
+        ticket_id=action.ticket_id,
+        when=action.when,
+        who=who.name if who else _name(action.who),
+        outcome=_name(action.outcome),
+        note=readable(action.note, limit=_NOTE_LIMIT),
+        time_minutes=round(action.hours * 60, 2) if action.hours else None,
+        visible_to_customer=not action.hidden_from_user,
         new_status=new_status.name if new_status else None,
     )
 
 
-def attachment_row(record: Record) -> AttachmentRow:
-    return AttachmentRow(
-        id=int(record["id"]),
-        filename=readable(record.get("filename"), limit=_NAME_LIMIT) or "attachment",
-        size_bytes=_int(record.get("filesize")),
-        is_image=record.get("isimage") if isinstance(record.get("isimage"), bool) else None,
-        created=record.get("datecreated"),
-        description=_name(record.get("desc")),
-        action_id=_int(record.get("action_id")) or None,
+def attachment_row(attachment: Attachment) -> models.AttachmentRow:
+    return models.AttachmentRow(
+        id=attachment.id,
+        filename=readable(attachment.filename, limit=_NAME_LIMIT) or "attachment",
+        size_bytes=attachment.size_bytes,
+        is_image=attachment.is_image,
+        created=attachment.created,
+        description=_name(attachment.description),
+        action_id=attachment.action_id,
     )
 
 
-def _role(status_id: int, roles: StatusRoles) -> StatusRole | None:
-    for role, role_id in (
-        ("new", roles.new),
-        ("in_progress", roles.in_progress),
-        ("resolved", roles.resolved),
-        ("closed", roles.closed),
-    ):
-        if status_id == role_id:
-            return role  # type: ignore[return-value]
-    return None
-
-
-def status_rows(catalog: Catalog, ticket_type_id: int | None) -> list[StatusRow]:
-    roles = catalog.roles
+def status_rows(catalog: Catalog, ticket_type_id: int | None) -> list[models.StatusRow]:
     statuses = catalog.statuses_for(ticket_type_id) if ticket_type_id else catalog.statuses
     return [
-        StatusRow(
+        models.StatusRow(
             id=s.id,
             name=s.name,
-            role=_role(s.id, roles),
-            needs_resolution=s.id in roles.closing,
+            role=s.role,
+            needs_resolution=s.closes,
             ticket_type_ids=sorted(s.ticket_type_ids),
         )
         for s in statuses
     ]
 
 
-def _target(amount: Any, units: Any) -> str | None:
-    if not isinstance(amount, int | float) or not amount:
+def _target(target: Target | None) -> str | None:
+    if target is None:
         return None
-    return f"{amount:g} {units}" if isinstance(units, str) and units else f"{amount:g}"
+    return f"{target.amount:g} {target.units}" if target.units else f"{target.amount:g}"
 
 
-def priority_rows(rows: list[Record], catalog: Catalog, sla_id: int | None) -> list[PriorityRow]:
-    wanted = {(p.sla_id, p.priority_id) for p in catalog.priorities if not p.hidden}
-    result = []
-    for row in rows:
-        key = (_int(row.get("slaid")), _int(row.get("priorityid")))
-        if key not in wanted or (sla_id is not None and key[0] != sla_id):
-            continue
-        result.append(
-            PriorityRow(
-                priority_id=key[1] or 0,
-                name=_name(row.get("name")) or "",
-                sla_id=key[0] or 0,
-                response=_target(row.get("responsetime"), row.get("responseunits")),
-                fix=_target(row.get("fixtime"), row.get("fixunits")),
-            )
-        )
-    return result
-
-
-def ticket_type_rows(catalog: Catalog) -> list[TicketTypeRow]:
+def priority_rows(catalog: Catalog, sla_id: int | None) -> list[models.PriorityRow]:
     return [
-        TicketTypeRow(
+        models.PriorityRow(
+            priority_id=p.priority_id,
+            name=_name(p.name) or "",
+            sla_id=p.sla_id,
+            response=_target(p.response),
+            fix=_target(p.fix),
+        )
+        for p in catalog.priorities
+        if not p.hidden and (sla_id is None or p.sla_id == sla_id)
+    ]
+
+
+def ticket_type_rows(catalog: Catalog) -> list[models.TicketTypeRow]:
+    return [
+        models.TicketTypeRow(
             id=t.id,
             name=t.name,
             sla_id=t.sla_id,
@@ -192,14 +153,14 @@ def ticket_type_rows(catalog: Catalog) -> list[TicketTypeRow]:
     ]
 
 
-def outcome_rows(catalog: Catalog, ticket_type_id: int | None) -> list[OutcomeRow]:
+def outcome_rows(catalog: Catalog, ticket_type_id: int | None) -> list[models.OutcomeRow]:
     rows = []
     for o in catalog.outcomes:
         if ticket_type_id and o.ticket_type_ids and ticket_type_id not in o.ticket_type_ids:
             continue
         status = catalog.status(o.new_status_id) if o.new_status_id else None
         rows.append(
-            OutcomeRow(
+            models.OutcomeRow(
                 id=o.id,
                 name=o.name,
                 sets_status_id=o.new_status_id,

@@ -11,17 +11,17 @@ from __future__ import annotations
 import logging
 
 from halopsa_mcp.client import HaloClient, HaloError
-from halopsa_mcp.server.lookups import LookupCache
+from halopsa_mcp.server.catalog_cache import CatalogCache
 
 log = logging.getLogger("halopsa_mcp.warmup")
 
 
-async def warm_up(halo: HaloClient, lookups: LookupCache) -> None:
+async def warm_up(halo: HaloClient, catalogs: CatalogCache) -> None:
     """Never raises: a failed warm-up must not stop the server, whose tools report the
     same problem when called."""
     try:
         await halo.authenticate()
-        await lookups.get()
+        await catalogs.get()
     except HaloError as exc:
         # The client's messages name the setting to check and never carry the secret.
         log.warning(

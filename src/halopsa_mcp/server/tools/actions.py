@@ -7,7 +7,7 @@ from typing import Annotated
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
-from halopsa_mcp.client import ActionFields
+from halopsa_mcp.client import preview
 from halopsa_mcp.rules.actions import NewAction, plan_action
 from halopsa_mcp.server.errors import halo_errors, refused
 from halopsa_mcp.server.models import ActionList, ActionWriteResult
@@ -60,8 +60,8 @@ async def add_action(
     succeeded or that may have been applied.
     """
     svc = services(ctx)
-    lookups = await svc.catalog_lookups(write=True)
-    record = await svc.ticket_or_none(ticket_id, write=True)
+    catalog = await svc.catalog(write=True)
+    ticket = await svc.ticket_or_none(ticket_id, write=True)
     plan = plan_action(
         NewAction(
             ticket_id=ticket_id,
@@ -72,24 +72,22 @@ async def add_action(
             visible_to_customer=visible_to_customer,
             billable=billable,
         ),
-        ticket_state(record, lookups.catalog) if record else None,
-        lookups.catalog,
+        ticket_state(ticket, catalog) if ticket else None,
+        catalog,
         default_outcome=svc.settings.default_outcome,
     )
     if not plan.verdict.ok:
         raise refused(plan.verdict)
     warnings = list(plan.verdict.warnings)
     if dry_run:
-        return ActionWriteResult(dry_run=True, would_send=plan.fields, warnings=warnings)
+        return ActionWriteResult(dry_run=True, would_send=preview(plan.action), warnings=warnings)
     with halo_errors(
         f"add the action to ticket {ticket_id}",
         write=True,
         check_with=f"list_actions (ticket_id={ticket_id})",
     ):
-        saved = await svc.halo.add_action(ActionFields(**plan.fields))
-    return ActionWriteResult(
-        dry_run=False, action=action_row(saved, lookups.catalog), warnings=warnings
-    )
+        saved = await svc.halo.add_action(plan.action)
+    return ActionWriteResult(dry_run=False, action=action_row(saved, catalog), warnings=warnings)
 
 
 async def list_actions(
@@ -100,7 +98,7 @@ async def list_actions(
     """A ticket's history (notes, emails, time entries, status changes), newest first,
     as plain text with who did what and how long it took."""
     svc = services(ctx)
-    lookups = await svc.catalog_lookups()
+    catalog = await svc.catalog()
     with halo_errors(f"list the actions of ticket {ticket_id}", write=False):
         page = await svc.halo.list_actions(ticket_id, limit=limit)
     # HaloPSA lists nothing for a ticket that does not exist; only then is it worth
@@ -109,7 +107,7 @@ async def list_actions(
         raise no_such_ticket(ticket_id)
     return ActionList(
         ticket_id=ticket_id,
-        actions=[action_row(a, lookups.catalog) for a in page.items[:limit]],
+        actions=[action_row(a, catalog) for a in page.items[:limit]],
         total=page.total,
         has_more=page.total > min(limit, len(page.items)),
     )

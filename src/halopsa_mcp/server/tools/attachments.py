@@ -8,12 +8,15 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
+from halopsa_mcp.client import attachment_preview
+from halopsa_mcp.domain.records import Attachment
+from halopsa_mcp.domain.writes import AttachmentWrite
 from halopsa_mcp.rules.files import safe_filename, size_problem
 from halopsa_mcp.rules.text import clean_line
 from halopsa_mcp.rules.verdict import Problem
@@ -64,21 +67,19 @@ async def upload_attachment(
         )
         if await svc.ticket_or_none(ticket_id, write=True) is None:
             raise no_such_ticket(ticket_id, write=True)
-        is_image = Path(name).suffix.lower() in _IMAGE_SUFFIXES
-        description = clean_line(description or "") or None
+        upload = AttachmentWrite(
+            ticket_id,
+            name,
+            encoded,
+            description=clean_line(description or "") or None,
+            is_image=Path(name).suffix.lower() in _IMAGE_SUFFIXES,
+        )
         if dry_run:
             return AttachmentWriteResult(
-                dry_run=True,
-                would_send={
-                    "ticket_id": ticket_id,
-                    "filename": name,
-                    "size_bytes": size,
-                    "isimage": is_image,
-                    "desc": description,
-                },
+                dry_run=True, would_send=attachment_preview(upload, size_bytes=size)
             )
         await ctx.report_progress(1, 2, f"{name} checked ({size:,} bytes); uploading")
-        saved = await _upload(svc, ticket_id, name, encoded, description, is_image)
+        saved = await _upload(svc, upload)
     await ctx.report_progress(2, 2, f"{name} attached")
     return AttachmentWriteResult(dry_run=False, attachment=attachment_row(saved))
 
@@ -95,17 +96,13 @@ async def list_attachments(ctx: Context[Services], ticket_id: TicketId) -> Attac
     return AttachmentList(ticket_id=ticket_id, attachments=[attachment_row(r) for r in rows])
 
 
-async def _upload(
-    svc: Services, ticket_id: int, name: str, encoded: str, description: str | None, image: bool
-) -> dict[str, Any]:
+async def _upload(svc: Services, upload: AttachmentWrite) -> Attachment:
     with halo_errors(
-        f"attach {name} to ticket {ticket_id}",
+        f"attach {upload.filename} to ticket {upload.ticket_id}",
         write=True,
-        check_with=f"list_attachments (ticket_id={ticket_id})",
+        check_with=f"list_attachments (ticket_id={upload.ticket_id})",
     ):
-        return await svc.halo.upload_attachment_base64(
-            ticket_id, name, encoded, description=description, is_image=image
-        )
+        return await svc.halo.upload(upload)
 
 
 async def _file_to_upload(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from mcp.server.mcpserver import Context
 
-from halopsa_mcp.rules.catalog import TicketTypeInfo
+from halopsa_mcp.domain.records import TicketType
 from halopsa_mcp.rules.verdict import Problem
 from halopsa_mcp.server.errors import invalid
 from halopsa_mcp.server.models import OutcomeList, PriorityList, StatusList, TicketTypeList
@@ -27,9 +27,9 @@ async def list_statuses(ctx: Context[Services], ticket_type_id: ForType = None) 
     role marks New, In Progress, Resolved and Closed; needs_resolution marks the
     statuses that require a resolution. Cached, so calling it is cheap.
     """
-    lookups = await services(ctx).catalog_lookups()
-    _known_type(lookups.catalog.ticket_type, ticket_type_id)
-    return StatusList(statuses=status_rows(lookups.catalog, ticket_type_id))
+    catalog = await services(ctx).catalog()
+    _known_type(catalog.ticket_type, ticket_type_id)
+    return StatusList(statuses=status_rows(catalog, ticket_type_id))
 
 
 async def list_priorities(ctx: Context[Services], ticket_type_id: ForType = None) -> PriorityList:
@@ -38,32 +38,32 @@ async def list_priorities(ctx: Context[Services], ticket_type_id: ForType = None
     Priorities belong to SLAs, and a ticket may only use the priorities of its ticket
     type's SLA: pass ticket_type_id to see exactly those.
     """
-    lookups = await services(ctx).catalog_lookups()
+    catalog = await services(ctx).catalog()
     sla_id = None
     if ticket_type_id is not None:
-        ticket_type = _known_type(lookups.catalog.ticket_type, ticket_type_id)
+        ticket_type = _known_type(catalog.ticket_type, ticket_type_id)
         sla_id = ticket_type.sla_id if ticket_type else None
-    return PriorityList(priorities=priority_rows(lookups.priorities, lookups.catalog, sla_id))
+    return PriorityList(priorities=priority_rows(catalog, sla_id))
 
 
 async def list_ticket_types(ctx: Context[Services]) -> TicketTypeList:
     """Ticket types (Incident, Service Request, Change, ...): the IDs to use as
     ticket_type_id, with the SLA each uses and whether new tickets may have it."""
-    lookups = await services(ctx).catalog_lookups()
-    return TicketTypeList(ticket_types=ticket_type_rows(lookups.catalog))
+    catalog = await services(ctx).catalog()
+    return TicketTypeList(ticket_types=ticket_type_rows(catalog))
 
 
 async def list_outcomes(ctx: Context[Services], ticket_type_id: ForType = None) -> OutcomeList:
     """Action outcomes (Private Note, Customer Update, Resolve, ...): the IDs to use as
     add_action's outcome_id. sets_status shows the status an outcome moves a ticket to."""
-    lookups = await services(ctx).catalog_lookups()
-    _known_type(lookups.catalog.ticket_type, ticket_type_id)
-    return OutcomeList(outcomes=outcome_rows(lookups.catalog, ticket_type_id))
+    catalog = await services(ctx).catalog()
+    _known_type(catalog.ticket_type, ticket_type_id)
+    return OutcomeList(outcomes=outcome_rows(catalog, ticket_type_id))
 
 
 def _known_type(
-    find: Callable[[int], TicketTypeInfo | None], ticket_type_id: int | None
-) -> TicketTypeInfo | None:
+    find: Callable[[int], TicketType | None], ticket_type_id: int | None
+) -> TicketType | None:
     if ticket_type_id is None:
         return None
     found = find(ticket_type_id)

@@ -12,14 +12,16 @@ from typing import Annotated, Any, Literal
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
-from halopsa_mcp.client import TicketFields, TicketQuery
+from halopsa_mcp.client import preview
 from halopsa_mcp.client.api import OnPage
+from halopsa_mcp.domain.records import Site, Ticket, User
+from halopsa_mcp.domain.search import TicketSearch
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.duplicates import duplicates_verdict, scan_verdict, similar_tickets
 from halopsa_mcp.rules.tickets import (
     NewTicket,
-    Plan,
     TicketChanges,
+    TicketPlan,
     plan_new_ticket,
     plan_ticket_update,
 )
@@ -45,13 +47,6 @@ from halopsa_mcp.server.tools.params import (
     TicketTypeId,
 )
 
-_ORDER_FIELDS = {"id": "id", "created": "datecreated", "last_action": "lastactiondate"}
-_DATE_FIELDS = {
-    "created": "datecreated",
-    "occurred": "dateoccurred",
-    "last_action": "lastactiondate",
-    "closed": "dateclosed",
-}
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 # Open tickets of one client compared against a new summary, newest first: five pages.
 # A client with more open tickets than this gets a warning that older ones were not read.
@@ -144,32 +139,32 @@ async def search_tickets(
     false or a status_id is given. A ticket number as text finds that ticket.
     """
     svc = services(ctx)
-    lookups = await svc.catalog_lookups()
-    problems = _filter_problems(lookups.catalog, status_id, agent_id, ticket_type_id)
+    catalog = await svc.catalog()
+    problems = _filter_problems(catalog, status_id, agent_id, ticket_type_id)
     if date_from and date_to and date_from > date_to:
         problems.append(Problem("date_from", "is after date_to", "swap the two dates"))
     if problems:
         raise refused(Verdict(errors=tuple(problems)), write=False)
-    query = TicketQuery(
-        **_without_none(
-            search=_search_text(text),
-            client_id=client_id,
-            status_id=status_id,
-            agent_id=agent_id,
-            requesttype_id=ticket_type_id,
-            # A status asked for by ID is wanted even if it is a closed one.
-            open_only=(open_only and status_id is None) or None,
-            order=_ORDER_FIELDS[order_by],
-            orderdesc=descending,
-        ),
-        **(_date_filter(date_field, date_from, date_to) if date_from or date_to else {}),
+    search = TicketSearch(
+        text=_search_text(text),
+        client_id=client_id,
+        status_id=status_id,
+        agent_id=agent_id,
+        ticket_type_id=ticket_type_id,
+        # A status asked for by ID is wanted even if it is a closed one.
+        open_only=open_only and status_id is None,
+        date_field=date_field,
+        date_from=date_from,
+        date_to=date_to,
+        order_by=order_by,
+        descending=descending,
     )
     with halo_errors("search tickets", write=False):
         found = await svc.halo.list_tickets(
-            query, limit=limit, offset=(page - 1) * limit, on_page=_progress_to(ctx, "tickets")
+            search, limit=limit, offset=(page - 1) * limit, on_page=_progress_to(ctx, "tickets")
         )
     return TicketPage(
-        tickets=[ticket_row(t, lookups.catalog) for t in found.items],
+        tickets=[ticket_row(t, catalog) for t in found.items],
         total=found.total,
         page=page,
         limit=limit,
@@ -200,18 +195,19 @@ async def get_ticket(
             ),
             write=False,
         )
-    lookups = await svc.catalog_lookups()
-    record = await svc.ticket_or_none(ticket_id)
-    if record is None:
+    catalog = await svc.catalog()
+    ticket = await svc.ticket_or_none(ticket_id)
+    if ticket is None:
         raise no_such_ticket(ticket_id)
     actions = []
     if include_actions:
         with halo_errors(f"read the actions of ticket {ticket_id}", write=False):
             page = await svc.halo.list_actions(ticket_id, limit=include_actions)
-        actions = [action_row(a, lookups.catalog) for a in page.items[:include_actions]]
-    extra = {name: _shown_raw(record[name]) for name in extra_fields if name in record}
-    missing = [name for name in extra_fields if name not in record]
-    return ticket_detail(record, lookups.catalog, actions, extra, missing)
+        actions = [action_row(a, catalog) for a in page.items[:include_actions]]
+    # Asked for by HaloPSA's own names: passed through as the ticket came.
+    extra = {name: _shown_raw(ticket.raw[name]) for name in extra_fields if name in ticket.raw}
+    missing = [name for name in extra_fields if name not in ticket.raw]
+    return ticket_detail(ticket, catalog, actions, extra, missing)
 
 
 async def create_ticket(
@@ -241,9 +237,9 @@ async def create_ticket(
     written and the error lists every fix. dry_run=true previews.
     """
     svc = services(ctx)
-    lookups = await svc.catalog_lookups(write=True)
+    catalog = await svc.catalog(write=True)
     with halo_errors(f"look up client {client_id}", write=True):
-        client = await svc.lookups.client(client_id)
+        client = await svc.catalogs.client(client_id)
         sites = await _names_by_id(svc.halo.list_sites, client_id) if client and site_id else None
         users = await _names_by_id(svc.halo.list_users, client_id) if client and user_id else None
     plan = plan_new_ticket(
@@ -253,17 +249,15 @@ async def create_ticket(
             site_id=site_id, user_id=user_id, team=team, category=category,
             details=details, resolution=resolution,
         ),
-        lookups.catalog,
+        catalog,
         client_exists=client is not None,
-        client_active=not (client or {}).get("inactive"),
+        client_active=not (client and client.inactive),
         client_sites=sites,
         client_users=users,
         default_ticket_type_id=svc.settings.default_ticket_type_id,
     )  # fmt: skip
     scan = client is not None and bool(summary.strip()) and not not_duplicate
-    return await _checked_create(
-        ctx, plan, lookups.catalog, client_id, summary, scan=scan, dry_run=dry_run
-    )
+    return await _checked_create(ctx, plan, catalog, client_id, summary, scan=scan, dry_run=dry_run)
 
 
 async def update_ticket(
@@ -288,34 +282,32 @@ async def update_ticket(
     every fix. dry_run=true previews.
     """
     svc = services(ctx)
-    lookups = await svc.catalog_lookups(write=True)
-    record = await svc.ticket_or_none(ticket_id, write=True)
-    if record is None:
+    catalog = await svc.catalog(write=True)
+    ticket = await svc.ticket_or_none(ticket_id, write=True)
+    if ticket is None:
         raise no_such_ticket(ticket_id, write=True)
     plan = plan_ticket_update(
-        ticket_state(record, lookups.catalog),
+        ticket_state(ticket, catalog),
         TicketChanges(
             summary=summary, details=details, status_id=status_id,
             priority_id=priority_id, agent_id=agent_id, team=team, category=category,
             resolution=resolution,
         ),
-        lookups.catalog,
+        catalog,
     )  # fmt: skip
     if not plan.verdict.ok:
         raise refused(plan.verdict)
     warnings = list(plan.verdict.warnings)
     if dry_run:
-        return TicketWriteResult(dry_run=True, would_send=plan.fields, warnings=warnings)
+        return TicketWriteResult(dry_run=True, would_send=preview(plan.ticket), warnings=warnings)
     with halo_errors(f"update ticket {ticket_id}", write=True):
-        saved = await svc.halo.update_ticket(ticket_id, TicketFields(**plan.fields))
-    return TicketWriteResult(
-        dry_run=False, ticket=ticket_row(saved, lookups.catalog), warnings=warnings
-    )
+        saved = await svc.halo.update_ticket(ticket_id, plan.ticket)
+    return TicketWriteResult(dry_run=False, ticket=ticket_row(saved, catalog), warnings=warnings)
 
 
 async def _checked_create(
     ctx: Context[Services],
-    plan: Plan,
+    plan: TicketPlan,
     catalog: Catalog,
     client_id: int,
     summary: str,
@@ -337,8 +329,10 @@ async def _checked_create(
             raise refused(verdict)
         warnings = list(verdict.warnings)
         if dry_run:
-            return TicketWriteResult(dry_run=True, would_send=plan.fields, warnings=warnings)
-        saved = await _create_and_remember(svc, client_id, plan.fields)
+            return TicketWriteResult(
+                dry_run=True, would_send=preview(plan.ticket), warnings=warnings
+            )
+        saved = await _create_and_remember(svc, client_id, plan)
     return TicketWriteResult(dry_run=False, ticket=ticket_row(saved, catalog), warnings=warnings)
 
 
@@ -349,11 +343,11 @@ async def _duplicate_check(ctx: Context[Services], client_id: int, summary: str)
     svc = services(ctx)
     with halo_errors("check for duplicate tickets", write=True):
         open_tickets = await svc.halo.list_tickets(
-            TicketQuery(client_id=client_id, open_only=True, order="id", orderdesc=True),
+            TicketSearch(client_id=client_id, open_only=True, order_by="id", descending=True),
             limit=DUPLICATE_SCAN,
             on_page=_progress_to(ctx, "open tickets for the duplicate check"),
         )
-    listed = {int(t["id"]): t.get("summary") for t in open_tickets.items}
+    listed = {t.id: t.summary for t in open_tickets.items}
     unlisted = [(i, s) for i, s in svc.creates.recent(client_id) if i not in listed]
     # These summaries go back to the model inside the refusal: cleaned like any ticket text.
     rows = [(i, readable(s, limit=200)) for i, s in [*listed.items(), *unlisted]]
@@ -372,31 +366,23 @@ def _progress_to(ctx: Context[Services], what: str) -> OnPage:
     return report
 
 
-async def _create_and_remember(
-    svc: Services, client_id: int, fields: dict[str, Any]
-) -> dict[str, Any]:
+async def _create_and_remember(svc: Services, client_id: int, plan: TicketPlan) -> Ticket:
     """Create the ticket and remember it for the next duplicate scan."""
     with halo_errors(
         "create the ticket",
         write=True,
         check_with="search_tickets (this client, open tickets, newest first)",
     ):
-        saved = await svc.halo.create_ticket(TicketFields(**fields))
-    if isinstance(saved.get("id"), int):
-        svc.creates.remember(client_id, saved["id"], str(saved.get("summary") or fields["summary"]))
+        saved = await svc.halo.create_ticket(plan.ticket)
+    svc.creates.remember(client_id, saved.id, saved.summary or plan.ticket.summary or "")
     return saved
 
 
 async def _names_by_id(
-    fetch: Callable[..., Awaitable[list[dict[str, Any]]]], client_id: int
+    fetch: Callable[..., Awaitable[list[Site]] | Awaitable[list[User]]], client_id: int
 ) -> dict[int, str]:
     """A client's sites or users as {id: name}, for the rules to check one against."""
-    rows = await fetch(client_id=client_id)
-    return {
-        int(r["id"]): readable(r.get("name"), limit=100)
-        for r in rows
-        if isinstance(r.get("id"), int)
-    }
+    return {r.id: readable(r.name, limit=100) for r in await fetch(client_id=client_id)}
 
 
 def _filter_problems(
@@ -433,20 +419,6 @@ def _search_text(text: str | None) -> str | None:
     # "#1116" is how people write a ticket number; HaloPSA matches the bare number.
     stripped = text.strip()
     return stripped[1:] if stripped.startswith("#") and stripped[1:].isdigit() else stripped
-
-
-def _date_filter(field: str, start: date | None, end: date | None) -> dict[str, str]:
-    query = {"datesearch": _DATE_FIELDS[field]}
-    if start:
-        query["startdate"] = start.isoformat()
-    if end:
-        # Inclusive of the whole last day.
-        query["enddate"] = f"{end.isoformat()}T23:59:59"
-    return query
-
-
-def _without_none(**values: Any) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
 
 
 def _shown_raw(value: Any) -> Any:

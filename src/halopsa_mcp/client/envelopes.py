@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from halopsa_mcp.client.errors import HaloResponseError
+from halopsa_mcp.client.values import integer
 
 Record = dict[str, Any]
 
@@ -29,8 +30,8 @@ def records(body: Any, key: str) -> list[Record]:
 def record_count(body: Any) -> int | None:
     """The total number of matches the server reports, or None when it does not say."""
     if isinstance(body, dict):
-        count = body.get("record_count")
-        if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+        count = integer(body.get("record_count"))
+        if count is not None and count >= 0:
             return count
     return None
 

@@ -1,4 +1,4 @@
-"""The instance's lookups, fetched once and kept for a while.
+"""The instance's configuration (its catalog), fetched once and kept for a while.
 
 Every write is validated against the instance's statuses, priorities, ticket types,
 outcomes and agents. Fetching them for each call would triple the API traffic, so they
@@ -10,81 +10,38 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import anyio
 
 from halopsa_mcp.client import HaloClient, HaloForbidden, HaloNotFound
-from halopsa_mcp.rules.catalog import (
-    Catalog,
-    parse_agents,
-    parse_outcomes,
-    parse_priorities,
-    parse_statuses,
-    parse_teams,
-    parse_ticket_types,
-)
+from halopsa_mcp.client.fetch_once import FetchOnce
+from halopsa_mcp.domain.records import Agent, Client, Team, TicketType
+from halopsa_mcp.rules.catalog import Catalog
 
-Record = dict[str, Any]
 log = logging.getLogger("halopsa_mcp.lookups")
 
 
-@dataclass(frozen=True)
-class Lookups:
-    """One snapshot: the rules' view (``catalog``) and HaloPSA's rows, for listing."""
+class CatalogCache:
+    """The catalog, fetched once for all callers and kept for ``ttl`` seconds, and the
+    clients tickets are created for, kept as long."""
 
-    catalog: Catalog
-    statuses: list[Record]
-    priorities: list[Record]
-    ticket_types: list[Record]
-    outcomes: list[Record]
-
-
-class LookupCache:
     def __init__(
         self, halo: HaloClient, ttl: float, *, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._halo = halo
         self._ttl = ttl
         self._clock = clock
-        self._lookups: Lookups | None = None
-        self._loaded_at = 0.0
-        self._lock = anyio.Lock()
-        self._loads = 0
-        self._last_failure: Exception | None = None
-        self._clients: dict[int, tuple[float, Record]] = {}
+        self._catalog = FetchOnce(self._load, lifetime=lambda _: ttl, clock=clock)
+        self._clients: dict[int, tuple[float, Client]] = {}
 
     def _fresh(self, loaded_at: float) -> bool:
         return self._clock() - loaded_at < self._ttl
 
-    async def get(self) -> Lookups:
-        if self._lookups is not None and self._fresh(self._loaded_at):
-            return self._lookups
-        loads_seen = self._loads
-        async with self._lock:
-            # A concurrent caller may have loaded while this one waited: use its result,
-            # or its failure, rather than asking HaloPSA again one caller after another.
-            if self._lookups is not None and self._fresh(self._loaded_at):
-                return self._lookups
-            if self._loads != loads_seen and self._last_failure is not None:
-                raise self._last_failure
-            self._loads += 1
-            started = self._clock()
-            try:
-                self._lookups = await self._load()
-            except Exception as exc:
-                self._last_failure = exc
-                raise
-            self._last_failure = None
-            self._loaded_at = started
-            return self._lookups
+    async def get(self) -> Catalog:
+        return await self._catalog.get()
 
-    def invalidate(self) -> None:
-        self._lookups = None
-        self._clients.clear()
-
-    async def client(self, client_id: int) -> Record | None:
+    async def client(self, client_id: int) -> Client | None:
         """The client's record, or None when HaloPSA has no such client; remembered for
         the TTL, so repeated creates for one client cost no request."""
         seen = self._clients.get(client_id)
@@ -97,7 +54,7 @@ class LookupCache:
         self._clients[client_id] = (self._clock(), record)
         return record
 
-    async def _agents(self) -> list[Record]:
+    async def _agents(self) -> tuple[Agent, ...]:
         # Disabled agents still own old tickets and actions, so they are needed for
         # names. And agents are only for names and assignment checks: an API scope
         # that may not list them must not take every tool down with it.
@@ -105,28 +62,29 @@ class LookupCache:
             return await self._halo.list_agents(include_disabled=True)
         except HaloForbidden:
             log.warning("this API application may not list agents; agent names are omitted")
-            return []
+            return ()
 
-    async def _teams(self) -> list[Record]:
+    async def _teams(self) -> tuple[str, ...]:
         # Teams only let the rules check a team name; without them HaloPSA still does.
         try:
-            return await self._halo.list_teams()
+            teams: tuple[Team, ...] = await self._halo.list_teams()
         except HaloForbidden:
             log.warning("this API application may not list teams; team names are not checked")
-            return []
+            return ()
+        return tuple(team.name for team in teams if not team.inactive)
 
-    async def _inactive_too(self) -> list[Record]:
+    async def _inactive_too(self) -> tuple[TicketType, ...]:
         return await self._halo.list_ticket_types(include_inactive=True)
 
-    async def _load(self) -> Lookups:
-        rows: dict[str, list[Record]] = {}
+    async def _load(self) -> Catalog:
+        parts: dict[str, Any] = {}
         errors: list[Exception] = []
 
         async def fetch(name: str, call: Callable[[], Any]) -> None:
             # Caught here so the caller sees the client's typed error, not a task
             # group's ExceptionGroup.
             try:
-                rows[name] = await call()
+                parts[name] = await call()
             except Exception as exc:
                 errors.append(exc)
 
@@ -141,18 +99,4 @@ class LookupCache:
             tg.start_soon(fetch, "teams", self._teams)
         if errors:
             raise errors[0]
-        catalog = Catalog(
-            statuses=parse_statuses(rows["statuses"]),
-            priorities=parse_priorities(rows["priorities"]),
-            ticket_types=parse_ticket_types(rows["ticket_types"]),
-            outcomes=parse_outcomes(rows["outcomes"]),
-            agents=parse_agents(rows["agents"]),
-            teams=parse_teams(rows["teams"]),
-        )
-        return Lookups(
-            catalog=catalog,
-            statuses=rows["statuses"],
-            priorities=rows["priorities"],
-            ticket_types=rows["ticket_types"],
-            outcomes=rows["outcomes"],
-        )
+        return Catalog(**parts)

@@ -1,0 +1,261 @@
+"""HaloPSA's field names, in one place: its JSON into the domain's records, and the
+domain's writes into its payloads.
+
+Rows come from whatever an instance holds. A lookup row without a usable ID is skipped;
+a ticket, action or attachment without one is an answer this client cannot use. Any
+other missing or mistyped value falls back to a default; nothing else raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from types import MappingProxyType
+from typing import Any
+
+from halopsa_mcp.client.errors import HaloResponseError
+from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields, TicketQuery
+from halopsa_mcp.client.statuses import with_roles
+from halopsa_mcp.client.values import (
+    Row,
+    first,
+    flag,
+    given,
+    identified,
+    integer,
+    mappings,
+    name,
+    number,
+    optional_text,
+    reference,
+    text,
+    type_ids,
+)
+from halopsa_mcp.domain.records import (
+    Action,
+    Agent,
+    Attachment,
+    Client,
+    Outcome,
+    Priority,
+    Site,
+    Status,
+    Target,
+    Team,
+    Ticket,
+    TicketType,
+    User,
+)
+from halopsa_mcp.domain.search import TicketSearch
+from halopsa_mcp.domain.writes import ActionWrite, AttachmentWrite, TicketWrite
+
+# Where a ticket type's SLA is found: instances and versions differ in the key.
+SLA_KEYS = ("default_sla", "default_sla_id", "sla_id", "slaid", "sla")
+
+# --- The instance's configuration ---------------------------------------------------------
+
+
+def statuses(rows: Iterable[object]) -> tuple[Status, ...]:
+    """``GET /api/Status`` rows (``id``, ``name``, ``tickettypes``), each with its role."""
+    return with_roles(
+        [
+            Status(id_, name(row.get("name")), type_ids(row.get("tickettypes")))
+            for row, id_ in identified(rows)
+        ]
+    )
+
+
+def priorities(rows: Iterable[object]) -> tuple[Priority, ...]:
+    """``GET /api/Priority`` rows: one per (SLA, priority). The row's own ``id`` is a
+    per-SLA string that tickets never refer to, so it is ignored."""
+    parsed: list[Priority] = []
+    for row in mappings(rows):
+        sla_id, priority_id = integer(row.get("slaid")), integer(row.get("priorityid"))
+        if sla_id is not None and priority_id is not None:
+            parsed.append(
+                Priority(
+                    sla_id,
+                    priority_id,
+                    name(row.get("name")),
+                    hidden=flag(row.get("ishidden"), default=False),
+                    response=_target(row.get("responsetime"), row.get("responseunits")),
+                    fix=_target(row.get("fixtime"), row.get("fixunits")),
+                )
+            )
+    return tuple(parsed)
+
+
+def ticket_types(rows: Iterable[object]) -> tuple[TicketType, ...]:
+    return tuple(
+        TicketType(
+            id=id_,
+            name=name(row.get("name")),
+            sla_id=reference(first(row, *SLA_KEYS)),
+            initial_status_id=reference(row.get("initial_status")),
+            can_create=flag(row.get("cancreate"), default=True),
+        )
+        for row, id_ in identified(rows)
+    )
+
+
+def outcomes(rows: Iterable[object]) -> tuple[Outcome, ...]:
+    """``GET /api/Outcome`` rows: the name is under ``outcome``; ``newstatus`` 0 = none."""
+    return tuple(
+        Outcome(
+            id=id_,
+            name=name(row.get("outcome")),
+            new_status_id=reference(row.get("newstatus")),
+            hidden_from_user=flag(row.get("hidefromuser"), default=False),
+            ticket_type_ids=type_ids(row.get("tickettypes")),
+        )
+        for row, id_ in identified(rows)
+    )
+
+
+def agents(rows: Iterable[object]) -> tuple[Agent, ...]:
+    return tuple(
+        Agent(id_, name(row.get("name")), flag(row.get("isdisabled"), default=False))
+        for row, id_ in identified(rows)
+    )
+
+
+def teams(rows: Iterable[object]) -> tuple[Team, ...]:
+    """Teams by name (a ticket names its team, not its ID); nameless rows are skipped."""
+    return tuple(
+        Team(team, inactive=bool(row.get("inactive")))
+        for row in mappings(rows)
+        if (team := name(row.get("name")))
+    )
+
+
+def client(row: Row) -> Client:
+    return Client(_id(row, "client"), name(row.get("name")), bool(row.get("inactive")))
+
+
+def sites(rows: Iterable[object]) -> list[Site]:
+    return [Site(id_, name(row.get("name"))) for row, id_ in identified(rows)]
+
+
+def users(rows: Iterable[object]) -> list[User]:
+    return [User(id_, name(row.get("name"))) for row, id_ in identified(rows)]
+
+
+def _target(amount: object, units: object) -> Target | None:
+    value = number(amount)
+    return Target(value, name(units)) if value else None
+
+
+# --- Tickets, actions, attachments ------------------------------------------------------------
+
+
+def ticket(row: Row) -> Ticket:
+    return Ticket(
+        id=_id(row, "ticket"),
+        summary=text(row.get("summary")),
+        client_id=integer(row.get("client_id")),
+        client_name=text(row.get("client_name")),
+        status_id=integer(row.get("status_id")),
+        priority_id=integer(row.get("priority_id")),
+        sla_id=integer(row.get("sla_id")),
+        agent_id=integer(row.get("agent_id")),
+        ticket_type_id=integer(row.get("tickettype_id")),
+        created=optional_text(first(row, "datecreated", "dateoccurred")),
+        last_action=optional_text(row.get("lastactiondate")),
+        details=text(first(row, "details_html", "details")),
+        site_name=text(row.get("site_name")),
+        user_name=text(row.get("user_name")),
+        team=text(row.get("team")),
+        category=text(row.get("category_1")),
+        resolution=text(row.get("closure_note")),
+        closed=optional_text(row.get("dateclosed")),
+        raw=MappingProxyType(dict(row)),
+    )
+
+
+def action(row: Row) -> Action:
+    return Action(
+        id=_id(row, "action"),
+        ticket_id=integer(row.get("ticket_id")) or 0,
+        when=optional_text(first(row, "datetime", "actiondatecreated")),
+        who_agent_id=reference(row.get("who_agentid")),
+        who=text(row.get("who")),
+        outcome=text(row.get("outcome")),
+        note=text(first(row, "note_html", "note")),
+        hours=number(row.get("timetaken")),
+        hidden_from_user=bool(row.get("hiddenfromuser", True)),
+        new_status_id=reference(row.get("new_status")),
+    )
+
+
+def attachment(row: Row) -> Attachment:
+    is_image = row.get("isimage")
+    return Attachment(
+        id=_id(row, "attachment"),
+        filename=text(row.get("filename")),
+        size_bytes=integer(row.get("filesize")),
+        is_image=is_image if isinstance(is_image, bool) else None,
+        created=optional_text(row.get("datecreated")),
+        description=text(row.get("desc")),
+        action_id=reference(row.get("action_id")),
+        data_base64=optional_text(row.get("data_base64")),
+    )
+
+
+def _id(row: Row, kind: str) -> int:
+    id_ = integer(row.get("id"))
+    if id_ is None:
+        raise HaloResponseError(f"HaloPSA sent a {kind} without a usable id")
+    return id_
+
+
+# --- Searches --------------------------------------------------------------------------------
+
+_ORDER_FIELDS = {"id": "id", "created": "datecreated", "last_action": "lastactiondate"}
+_DATE_FIELDS = {
+    "created": "datecreated",
+    "occurred": "dateoccurred",
+    "last_action": "lastactiondate",
+    "closed": "dateclosed",
+}
+
+
+def ticket_query(search: TicketSearch) -> TicketQuery:
+    """The ``GET /api/Tickets`` parameters for ``search``."""
+    dates: dict[str, Any] = {}
+    if search.date_from or search.date_to:
+        dates["datesearch"] = _DATE_FIELDS[search.date_field]
+    if search.date_from:
+        dates["startdate"] = search.date_from.isoformat()
+    if search.date_to:
+        # HaloPSA compares date-times: the whole last day is included.
+        dates["enddate"] = f"{search.date_to.isoformat()}T23:59:59"
+    return TicketQuery(
+        **given(
+            search=search.text,
+            client_id=search.client_id,
+            status_id=search.status_id,
+            agent_id=search.agent_id,
+            requesttype_id=search.ticket_type_id,
+            open_only=search.open_only or None,
+            order=_ORDER_FIELDS[search.order_by] if search.order_by else None,
+            orderdesc=search.descending if search.order_by else None,
+        ),
+        **dates,
+    )
+
+
+# --- Writes -----------------------------------------------------------------------------------
+
+
+def preview(write: TicketWrite | ActionWrite) -> dict[str, Any]:
+    """What a write sends, in HaloPSA's names: a dry run shows the caller this."""
+    if isinstance(write, TicketWrite):
+        return TicketFields.of(write).wire()
+    return ActionFields.of(write).wire()
+
+
+def attachment_preview(write: AttachmentWrite, size_bytes: int) -> dict[str, Any]:
+    """An upload as a dry run shows it: HaloPSA's names, the size instead of the content."""
+    upload = AttachmentUpload.of(replace(write, data_base64=""))
+    shown = upload.model_dump(mode="json", by_alias=True, exclude={"data_base64", "action_id"})
+    return {**shown, "size_bytes": size_bytes}

@@ -1,0 +1,28 @@
+"""A ticket search in this project's words; the client turns it into the desk's query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+DateField = Literal["created", "occurred", "last_action", "closed"]
+OrderBy = Literal["id", "created", "last_action"]
+
+
+@dataclass(frozen=True)
+class TicketSearch:
+    """None (or False) leaves a filter out."""
+
+    text: str | None = None
+    client_id: int | None = None
+    status_id: int | None = None
+    agent_id: int | None = None
+    ticket_type_id: int | None = None
+    open_only: bool = False
+    # Both days are included whole.
+    date_field: DateField = "created"
+    date_from: date | None = None
+    date_to: date | None = None
+    order_by: OrderBy | None = None
+    descending: bool = False  # read only with order_by

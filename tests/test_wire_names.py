@@ -1,0 +1,122 @@
+"""HaloPSA's field names stay in the client (and the sandbox that imitates HaloPSA).
+
+The names known to be HaloPSA's: every field the client's payload models send, every key
+client/wire.py reads, and every compound field name (with an underscore or a digit) in
+HaloPSA's OpenAPI file. Those that are also this project's own words (a tool's argument
+or result field or enum value, a domain record's field) are not leaks: ``status_id`` is
+ours too. What remains, written as a string anywhere else in src/, is a HaloPSA key read
+or written outside the client: ``record.get("closure_note")`` in server/ fails this test.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from halopsa_mcp.client import payloads
+from halopsa_mcp.domain import records, writes
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "halopsa_mcp"
+HALOPSA_SIDE = {"client", "sandbox"}
+# HaloPSA names that are plain English words too, used as such in our own code.
+ENGLISH = {"search", "order"}
+# Names a model may wrongly pass as arguments, which the argument guard points to ours.
+ALLOWED = {
+    ("server/guards.py", "closure_note"),
+    ("server/guards.py", "tickettype_id"),
+}
+
+
+def _strings(tree: ast.AST) -> Iterator[str]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.value
+
+
+def _client_names() -> set[str]:
+    names: set[str] = set()
+    for model in (
+        payloads.TicketFields,
+        payloads.ActionFields,
+        payloads.AttachmentUpload,
+        payloads.TicketQuery,
+    ):
+        names |= payloads.wire_names(model)
+    tree = ast.parse((PACKAGE / "client" / "wire.py").read_text(encoding="utf-8"))
+    names |= {value for value in _strings(tree) if re.fullmatch(r"[a-z][a-z0-9_]*", value)}
+    return names
+
+
+def _openapi_names() -> set[str]:
+    spec = json.loads((PACKAGE / "sandbox" / "openapi_fields.json").read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for fields in spec["schemas"].values():
+        names |= set(fields)
+    return {name for name in names if re.search(r"[_0-9]", name)}
+
+
+def _our_names() -> set[str]:
+    ours: set[str] = set()
+
+    def walk(node: Any) -> None:
+        # A tool's argument and result fields, and the values its enums take.
+        if isinstance(node, dict):
+            if isinstance(node.get("properties"), dict):
+                ours.update(node["properties"])
+            ours.update(value for value in node.get("enum", ()) if isinstance(value, str))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads((ROOT / "tests" / "snapshots" / "tools.json").read_text(encoding="utf-8")))
+    for module in (records, writes):
+        for value in vars(module).values():
+            if isinstance(value, type) and dataclasses.is_dataclass(value):
+                ours.update(field.name for field in dataclasses.fields(value))
+    return ours
+
+
+WIRE_NAMES = frozenset((_client_names() | _openapi_names()) - _our_names() - ENGLISH)
+
+
+def leaks(source: str, where: str) -> list[str]:
+    return sorted(
+        {name for name in _strings(ast.parse(source)) if name in WIRE_NAMES}
+        - {name for file, name in ALLOWED if file == where}
+    )
+
+
+def test_the_list_knows_the_names_that_differ_from_ours() -> None:
+    known = {"closure_note", "category_1", "actisbillable", "tickettype_id", "hiddenfromuser"}
+    known |= {"timetaken", "default_sla", "newstatus", "slaid", "datecreated", "isimage"}
+    assert known <= WIRE_NAMES
+    # Our own names are not leaks, even where HaloPSA uses them too.
+    assert not {"status_id", "agent_id", "summary", "team", "id"} & WIRE_NAMES
+
+
+def test_a_halopsa_key_outside_the_client_is_found() -> None:
+    assert leaks('status = record.get("closure_note")\n', "server/x.py") == ["closure_note"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        path
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.relative_to(PACKAGE).parts[0] not in HALOPSA_SIDE
+    ],
+    ids=lambda path: str(path.relative_to(PACKAGE)),
+)
+def test_no_halopsa_field_name_outside_the_client(path: Path) -> None:
+    where = path.relative_to(PACKAGE).as_posix()
+    assert leaks(path.read_text(encoding="utf-8"), where) == []
