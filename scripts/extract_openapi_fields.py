@@ -9,7 +9,7 @@ their types, and per schema, the property names and their types.
 reads tests/data/openapi-v2-tickets.json; give another OpenAPI file as the argument to
 distil that one instead.
 
-tests/unit/test_openapi_fields.py fails if the committed file drifts from the OpenAPI file.
+tests/client/test_payloads_openapi.py fails if the committed file drifts from the OpenAPI file.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from mcp.server import MCPServer
 from halopsa_mcp.sandbox import FaultRule, SandboxServer
 from halopsa_mcp.server.services import Services
 from tests.helpers import requests_to
-from tests.unit.test_text_for_the_model import HIDDEN_MARKUP
+from tests.server.test_for_the_model import HIDDEN_MARKUP
 
 from .conftest import ok, refusal
 
