@@ -12,7 +12,7 @@ import binascii
 import mimetypes
 from typing import Any
 
-from halopsa_mcp.sandbox.errors import HaloError, not_found
+from halopsa_mcp.sandbox.errors import ErrorAnswer, not_found
 from halopsa_mcp.sandbox.models import Action, Attachment, Outcome, Ticket
 from halopsa_mcp.sandbox.seed import paragraph
 from halopsa_mcp.sandbox.state import SandboxState
@@ -26,13 +26,13 @@ def add_action(state: SandboxState, item: dict[str, Any]) -> Action:
     outcome = _outcome(state, item, ticket)
     hours = item.get("timetaken") or 0.0
     if hours < 0:
-        raise HaloError(400, "Time taken cannot be negative")
+        raise ErrorAnswer(400, "Time taken cannot be negative")
     new_status = item.get("new_status") or outcome.newstatus
     if new_status:
         check_status(state, ticket, new_status)
     who = item.get("who_agentid") or 0
     if who and who not in state.agents:
-        raise HaloError(400, f"Agent {who} not found")
+        raise ErrorAnswer(400, f"Agent {who} not found")
     note, note_html = _note(item)
     now = state.now()
     action = Action(
@@ -61,7 +61,7 @@ def add_action(state: SandboxState, item: dict[str, Any]) -> Action:
 
 def _ticket(state: SandboxState, ticket_id: int | None) -> Ticket:
     if not ticket_id:
-        raise HaloError(400, "Ticket ID required")
+        raise ErrorAnswer(400, "Ticket ID required")
     ticket = state.tickets.get(ticket_id)
     if ticket is None:
         raise not_found("Ticket", ticket_id)
@@ -76,11 +76,11 @@ def _outcome(state: SandboxState, item: dict[str, Any], ticket: Ticket) -> Outco
     elif name := str(item.get("outcome") or "").strip().lower():
         outcome = next((o for o in state.outcomes.values() if o.outcome.lower() == name), None)
     if outcome is None:
-        raise HaloError(400, NO_OUTCOME)
+        raise ErrorAnswer(400, NO_OUTCOME)
     if not outcome.applies_to(ticket.tickettype_id):
         tickettype = state.tickettypes[ticket.tickettype_id].name
         message = f"Outcome '{outcome.outcome}' is not valid for ticket type '{tickettype}'"
-        raise HaloError(400, message)
+        raise ErrorAnswer(400, message)
     return outcome
 
 
@@ -101,13 +101,13 @@ def add_attachment(state: SandboxState, item: dict[str, Any]) -> Attachment:
     ticket = _ticket(state, item.get("ticket_id"))
     filename = str(item.get("filename") or "").strip()
     if not filename:
-        raise HaloError(400, "A filename is required")
+        raise ErrorAnswer(400, "A filename is required")
     data = _decode(item.get("data_base64"), state.config.max_attachment_bytes)
     action_id = item.get("action_id") or None
     if action_id is not None:
         action = state.actions.get(action_id)
         if action is None or action.ticket_id != ticket.id:
-            raise HaloError(400, f"Action {action_id} is not an action of ticket {ticket.id}")
+            raise ErrorAnswer(400, f"Action {action_id} is not an action of ticket {ticket.id}")
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     attachment = Attachment(
         id=state.take_attachment_id(),
@@ -126,11 +126,11 @@ def add_attachment(state: SandboxState, item: dict[str, Any]) -> Attachment:
 
 def _decode(data_base64: str | None, limit: int) -> bytes:
     if not data_base64:
-        raise HaloError(400, "sandbox: data_base64 is required")
+        raise ErrorAnswer(400, "sandbox: data_base64 is required")
     try:
         data = base64.b64decode(data_base64, validate=True)
     except (binascii.Error, ValueError):
-        raise HaloError(400, "sandbox: data_base64 is not valid base64") from None
+        raise ErrorAnswer(400, "sandbox: data_base64 is not valid base64") from None
     if len(data) > limit:
-        raise HaloError(413, f"The file is larger than the upload limit of {limit} bytes")
+        raise ErrorAnswer(413, f"The file is larger than the upload limit of {limit} bytes")
     return data

@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from halopsa_mcp.sandbox import openapi
 from halopsa_mcp.sandbox.access import READ_SCOPES, WRITE_SCOPES
-from halopsa_mcp.sandbox.errors import HaloError, rate_limited
+from halopsa_mcp.sandbox.errors import ErrorAnswer, rate_limited
 from halopsa_mcp.sandbox.openapi import QueryValue, SpecError
 from halopsa_mcp.sandbox.state import SandboxState
 
@@ -66,7 +66,7 @@ class ApiRequest:
         try:
             return int(raw)
         except ValueError:
-            raise HaloError(400, f"The value '{raw}' is not valid.") from None
+            raise ErrorAnswer(400, f"The value '{raw}' is not valid.") from None
 
     async def items(self) -> list[dict[str, Any]]:
         """The body as a JSON array of objects, each checked against the body schema."""
@@ -75,16 +75,16 @@ class ApiRequest:
         try:
             body = json.loads(await self.request.body())
         except ValueError:
-            raise HaloError(400, f"sandbox: the body of {where} is not valid JSON") from None
+            raise ErrorAnswer(400, f"sandbox: the body of {where} is not valid JSON") from None
         if not isinstance(body, list) or not body:
-            raise HaloError(400, f"sandbox: {where} takes a JSON array of {schema} objects")
+            raise ErrorAnswer(400, f"sandbox: {where} takes a JSON array of {schema} objects")
         for item in body:
             if not isinstance(item, dict):
-                raise HaloError(400, f"sandbox: {where} takes a JSON array of {schema} objects")
+                raise ErrorAnswer(400, f"sandbox: {where} takes a JSON array of {schema} objects")
             try:
                 openapi.check_object(schema, item, self.operation)
             except SpecError as error:
-                raise HaloError(400, str(error)) from None
+                raise ErrorAnswer(400, str(error)) from None
         return body
 
 
@@ -104,7 +104,7 @@ def api_route(method: str, path: str, handler: ApiHandler) -> Route:
         try:
             values = openapi.parse_query(operation, request.query_params.multi_items())
         except SpecError as error:
-            raise HaloError(400, str(error)) from None
+            raise ErrorAnswer(400, str(error)) from None
         return await handler(ApiRequest(request, state, operation, Query(values)))
 
     return Route(path, endpoint, methods=[method])
@@ -114,10 +114,10 @@ def _authorise(request: Request, state: SandboxState, method: str) -> None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     scopes = state.token_scopes(token) if scheme.lower() == "bearer" and token else None
     if scopes is None:
-        raise HaloError(401, "", {"WWW-Authenticate": "Bearer"})
+        raise ErrorAnswer(401, "", {"WWW-Authenticate": "Bearer"})
     needed = READ_SCOPES if method == "GET" else WRITE_SCOPES
     if not scopes & needed:
-        raise HaloError(403, NO_ACCESS)
+        raise ErrorAnswer(403, NO_ACCESS)
 
 
 def saved(state: SandboxState, key: str, objects: list[dict[str, Any]]) -> JSONResponse:

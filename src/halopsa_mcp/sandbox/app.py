@@ -19,7 +19,7 @@ from halopsa_mcp.sandbox import (
     routes_lookups,
     routes_tickets,
 )
-from halopsa_mcp.sandbox.errors import HaloError
+from halopsa_mcp.sandbox.errors import ErrorAnswer
 from halopsa_mcp.sandbox.faults import run_with_fault
 from halopsa_mcp.sandbox.state import RequestRecord, SandboxState
 
@@ -33,14 +33,14 @@ def create_app(state: SandboxState) -> Starlette:
             *routes_control.ROUTES,
         ],
         middleware=[Middleware(_Gateway, state=state)],
-        exception_handlers={HaloError: _halo_error},
+        exception_handlers={ErrorAnswer: _halo_error},
     )
     app.state.sandbox = state
     return app
 
 
 async def _halo_error(request: Request, error: Exception) -> Response:
-    assert isinstance(error, HaloError)
+    assert isinstance(error, ErrorAnswer)
     return error.response()
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from halopsa_mcp.sandbox.api import Query
-from halopsa_mcp.sandbox.errors import HaloError
+from halopsa_mcp.sandbox.errors import ErrorAnswer
 from halopsa_mcp.sandbox.models import Ticket
 from halopsa_mcp.sandbox.state import SandboxState
 from halopsa_mcp.sandbox.times import parse_time
@@ -86,7 +86,7 @@ def _date_filters(query: Query) -> Iterator[Predicate]:
         return
     field = query.text("datesearch") or "dateoccurred"
     if field not in DATE_FIELDS:
-        raise HaloError(400, f"sandbox: datesearch must be one of {', '.join(DATE_FIELDS)}")
+        raise ErrorAnswer(400, f"sandbox: datesearch must be one of {', '.join(DATE_FIELDS)}")
     # A bare end date ends where the next day begins; a date-time includes itself.
     since = parse_time(start, "startdate") if start is not None else None
     until = parse_time(end, "enddate", end_of_day=True) if end is not None else None
@@ -108,13 +108,13 @@ def _id_list(text: str) -> set[int]:
         return {int(part) for part in text.split(",") if part.strip()}
     except ValueError:
         message = f"sandbox: ticketids '{text}' is not a comma-separated id list"
-        raise HaloError(400, message) from None
+        raise ErrorAnswer(400, message) from None
 
 
 def _ordered(tickets: list[Ticket], query: Query) -> list[Ticket]:
     field = query.text("order") or "id"
     if field not in ORDER_FIELDS:
-        raise HaloError(400, f"sandbox: cannot order tickets by '{field}'")
+        raise ErrorAnswer(400, f"sandbox: cannot order tickets by '{field}'")
 
     def key(ticket: Ticket) -> tuple[bool, Any]:
         value = getattr(ticket, field)

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from halopsa_mcp.sandbox.catalog import INCIDENT
-from halopsa_mcp.sandbox.errors import HaloError, not_found
+from halopsa_mcp.sandbox.errors import ErrorAnswer, not_found
 from halopsa_mcp.sandbox.models import Ticket, TicketType
 from halopsa_mcp.sandbox.seed import paragraph, sla_targets
 from halopsa_mcp.sandbox.state import SandboxState
@@ -49,12 +49,12 @@ def save_ticket(state: SandboxState, item: dict[str, Any]) -> Ticket:
 
 def _create(state: SandboxState, item: dict[str, Any]) -> Ticket:
     if not str(item.get("summary") or "").strip():
-        raise HaloError(400, "Summary is required")
+        raise ErrorAnswer(400, "Summary is required")
     if not item.get("client_id"):
-        raise HaloError(400, "Client ID required")
+        raise ErrorAnswer(400, "Client ID required")
     client = state.clients.get(item["client_id"])
     if client is None:
-        raise HaloError(400, f"Client {item['client_id']} not found")
+        raise ErrorAnswer(400, f"Client {item['client_id']} not found")
     tickettype = _usable_type(state, item.get("tickettype_id") or INCIDENT)
     now = state.now()
     ticket = Ticket(
@@ -92,7 +92,7 @@ def _update(state: SandboxState, ticket_id: int, item: dict[str, Any]) -> Ticket
     if current is None:
         raise not_found("Ticket", ticket_id)
     if isinstance(item.get("summary"), str) and not item["summary"].strip():
-        raise HaloError(400, "Summary is required")
+        raise ErrorAnswer(400, "Summary is required")
     # Changes go to a copy, so a failed check leaves the stored ticket as it was.
     draft = dataclasses.replace(current)
     _apply_fields(draft, item)
@@ -147,16 +147,16 @@ def check_references(state: SandboxState, ticket: Ticket, touched: frozenset[str
 def _check_client(state: SandboxState, ticket: Ticket) -> None:
     client = state.clients.get(ticket.client_id)
     if client is None:
-        raise HaloError(400, f"Client {ticket.client_id} not found")
+        raise ErrorAnswer(400, f"Client {ticket.client_id} not found")
     if client.inactive:
-        raise HaloError(400, f"Client {ticket.client_id} is inactive")
+        raise ErrorAnswer(400, f"Client {ticket.client_id} is inactive")
 
 
 def _check_site(state: SandboxState, ticket: Ticket) -> None:
     site = state.sites.get(ticket.site_id)
     if site is None or site.client_id != ticket.client_id:
         message = f"Site {ticket.site_id} does not belong to client {ticket.client_id}"
-        raise HaloError(400, message)
+        raise ErrorAnswer(400, message)
 
 
 def _check_user(state: SandboxState, ticket: Ticket) -> None:
@@ -165,28 +165,28 @@ def _check_user(state: SandboxState, ticket: Ticket) -> None:
     user = state.users.get(ticket.user_id)
     if user is None or user.client_id != ticket.client_id:
         message = f"User {ticket.user_id} does not belong to client {ticket.client_id}"
-        raise HaloError(400, message)
+        raise ErrorAnswer(400, message)
 
 
 def check_status(state: SandboxState, ticket: Ticket, status_id: int) -> None:
     status = state.statuses.get(status_id)
     if status is None:
-        raise HaloError(400, f"Status {status_id} not found")
+        raise ErrorAnswer(400, f"Status {status_id} not found")
     if not status.applies_to(ticket.tickettype_id):
         tickettype = state.tickettypes[ticket.tickettype_id].name
         message = (
             f"Status '{status.name}' ({status_id}) is not valid for ticket type '{tickettype}'"
         )
-        raise HaloError(400, message)
+        raise ErrorAnswer(400, message)
 
 
 def _check_priority(state: SandboxState, ticket: Ticket) -> None:
     sla = state.slas.get(ticket.sla_id)
     if sla is None:
-        raise HaloError(400, f"SLA {ticket.sla_id} not found")
+        raise ErrorAnswer(400, f"SLA {ticket.sla_id} not found")
     if state.priority(sla.id, ticket.priority_id) is None:
         message = f"Priority {ticket.priority_id} is not valid for SLA '{sla.name}' ({sla.id})"
-        raise HaloError(400, message)
+        raise ErrorAnswer(400, message)
 
 
 def _check_agent(state: SandboxState, ticket: Ticket) -> None:
@@ -194,12 +194,12 @@ def _check_agent(state: SandboxState, ticket: Ticket) -> None:
         return  # 0: unassigned
     agent = state.agents.get(ticket.agent_id)
     if agent is None or agent.isdisabled:
-        raise HaloError(400, f"Agent {ticket.agent_id} not found or inactive")
+        raise ErrorAnswer(400, f"Agent {ticket.agent_id} not found or inactive")
 
 
 def _check_team(state: SandboxState, ticket: Ticket) -> None:
     if ticket.team and not any(team.name == ticket.team for team in state.teams.values()):
-        raise HaloError(400, f"Team '{ticket.team}' not found")
+        raise ErrorAnswer(400, f"Team '{ticket.team}' not found")
 
 
 def change_status(
@@ -222,7 +222,7 @@ def _mark_closed(ticket: Ticket, now: datetime) -> None:
 def _usable_type(state: SandboxState, tickettype_id: int) -> TicketType:
     tickettype = state.tickettypes.get(tickettype_id)
     if tickettype is None:
-        raise HaloError(400, f"Ticket type {tickettype_id} not found")
+        raise ErrorAnswer(400, f"Ticket type {tickettype_id} not found")
     if not tickettype.usable:
-        raise HaloError(400, f"Ticket type '{tickettype.name}' is not available")
+        raise ErrorAnswer(400, f"Ticket type '{tickettype.name}' is not available")
     return tickettype

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from halopsa_mcp.sandbox.errors import HaloError
+from halopsa_mcp.sandbox.errors import ErrorAnswer
 
 
 def timestamp(moment: datetime | None) -> str | None:
@@ -22,7 +22,9 @@ def parse_time(text: str, field: str, *, end_of_day: bool = False) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise HaloError(400, f"sandbox: {field} '{text}' is not an ISO date or date-time") from None
+        raise ErrorAnswer(
+            400, f"sandbox: {field} '{text}' is not an ISO date or date-time"
+        ) from None
     if end_of_day and len(text) == len("2026-11-01"):
         moment += timedelta(days=1)
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
