@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from halopsa_mcp.server.tools.registry import TOOL_NAMES
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SKILL_DIR = REPO_ROOT / "skills" / "halopsa-tickets"
 SKILL_FILE = SKILL_DIR / "SKILL.md"
@@ -22,20 +24,7 @@ ALLOWED_KEYS = {"name", "description", "license", "compatibility", "metadata", "
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 # The tools the server exposes; the skill may name these and no others.
-TOOLS = {
-    "search_tickets",
-    "get_ticket",
-    "create_ticket",
-    "update_ticket",
-    "add_action",
-    "list_actions",
-    "upload_attachment",
-    "list_attachments",
-    "list_statuses",
-    "list_priorities",
-    "list_ticket_types",
-    "list_outcomes",
-}
+TOOLS = TOOL_NAMES
 # A backticked identifier shaped like a tool name ("verb_object") must be a real tool.
 # Arguments such as `ticket_type_id` or `dry_run` do not start with one of these verbs.
 TOOL_SHAPED = re.compile(

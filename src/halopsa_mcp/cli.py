@@ -237,7 +237,7 @@ def _sandbox_settings(url: str, config: SandboxConfig) -> HaloSettings:
 def _load_settings(args: argparse.Namespace) -> Settings:
     """Every setting this run needs, with all their problems in one ConfigError."""
     # A constant list, so checking the allow/deny names costs no server build.
-    from halopsa_mcp.server.policy import TOOL_NAMES
+    from halopsa_mcp.server.tools.registry import TOOL_NAMES
 
     return load_all(
         halo=not (args.sandbox or getattr(args, "check_sandbox", False)),

@@ -10,7 +10,7 @@ from mcp import Client
 from halopsa_mcp.config import ServerSettings
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.server.app import build_server
-from halopsa_mcp.server.policy import TOOL_NAMES
+from halopsa_mcp.server.tools.registry import TOOL_NAMES
 from tests.helpers import halo_settings
 
 COMMAND = str(Path(sys.executable).parent / "halopsa-mcp")

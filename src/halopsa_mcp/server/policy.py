@@ -29,24 +29,3 @@ def exposed_tools(
 def unknown_tool_names(read_only_of: Mapping[str, bool], *lists: frozenset[str]) -> list[str]:
     """Names in the allow/deny lists that are no tool (a typo would silently expose more)."""
     return sorted(set().union(*lists) - set(read_only_of))
-
-
-# Every tool the server can register, known without building it, so the command line
-# checks HALOPSA_TOOLS_ALLOW/DENY with the other settings. A test keeps it equal to the
-# registered tools.
-TOOL_NAMES = frozenset(
-    {
-        "search_tickets",
-        "get_ticket",
-        "create_ticket",
-        "update_ticket",
-        "add_action",
-        "list_actions",
-        "upload_attachment",
-        "list_attachments",
-        "list_statuses",
-        "list_priorities",
-        "list_ticket_types",
-        "list_outcomes",
-    }
-)

@@ -47,6 +47,10 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(lookups.list_outcomes, "List outcomes", READ),
 )
 
+# The names alone, so the command line checks HALOPSA_TOOLS_ALLOW/DENY with the other
+# settings before any server is built.
+TOOL_NAMES = frozenset(spec.name for spec in TOOLS)
+
 
 def add_tools(server: MCPServer[Any], tools: tuple[ToolSpec, ...] = TOOLS) -> None:
     """Register ``tools``. A description is the docstring without the source indentation,
