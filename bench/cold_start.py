@@ -121,8 +121,8 @@ def _timing_table(ours: Samples, floor: Samples) -> Table:
             "Times run from spawning the process; 'tools/list alone' is that round trip "
             "after initialize; 'exit' runs from closing its stdin to the process gone (the SDK "
             "kills it after 2 s). Runs alternate ours / floor after one untimed warm-up each; "
-            "the ratio compares the median time to tools/list answered. Our server makes "
-            "no HaloPSA request at start-up (lookups are lazy); it points at a sandbox."
+            "the ratio compares the median time to tools/list answered. Our server points at "
+            "a sandbox and warms its token and lookups up only after tools/list is answered."
         ),
     )
     for s in (ours, floor):

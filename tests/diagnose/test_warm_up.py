@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import anyio
 import pytest
 from mcp import Client
 
@@ -92,6 +93,7 @@ async def test_a_call_during_warm_up_shares_the_fetches_in_flight(
     sandbox.state.faults.add(FaultRule(kind="slow", delay=0.5, path="/auth/token"))
     server = build_server(halo_settings(sandbox), ServerSettings(), policy=FAST)
     async with Client(server) as c:
+        await c.list_tools()  # the handshake is done: the warm-up starts
         ok(await c.call_tool("list_statuses", {}))
         ok(await c.call_tool("list_outcomes", {}))
     assert "warmed up: token and lookups fetched" in caplog.messages
@@ -106,3 +108,18 @@ async def test_warm_up_can_be_switched_off(sandbox: SandboxServer) -> None:
     async with Client(server) as c:
         await c.list_tools()
     assert list(sandbox.state.request_log) == []
+
+
+async def test_warm_up_waits_for_the_client_handshake(sandbox: SandboxServer) -> None:
+    server = build_server(halo_settings(sandbox), ServerSettings(), policy=FAST)
+    async with Client(server) as c:
+        # Initialized, but not yet answered anything else: HaloPSA is left alone, so the
+        # client's tools/list never competes with the warm-up for the event loop.
+        await anyio.sleep(0.5)
+        assert list(sandbox.state.request_log) == []
+        await c.list_tools()
+        with anyio.fail_after(10):
+            # The sandbox answers from its own thread: polled, there is no event to await.
+            while len(requests_to(sandbox, "GET", "/api/Team")) < 1:  # noqa: ASYNC110
+                await anyio.sleep(0.05)
+    assert requests_to(sandbox, "POST", "/auth/token") == [200]

@@ -33,7 +33,7 @@ from halopsa_mcp.server.logs import CallLog
 from halopsa_mcp.server.policy import exposed_tools, unknown_tool_names
 from halopsa_mcp.server.services import Services
 from halopsa_mcp.server.tools.registry import TOOLS, add_tools
-from halopsa_mcp.server.warmup import warm_up
+from halopsa_mcp.server.warmup import Handshake, warm_up
 
 INSTRUCTIONS = """\
 Work HaloPSA service-desk tickets. IDs (statuses, priorities, ticket types, outcomes) are
@@ -52,6 +52,7 @@ def build_server(
     policy: RetryPolicy | None = None,
 ) -> MCPServer[Services]:
     running = _ServicesWhileRunning()
+    handshake = Handshake()
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[Services]) -> AsyncIterator[Services]:
@@ -65,7 +66,8 @@ def build_server(
                 settings=server_settings,
             )
             if server_settings.warm_up:
-                tg.start_soon(warm_up, halo, running.services.catalogs)
+                handshake.begin()
+                tg.start_soon(warm_up, halo, running.services.catalogs, handshake)
             try:
                 yield running.services
             finally:
@@ -88,6 +90,7 @@ def build_server(
     server.middleware.extend(
         [
             CallLog(server),
+            handshake,
             unknown_method_guard,
             CallDeadline(halo_settings.call_timeout),
             CompactResults(),

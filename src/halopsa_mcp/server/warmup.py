@@ -4,21 +4,64 @@ It runs in the background and shares the caches the tools use, so a call that ar
 meanwhile waits only for the fetch it needs, already in flight. Its real job is telling
 the operator early: wrong credentials, tenant or URL are logged at WARNING, with the
 fix, instead of staying silent until a tool call fails.
+
+It waits for the client's handshake first (the first answer after initialize, usually
+tools/list): its requests and parsing share the event loop, and a client that has just
+started the server should not wait for them.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
+
+import anyio
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 
 from halopsa_mcp.client import HaloClient, HaloError
 from halopsa_mcp.server.catalog_cache import CatalogCache
 
 log = logging.getLogger("halopsa_mcp.warmup")
 
+# Long enough for a client's initialize and tools/list; short enough that wrong settings
+# are still reported within seconds when no client talks at all.
+HANDSHAKE_WAIT = 2.0
+# How a client opens: initialize, or the SDK's own client's server/discover.
+_OPENING = frozenset({"initialize", "server/discover"})
 
-async def warm_up(halo: HaloClient, catalogs: CatalogCache) -> None:
+
+class Handshake:
+    """Server middleware: notes when a client has had its first answer after initialize."""
+
+    def __init__(self) -> None:
+        self._answered: anyio.Event | None = None
+
+    def begin(self) -> None:
+        """Start watching; called where an event loop runs (the lifespan)."""
+        self._answered = anyio.Event()
+
+    async def __call__(
+        self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
+    ) -> HandlerResult:
+        result = await call_next(ctx)
+        if (
+            self._answered is not None
+            and ctx.method not in _OPENING
+            and not ctx.method.startswith("notifications/")
+        ):
+            self._answered.set()
+        return result
+
+    async def wait(self, at_most: float = HANDSHAKE_WAIT) -> None:
+        if self._answered is not None:
+            with anyio.move_on_after(at_most):
+                await self._answered.wait()
+
+
+async def warm_up(halo: HaloClient, catalogs: CatalogCache, handshake: Handshake) -> None:
     """Never raises: a failed warm-up must not stop the server, whose tools report the
     same problem when called."""
+    await handshake.wait()
     try:
         await halo.authenticate()
         await catalogs.get()
