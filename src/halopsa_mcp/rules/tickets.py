@@ -12,7 +12,7 @@ from halopsa_mcp.domain.writes import TicketWrite
 from halopsa_mcp.rules.catalog import DEFAULT_PRIORITY, Catalog
 from halopsa_mcp.rules.text import clean_line, clean_text, text_to_html
 from halopsa_mcp.rules.transitions import check_transition
-from halopsa_mcp.rules.verdict import Problem, Verdict
+from halopsa_mcp.rules.verdict import Problem, Verdict, one_error
 from halopsa_mcp.rules.wording import label, shown, use_one_of
 
 MAX_SUMMARY = 255
@@ -214,13 +214,13 @@ def _summary(summary: str | None, *, required: bool) -> Verdict:
     if summary is None:
         if not required:
             return Verdict()
-        return _error("summary", "a summary is required", "pass a one-line summary of the issue")
+        return one_error("summary", "a summary is required", "pass a one-line summary of the issue")
     if not summary:
-        return _error("summary", "the summary is blank", "pass a one-line summary of the issue")
+        return one_error("summary", "the summary is blank", "pass a one-line summary of the issue")
     if len(summary) > MAX_SUMMARY:
         # Escaping lengthens the text; say so, or the count would not match what was typed.
         escaped = " (<, >, & and quotes count as their HTML escapes)" if "&" in summary else ""
-        return _error(
+        return one_error(
             "summary",
             f"the summary has {len(summary)} characters{escaped}, more than the "
             f"{MAX_SUMMARY} allowed",
@@ -231,11 +231,11 @@ def _summary(summary: str | None, *, required: bool) -> Verdict:
 
 def _client(client_id: int | None, *, client_exists: bool, client_active: bool) -> Verdict:
     if client_id is None:
-        return _error("client_id", "a client is required: every ticket has one", _CLIENT_FIX)
+        return one_error("client_id", "a client is required: every ticket has one", _CLIENT_FIX)
     if not client_exists:
-        return _error("client_id", f"client {client_id} does not exist", _CLIENT_FIX)
+        return one_error("client_id", f"client {client_id} does not exist", _CLIENT_FIX)
     if not client_active:
-        return _error(
+        return one_error(
             "client_id",
             f"client {client_id} is inactive in HaloPSA",
             "log the ticket for an active client, or ask an administrator to reactivate it",
@@ -249,7 +249,7 @@ def _belongs(
     if value is None or known is None or value in known:
         return Verdict()
     fix = use_one_of(sorted(known.items()), limit=20) if known else f"leave {field} out"
-    return _error(field, f"{kind} {value} does not belong to client {client_id}", fix)
+    return one_error(field, f"{kind} {value} does not belong to client {client_id}", fix)
 
 
 def _canonical_team(team: str | None, catalog: Catalog) -> str | None:
@@ -264,7 +264,7 @@ def _team(team: str | None, catalog: Catalog) -> Verdict:
         return Verdict()
     if team.casefold() in (name.casefold() for name in catalog.teams):
         return Verdict()
-    return _error(
+    return one_error(
         "team",
         f"there is no team named {shown(team)}",
         "use one of: " + ", ".join(repr(name) for name in catalog.teams),
@@ -275,13 +275,13 @@ def _creatable_type(type_id: int | None, catalog: Catalog) -> tuple[TicketType |
     creatable = [(t.id, t.name) for t in catalog.ticket_types if t.can_create]
     fix = use_one_of(creatable)
     if type_id is None:
-        return None, _error("ticket_type_id", "a ticket type is required", fix)
+        return None, one_error("ticket_type_id", "a ticket type is required", fix)
     type_ = catalog.ticket_type(type_id)
     if type_ is None:
-        return None, _error("ticket_type_id", f"ticket type {type_id} does not exist", fix)
+        return None, one_error("ticket_type_id", f"ticket type {type_id} does not exist", fix)
     if not type_.can_create:
         message = f"ticket type {label(type_.id, type_.name)} cannot be used for new tickets"
-        return None, _error("ticket_type_id", message, fix)
+        return None, one_error("ticket_type_id", message, fix)
     return type_, Verdict()
 
 
@@ -297,7 +297,7 @@ def _initial_status(
         status_id = type_.initial_status_id
     if status_id is None:
         fix = use_one_of((s.id, s.name) for s in catalog.statuses_for(type_id))
-        return None, _error("status_id", "this instance has no New status to default to", fix)
+        return None, one_error("status_id", "this instance has no New status to default to", fix)
     verdict = check_transition(
         None,
         status_id,
@@ -329,10 +329,10 @@ def _priority(
         default = _medium(priorities)
         if default is None:
             message = f"a priority is required: there is no Medium priority for {where}"
-            return None, _error("priority_id", message, fix)
+            return None, one_error("priority_id", message, fix)
         return default, Verdict()
     if all(p.priority_id != priority_id for p in priorities):
-        return priority_id, _error(
+        return priority_id, one_error(
             "priority_id", f"priority {priority_id} is not available for {where}", fix
         )
     return priority_id, Verdict()
@@ -354,22 +354,18 @@ def _agent(agent_id: int | None, catalog: Catalog) -> Verdict:
     enabled = ((a.id, a.name) for a in catalog.agents if not a.disabled)
     fix = use_one_of(enabled, limit=MAX_AGENTS_LISTED)
     if agent is None:
-        return _error("agent_id", f"agent {agent_id} does not exist", fix)
+        return one_error("agent_id", f"agent {agent_id} does not exist", fix)
     if agent.disabled:
         message = f"agent {label(agent.id, agent.name)} is disabled and cannot be assigned"
-        return _error("agent_id", message, fix)
+        return one_error("agent_id", message, fix)
     return Verdict()
 
 
 def _resolution(resolution: str | None) -> Verdict:
     if resolution == "":
-        return _error(
+        return one_error(
             "resolution",
             "the resolution is blank",
             "write what was done to fix the problem, or leave resolution out",
         )
     return Verdict()
-
-
-def _error(field: str, message: str, fix: str) -> Verdict:
-    return Verdict(errors=(Problem(field, message, fix),))
