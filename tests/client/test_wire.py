@@ -200,6 +200,12 @@ def test_an_action_from_halopsas_fields() -> None:
     assert wire.action({"id": 8, "timetaken": True}) == Action(id=8, ticket_id=0)
 
 
+@pytest.mark.parametrize("said", [None, "", 0, "false", [], {}])
+def test_an_action_that_does_not_say_a_flag_is_internal(said: object) -> None:
+    # Only a real false shows a note as the customer's to see; null or junk is no answer.
+    assert wire.action({"id": 8, "hiddenfromuser": said}).hidden_from_user is True
+
+
 def test_an_attachment_from_halopsas_fields() -> None:
     row = {"id": 3, "filename": "a.png", "filesize": 10, "isimage": "yes", "desc": "shot",
            "datecreated": "2026-01-02", "action_id": 0}  # fmt: skip

@@ -182,7 +182,7 @@ def action(row: Row) -> Action:
         outcome=text(row.get("outcome")),
         note=text(first(row, "note_html", "note")),
         hours=number(row.get("timetaken")),
-        hidden_from_user=bool(row.get("hiddenfromuser", True)),
+        hidden_from_user=flag(row.get("hiddenfromuser"), default=True),
         new_status_id=reference(row.get("new_status")),
     )
 
