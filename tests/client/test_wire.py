@@ -152,6 +152,13 @@ def test_teams_keep_their_names_and_whether_inactive() -> None:
     assert wire.teams(rows) == (Team("Service Desk"), Team("Old", inactive=True))
 
 
+@pytest.mark.parametrize("said", [None, "", "false", "no", []])
+def test_a_client_or_team_is_inactive_only_when_halopsa_says_true(said: object) -> None:
+    # Junk is no answer: a client read as inactive would refuse every ticket for it.
+    assert wire.client({"id": 1, "inactive": said}).inactive is False
+    assert wire.teams([{"name": "Desk", "inactive": said}]) == (Team("Desk"),)
+
+
 def test_a_ticket_from_halopsas_fields() -> None:
     row = {
         "id": "1116", "summary": "Printer offline", "client_id": 12, "client_name": "Acme",
