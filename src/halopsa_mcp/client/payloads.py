@@ -80,19 +80,15 @@ class TicketQuery(_Payload):
 
     search: str | None = None
     client_id: int | None = None
-    site_id: int | None = None
-    user_id: int | None = None
     agent_id: int | None = None
     status_id: int | None = None
     requesttype_id: int | None = Field(default=None, description="The ticket type's ID.")
-    team: str | None = None
     open_only: bool | None = None
     datesearch: Literal["dateoccurred", "datecreated", "lastactiondate", "dateclosed"] | None = None
     startdate: str | None = None
     enddate: str | None = None
     order: str | None = None
     orderdesc: bool | None = None
-    ticketids: str | None = None
 
 
 def wire_names(model: type[BaseModel]) -> set[str]:
