@@ -16,8 +16,9 @@ from halopsa_mcp.rules.verdict import Problem, Verdict, one_error
 from halopsa_mcp.rules.wording import label, shown, use_one_of
 
 MAX_SUMMARY = 255
-# An LLM reads the agent list in a fix; past this many it is noise.
-MAX_AGENTS_LISTED = 20
+# An LLM reads a list of choices (agents, a client's sites or users) in a fix; past this
+# many it is noise.
+MAX_CHOICES_LISTED = 20
 _CLIENT_FIX = "find the client's ID on one of its tickets with search_tickets, or ask the user"
 
 
@@ -248,7 +249,8 @@ def _belongs(
 ) -> Verdict:
     if value is None or known is None or value in known:
         return Verdict()
-    fix = use_one_of(sorted(known.items()), limit=20) if known else f"leave {field} out"
+    listed = use_one_of(sorted(known.items()), limit=MAX_CHOICES_LISTED)
+    fix = listed if known else f"leave {field} out"
     return one_error(field, f"{kind} {value} does not belong to client {client_id}", fix)
 
 
@@ -352,7 +354,7 @@ def _agent(agent_id: int | None, catalog: Catalog) -> Verdict:
         return Verdict()
     agent = catalog.agent(agent_id)
     enabled = ((a.id, a.name) for a in catalog.agents if not a.disabled)
-    fix = use_one_of(enabled, limit=MAX_AGENTS_LISTED)
+    fix = use_one_of(enabled, limit=MAX_CHOICES_LISTED)
     if agent is None:
         return one_error("agent_id", f"agent {agent_id} does not exist", fix)
     if agent.disabled:
