@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from halopsa_mcp.domain.records import Priority, TicketType
 from halopsa_mcp.domain.writes import TicketWrite
-from halopsa_mcp.rules.catalog import DEFAULT_PRIORITY, Catalog
+from halopsa_mcp.rules.catalog import Catalog, default_priority
 from halopsa_mcp.rules.text import clean_line, clean_text, text_to_html
 from halopsa_mcp.rules.transitions import check_transition
 from halopsa_mcp.rules.verdict import Problem, Verdict, one_error
@@ -328,7 +328,7 @@ def _priority(
     """The priority to send, defaulting to Medium; ``where`` names whose SLA it is."""
     fix = use_one_of((p.priority_id, p.name) for p in priorities)
     if priority_id is None:
-        default = _medium(priorities)
+        default = default_priority(priorities)
         if default is None:
             message = f"a priority is required: there is no Medium priority for {where}"
             return None, one_error("priority_id", message, fix)
@@ -338,14 +338,6 @@ def _priority(
             "priority_id", f"priority {priority_id} is not available for {where}", fix
         )
     return priority_id, Verdict()
-
-
-def _medium(priorities: tuple[Priority, ...]) -> int | None:
-    """The skill's default priority: the one named Medium, else the documented ID."""
-    named = next((p.priority_id for p in priorities if p.name.casefold() == "medium"), None)
-    if named is not None:
-        return named
-    return DEFAULT_PRIORITY if any(p.priority_id == DEFAULT_PRIORITY for p in priorities) else None
 
 
 def _agent(agent_id: int | None, catalog: Catalog) -> Verdict:
