@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from halopsa_mcp.domain.records import Priority, TicketType
+from halopsa_mcp.domain.records import Priority, Ticket, TicketType
 from halopsa_mcp.domain.writes import TicketWrite
 from halopsa_mcp.rules.catalog import Catalog, default_priority
 from halopsa_mcp.rules.text import clean_line, clean_text, text_to_html
@@ -51,6 +51,26 @@ class TicketState:
     sla_id: int | None
     agent_id: int | None
     has_resolution: bool
+
+
+def ticket_state(ticket: Ticket, catalog: Catalog) -> TicketState:
+    """What the rules need to know about an existing ticket.
+
+    It has a resolution when it is resolved or closed now. A resolution left from before
+    a reopening does not count: closing it again needs a fresh resolution. And a ticket
+    resolved by an action (whose note told the resolution) counts as resolved, since
+    HaloPSA's actions cannot set the ticket's resolution themselves.
+    """
+    status_id = ticket.status_id or 0
+    return TicketState(
+        id=ticket.id,
+        client_id=ticket.client_id,
+        status_id=status_id,
+        ticket_type_id=ticket.ticket_type_id,
+        sla_id=ticket.sla_id,
+        agent_id=ticket.agent_id,
+        has_resolution=catalog.closes(status_id),
+    )
 
 
 @dataclass(frozen=True)
