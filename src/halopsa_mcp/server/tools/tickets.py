@@ -32,8 +32,8 @@ from halopsa_mcp.rules.wording import shown, use_one_of
 from halopsa_mcp.server.errors import halo_errors, invalid, refused
 from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
+from halopsa_mcp.server.results import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.services import Services, no_such_ticket, services
-from halopsa_mcp.server.shaping import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.tools.params import (
     MAX_ID,
     AgentId,
