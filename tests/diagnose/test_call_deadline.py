@@ -94,6 +94,7 @@ async def test_a_call_waiting_on_a_fetch_it_shares_still_ends_at_its_bound(
     settings = halo_settings(sandbox, **{**SMALL, "HALOPSA_CALL_TIMEOUT": "0.5"})
     server = build_server(settings, ServerSettings(), policy=SLOW_BACKOFF)
     async with Client(server) as c:
+        await c.list_tools()  # the handshake is answered: the warm-up starts
         await anyio.sleep(1)  # warm-up has taken the token and started the load by now
         started = time.monotonic()
         text = refusal(await c.call_tool("list_statuses", {}))
