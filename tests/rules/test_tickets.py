@@ -107,7 +107,7 @@ def test_default_ticket_type_applies_only_when_none_is_given() -> None:
     [
         (DEFAULT, 1, 3),
         (REMAPPED, 11, 7),  # New and Medium by name, on other IDs
-        (UNNAMED, 1, 3),  # no names: documented IDs
+        (UNNAMED, 5, 3),  # the ticket type's initial status, whatever New is
         (ROLELESS, 30, 3),  # no New at all: the ticket type's initial status
     ],
     ids=["default", "remapped", "unnamed", "roleless"],

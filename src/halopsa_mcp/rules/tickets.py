@@ -290,11 +290,12 @@ def _initial_status(
 ) -> tuple[int | None, Verdict]:
     type_id = type_.id if type_ else None
     status_id = ticket.status_id
-    # The default: the status playing New on this instance, then the type's own.
-    if status_id is None:
-        status_id = catalog.role("new")
+    # The default: the type's own initial status (a change request may start Scheduled),
+    # then the status playing New on this instance.
     if status_id is None and type_ is not None:
         status_id = type_.initial_status_id
+    if status_id is None:
+        status_id = catalog.role("new")
     if status_id is None:
         fix = use_one_of((s.id, s.name) for s in catalog.statuses_for(type_id))
         return None, _error("status_id", "this instance has no New status to default to", fix)

@@ -28,3 +28,6 @@ class SandboxConfig:
     # How a POST's saved records come back: "object" for a one-element array (as live
     # Halo), or always an "array", or "wrapped" as {"tickets": [...]}.
     write_answer: Literal["object", "array", "wrapped"] = "object"
+    # Switches that make the instance configured unlike the defaults, as tenants are.
+    # Change requests start in "Scheduled" instead of New.
+    change_starts_scheduled: bool = False

@@ -117,7 +117,9 @@ def build_seed(config: SandboxConfig) -> SeedData:
         agents=_by_id(catalog.agents()),
         slas=_by_id(catalog.slas()),
         priorities=catalog.priorities(),
-        tickettypes=_by_id(catalog.ticket_types()),
+        tickettypes=_by_id(
+            catalog.ticket_types(change_starts_scheduled=config.change_starts_scheduled)
+        ),
         statuses=_by_id(catalog.statuses()),
         outcomes=_by_id(catalog.outcomes()),
     )
