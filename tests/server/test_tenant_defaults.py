@@ -38,3 +38,36 @@ async def test_a_new_ticket_starts_in_its_types_initial_status(
         )  # fmt: skip
     assert result["ticket"]["status"] == "Scheduled"
     assert sandbox.state.tickets[result["ticket"]["id"]].status_id == SCHEDULED
+
+
+async def test_the_default_priority_is_chosen_by_name_and_said(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    async with Client(make_server()) as c:
+        medium = ok(
+            await c.call_tool(
+                "create_ticket",
+                {"summary": "Monitor flickers", "client_id": 23, "ticket_type_id": 1},
+            )
+        )
+    assert medium["ticket"]["priority"] == "Medium"
+    assert any("3 Medium" in w and "named Medium" in w for w in medium["warnings"])
+
+
+async def test_without_medium_the_fallback_priority_is_named_in_the_warnings(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    _configure(sandbox, sla_without_medium=True)
+    async with Client(make_server()) as c:
+        result = ok(
+            await c.call_tool(
+                "create_ticket",
+                {"summary": "Monitor flickers", "client_id": 23, "ticket_type_id": 1},
+            )
+        )
+    assert result["ticket"]["priority"] == "Normal"
+    chosen = [w for w in result["warnings"] if "priority" in w]
+    assert len(chosen) == 1, result["warnings"]
+    assert "no Medium" in chosen[0]
+    assert "3 Normal" in chosen[0]
+    assert "priority_id" in chosen[0]

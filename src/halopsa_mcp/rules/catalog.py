@@ -18,9 +18,6 @@ from halopsa_mcp.domain.records import (
     TicketType,
 )
 
-# The ticket skill's default priority (Medium), used only when no priority is named so.
-DEFAULT_PRIORITY = 3
-
 
 @dataclass(frozen=True)
 class Catalog:

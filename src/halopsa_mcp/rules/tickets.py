@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from halopsa_mcp.domain.records import Priority, TicketType
 from halopsa_mcp.domain.writes import TicketWrite
-from halopsa_mcp.rules.catalog import DEFAULT_PRIORITY, Catalog
+from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.text import clean_line, clean_text, text_to_html
 from halopsa_mcp.rules.transitions import check_transition
 from halopsa_mcp.rules.verdict import Problem, Verdict
@@ -327,11 +327,13 @@ def _priority(
     """The priority to send, defaulting to Medium; ``where`` names whose SLA it is."""
     fix = use_one_of((p.priority_id, p.name) for p in priorities)
     if priority_id is None:
-        default = _medium(priorities)
-        if default is None:
-            message = f"a priority is required: there is no Medium priority for {where}"
+        if not priorities:
+            message = f"a priority is required: no priority is offered for {where}"
             return None, _error("priority_id", message, fix)
-        return default, Verdict()
+        default, why = _default_priority(priorities, where)
+        chosen = f"priority_id not given: {label(default.priority_id, default.name)} chosen"
+        warning = f"{chosen}, {why}; pass priority_id to choose another ({fix})"
+        return default.priority_id, Verdict(warnings=(warning,))
     if all(p.priority_id != priority_id for p in priorities):
         return priority_id, _error(
             "priority_id", f"priority {priority_id} is not available for {where}", fix
@@ -339,12 +341,20 @@ def _priority(
     return priority_id, Verdict()
 
 
-def _medium(priorities: tuple[Priority, ...]) -> int | None:
-    """The skill's default priority: the one named Medium, else the documented ID."""
-    named = next((p.priority_id for p in priorities if p.name.casefold() == "medium"), None)
+def _default_priority(priorities: tuple[Priority, ...], where: str) -> tuple[Priority, str]:
+    """The skill's default, Medium, by name; else the middle of the SLA's priorities in
+    HaloPSA's order of urgency (lower IDs more urgent), the less urgent of two middles.
+    Not the documented ID 3: an SLA may give it another meaning."""
+    named = next((p for p in priorities if p.name.casefold() == "medium"), None)
     if named is not None:
-        return named
-    return DEFAULT_PRIORITY if any(p.priority_id == DEFAULT_PRIORITY for p in priorities) else None
+        return named, f"the priority named Medium for {where}"
+    ranked = sorted(priorities, key=lambda p: p.priority_id)
+    middle = ranked[len(ranked) // 2]
+    why = (
+        f"there is no Medium priority for {where}, so the middle of its {len(ranked)} "
+        "priorities by urgency"
+    )
+    return middle, why
 
 
 def _agent(agent_id: int | None, catalog: Catalog) -> Verdict:

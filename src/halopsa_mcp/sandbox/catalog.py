@@ -70,12 +70,13 @@ def slas() -> list[Sla]:
     ]
 
 
-def priorities() -> list[Priority]:
+def priorities(*, sla_without_medium: bool = False) -> list[Priority]:
     """Priority tables per SLA; the change SLA deliberately lacks Critical and High."""
+    standard_3 = "Normal" if sla_without_medium else "Medium"
     rows = [
         (STANDARD_SLA, 1, "Critical", 1, "hours", 4, "hours", "#d32f2f"),
         (STANDARD_SLA, 2, "High", 2, "hours", 8, "hours", "#f57c00"),
-        (STANDARD_SLA, 3, "Medium", 4, "hours", 24, "hours", "#fbc02d"),
+        (STANDARD_SLA, 3, standard_3, 4, "hours", 24, "hours", "#fbc02d"),
         (STANDARD_SLA, 4, "Low", 8, "hours", 72, "hours", "#388e3c"),
         (PREMIUM_SLA, 1, "Critical", 15, "minutes", 2, "hours", "#d32f2f"),
         (PREMIUM_SLA, 2, "High", 30, "minutes", 4, "hours", "#f57c00"),

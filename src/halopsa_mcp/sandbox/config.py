@@ -31,3 +31,5 @@ class SandboxConfig:
     # Switches that make the instance configured unlike the defaults, as tenants are.
     # Change requests start in "Scheduled" instead of New.
     change_starts_scheduled: bool = False
+    # The standard SLA has no "Medium": its priority 3 is called "Normal".
+    sla_without_medium: bool = False

@@ -231,8 +231,8 @@ async def create_ticket(
 
     summary and client_id are required. ticket_type_id is required unless the server
     has a default. status_id defaults to the ticket type's initial status (usually
-    New) and priority_id to Medium (this instance's IDs; list_statuses and
-    list_priorities show them). A similar open ticket
+    New) and priority_id to the SLA's Medium, else its middle priority, named in the
+    warnings (list_statuses and list_priorities show them). A similar open ticket
     for the same client refuses the create and names it: add a note there with
     add_action instead, or pass not_duplicate=true. On any broken rule nothing is
     written and the error lists every fix. dry_run=true previews.
