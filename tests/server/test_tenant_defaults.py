@@ -71,3 +71,32 @@ async def test_without_medium_the_fallback_priority_is_named_in_the_warnings(
     assert "no Medium" in chosen[0]
     assert "3 Normal" in chosen[0]
     assert "priority_id" in chosen[0]
+
+
+def _open_ids(sandbox: SandboxServer) -> list[int]:
+    state = sandbox.state
+    return sorted(
+        (t.id for t in state.tickets.values() if not state.statuses[t.status_id].is_closed),
+        reverse=True,
+    )
+
+
+async def test_open_search_leaves_out_resolved_tickets_halopsa_keeps(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    _configure(sandbox, open_only_keeps_resolved=True)
+    expected = _open_ids(sandbox)
+    async with Client(make_server()) as c:
+        pages = [
+            ok(await c.call_tool("search_tickets", {"limit": 7, "page": page}))
+            for page in range(1, 4)
+        ]
+        last = len(expected) // 7 + 1
+        tail = ok(await c.call_tool("search_tickets", {"limit": 7, "page": last}))
+    got = [t["id"] for page in pages for t in page["tickets"]]
+    assert got == expected[:21]
+    assert all(page["total"] == len(expected) for page in [*pages, tail])
+    assert all(page["has_more"] for page in pages)
+    assert [t["id"] for t in tail["tickets"]] == expected[(last - 1) * 7 :]
+    assert tail["has_more"] is False
+    assert all(t["status"] not in ("Resolved", "Closed") for t in tail["tickets"])

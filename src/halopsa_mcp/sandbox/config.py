@@ -33,3 +33,5 @@ class SandboxConfig:
     change_starts_scheduled: bool = False
     # The standard SLA has no "Medium": its priority 3 is called "Normal".
     sla_without_medium: bool = False
+    # open_only keeps tickets in a Resolved status (only Closed ones are left out).
+    open_only_keeps_resolved: bool = False

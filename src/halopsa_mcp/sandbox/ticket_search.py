@@ -13,7 +13,7 @@ from typing import Any
 
 from halopsa_mcp.sandbox.api import Query
 from halopsa_mcp.sandbox.errors import ErrorAnswer
-from halopsa_mcp.sandbox.models import Ticket
+from halopsa_mcp.sandbox.models import StatusType, Ticket
 from halopsa_mcp.sandbox.state import SandboxState
 from halopsa_mcp.sandbox.times import parse_time
 
@@ -52,13 +52,19 @@ def _predicates(state: SandboxState, query: Query) -> Iterator[Predicate]:
     if (team := query.text("team")) is not None:
         yield lambda t: (t.team or "").lower() == team.lower()
     if query.flag("open_only"):
-        yield lambda t: not state.statuses[t.status_id].is_closed
+        yield _open(state)
     if query.flag("closed_only"):
         yield lambda t: state.statuses[t.status_id].is_closed
     if (ticketids := query.text("ticketids")) is not None:
         ids = _id_list(ticketids)
         yield lambda t: t.id in ids
     yield from _date_filters(query)
+
+
+def _open(state: SandboxState) -> Predicate:
+    if state.config.open_only_keeps_resolved:
+        return lambda t: state.statuses[t.status_id].type != StatusType.CLOSED
+    return lambda t: not state.statuses[t.status_id].is_closed
 
 
 def _equals(attribute: str, wanted: int) -> Predicate:

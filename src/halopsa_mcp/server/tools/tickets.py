@@ -30,6 +30,7 @@ from halopsa_mcp.rules.wording import shown, use_one_of
 from halopsa_mcp.server.errors import halo_errors, invalid, refused
 from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
+from halopsa_mcp.server.open_search import open_tickets
 from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
 from halopsa_mcp.server.shaping import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.tools.params import (
@@ -160,9 +161,12 @@ async def search_tickets(
         descending=descending,
     )
     with halo_errors("search tickets", write=False):
-        found = await svc.halo.list_tickets(
-            search, limit=limit, offset=(page - 1) * limit, on_page=_progress_to(ctx, "tickets")
-        )
+        window = {"limit": limit, "offset": (page - 1) * limit}
+        on_page = _progress_to(ctx, "tickets")
+        if search.open_only:
+            found = await open_tickets(svc.halo, search, catalog, **window, on_page=on_page)
+        else:
+            found = await svc.halo.list_tickets(search, **window, on_page=on_page)
     return TicketPage(
         tickets=[ticket_row(t, catalog) for t in found.items],
         total=found.total,
