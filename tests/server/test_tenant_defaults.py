@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from mcp import Client
 from mcp.server import MCPServer
 
@@ -100,3 +101,30 @@ async def test_open_search_leaves_out_resolved_tickets_halopsa_keeps(
     assert [t["id"] for t in tail["tickets"]] == expected[(last - 1) * 7 :]
     assert tail["has_more"] is False
     assert all(t["status"] not in ("Resolved", "Closed") for t in tail["tickets"])
+
+
+@pytest.mark.parametrize(
+    ("date_field", "attribute"), [(None, "dateoccurred"), ("closed", "dateclosed")]
+)
+async def test_every_row_of_a_date_search_lies_in_the_range(
+    sandbox: SandboxServer, make_server: Make, date_field: str | None, attribute: str
+) -> None:
+    _configure(sandbox, datesearch_documented_only=True)
+    moments = sorted(
+        m for t in sandbox.state.tickets.values() if (m := getattr(t, attribute)) is not None
+    )
+    first, last = moments[len(moments) // 3].date(), moments[len(moments) // 2].date()
+    expected = {
+        t.id
+        for t in sandbox.state.tickets.values()
+        if (m := getattr(t, attribute)) is not None and first <= m.date() <= last
+    }
+    arguments: dict[str, Any] = {"open_only": False, "limit": 100}
+    arguments |= {"date_from": first.isoformat(), "date_to": last.isoformat()}
+    if date_field:
+        arguments["date_field"] = date_field
+    async with Client(make_server()) as c:
+        page = ok(await c.call_tool("search_tickets", arguments))
+    assert 0 < len(expected) < len(sandbox.state.tickets)
+    assert {t["id"] for t in page["tickets"]} == expected
+    assert page["total"] == len(expected)

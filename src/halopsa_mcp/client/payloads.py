@@ -86,7 +86,7 @@ class TicketQuery(_Payload):
     requesttype_id: int | None = Field(default=None, description="The ticket type's ID.")
     team: str | None = None
     open_only: bool | None = None
-    datesearch: Literal["dateoccurred", "datecreated", "lastactiondate", "dateclosed"] | None = None
+    datesearch: Literal["dateoccured", "datecleared"] | None = None
     startdate: str | None = None
     enddate: str | None = None
     order: str | None = None

@@ -35,3 +35,6 @@ class SandboxConfig:
     sla_without_medium: bool = False
     # open_only keeps tickets in a Resolved status (only Closed ones are left out).
     open_only_keeps_resolved: bool = False
+    # datesearch honours only HaloPSA's documented columns and ignores any other value,
+    # returning the list unfiltered, as a live instance may.
+    datesearch_documented_only: bool = False

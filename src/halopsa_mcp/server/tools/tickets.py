@@ -67,8 +67,8 @@ OpenOnly = Annotated[
     bool, Field(description="Leave out resolved and closed (ignored with status_id).")
 ]
 DateField = Annotated[
-    Literal["created", "occurred", "last_action", "closed"],
-    Field(description="Which date date_from and date_to filter on."),
+    Literal["opened", "closed"],
+    Field(description="Which date date_from and date_to filter on: opened or closed."),
 ]
 DateFrom = Annotated[date | None, Field(description="On or after (YYYY-MM-DD).")]
 DateTo = Annotated[date | None, Field(description="On or before (YYYY-MM-DD).")]
@@ -123,7 +123,7 @@ async def search_tickets(
     agent_id: OnlyAgent = None,
     ticket_type_id: OnlyType = None,
     open_only: OpenOnly = True,
-    date_field: DateField = "created",
+    date_field: DateField = "opened",
     date_from: DateFrom = None,
     date_to: DateTo = None,
     order_by: OrderBy = "id",
