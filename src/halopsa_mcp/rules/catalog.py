@@ -66,6 +66,19 @@ class Catalog:
         return tuple(o for o in self.outcomes if _allows(o.ticket_type_ids, ticket_type_id))
 
 
+def medium_priority(priorities: tuple[Priority, ...]) -> Priority | None:
+    """The skill's default priority among ``priorities``: the one named Medium."""
+    return next((p for p in priorities if p.name.casefold() == "medium"), None)
+
+
+def middle_priority(priorities: tuple[Priority, ...]) -> Priority | None:
+    """The fallback when no priority is named Medium: the middle one in HaloPSA's order of
+    urgency (lower IDs more urgent), the less urgent of two middles. Not the documented
+    ID 3: an SLA may give that ID another meaning."""
+    ranked = sorted(priorities, key=lambda p: p.priority_id)
+    return ranked[len(ranked) // 2] if ranked else None
+
+
 def _allows(ticket_type_ids: frozenset[int], ticket_type_id: int | None) -> bool:
     return not ticket_type_ids or ticket_type_id is None or ticket_type_id in ticket_type_ids
 

@@ -102,7 +102,7 @@ async def _upload(svc: Services, upload: AttachmentWrite) -> Attachment:
         write=True,
         check_with=f"list_attachments (ticket_id={upload.ticket_id})",
     ):
-        return await svc.halo.upload(upload)
+        return await svc.halo.upload_attachment(upload)
 
 
 async def _file_to_upload(
