@@ -33,8 +33,8 @@ from halopsa_mcp.server.errors import halo_errors, invalid, refused
 from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
 from halopsa_mcp.server.open_search import open_tickets
+from halopsa_mcp.server.results import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.services import Services, no_such_ticket, services
-from halopsa_mcp.server.shaping import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.tools.params import (
     MAX_ID,
     AgentId,
