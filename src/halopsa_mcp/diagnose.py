@@ -25,7 +25,7 @@ from halopsa_mcp.client import (
 from halopsa_mcp.client.deadline import deadline
 from halopsa_mcp.config import HaloSettings, ServerSettings
 from halopsa_mcp.domain.records import Client, Outcome, Priority
-from halopsa_mcp.rules.catalog import DEFAULT_PRIORITY, Catalog, default_priority
+from halopsa_mcp.rules.catalog import Catalog, medium_priority
 
 State = Literal["ok", "note", "warn", "fail", "skip"]
 Item = TypeVar("Item")
@@ -192,13 +192,14 @@ def _medium(priorities: tuple[Priority, ...] | None) -> Row:
     # Checked as the rules choose it, per SLA and among the priorities offered.
     catalog = Catalog(statuses=(), priorities=priorities, ticket_types=(), outcomes=(), agents=())
     all_slas = {p.sla_id for p in priorities}
-    slas = {s for s in all_slas if default_priority(catalog.priorities_for(s)) is not None}
+    slas = {s for s in all_slas if medium_priority(catalog.priorities_for(s)) is not None}
     if slas:
         return Row("Medium priority", "ok", f"found in {len(slas)} SLA(s)")
     return Row(
         "Medium priority",
         "warn",
-        f"no priority named Medium (nor ID {DEFAULT_PRIORITY}), create_ticket's default",
+        "no priority named Medium, create_ticket's default: it falls back to each SLA's "
+        "middle priority and says so",
         "pass priority_id to create_ticket (list_priorities shows them)",
     )
 

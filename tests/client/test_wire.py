@@ -261,13 +261,13 @@ def test_an_attachment_write_has_its_wire_names() -> None:
 def test_a_search_in_halopsas_parameters() -> None:
     search = TicketSearch(
         text="printer", client_id=12, status_id=2, agent_id=3, ticket_type_id=1,
-        open_only=True, date_field="last_action", date_from=date(2026, 1, 1),
+        open_only=True, date_field="opened", date_from=date(2026, 1, 1),
         date_to=date(2026, 1, 31), order_by="created", descending=False,
     )  # fmt: skip
     assert wire.ticket_query(search).wire() == {
         "search": "printer", "client_id": 12, "status_id": 2, "agent_id": 3,
         "requesttype_id": 1, "open_only": True, "order": "datecreated", "orderdesc": False,
-        "datesearch": "lastactiondate", "startdate": "2026-01-01",
+        "datesearch": "dateoccured", "startdate": "2026-01-01",
         "enddate": "2026-01-31T23:59:59",
     }  # fmt: skip
 
@@ -276,7 +276,7 @@ def test_an_empty_search_sends_no_filter() -> None:
     assert wire.ticket_query(TicketSearch()).wire() == {}
     closed = TicketSearch(date_field="closed", date_from=date(2026, 2, 1))
     assert wire.ticket_query(closed).wire() == {
-        "datesearch": "dateclosed",
+        "datesearch": "datecleared",
         "startdate": "2026-02-01",
     }
 

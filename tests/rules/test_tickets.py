@@ -53,7 +53,10 @@ def only_error(plan: TicketPlan) -> Problem:
 def test_minimal_ticket_gets_defaults() -> None:
     plan = create(replace(VALID, summary="  Outlook not syncing \n"))
     assert plan.verdict.ok
-    assert plan.verdict.warnings == ()
+    assert plan.verdict.warnings == (
+        "priority_id not given: 3 Medium chosen, the priority named Medium for tickets of "
+        "type 1 Incident; pass priority_id to choose another (" + PRIORITIES_SLA_1 + ")",
+    )
     assert written(plan) == {
         "summary": "Outlook not syncing",
         "client_id": 12,
@@ -112,7 +115,7 @@ def test_default_ticket_type_applies_only_when_none_is_given() -> None:
     [
         (DEFAULT, 1, 3),
         (REMAPPED, 11, 7),  # New and Medium by name, on other IDs
-        (UNNAMED, 1, 3),  # no names: documented IDs
+        (UNNAMED, 5, 3),  # the ticket type's initial status, whatever New is
         (ROLELESS, 30, 3),  # no New at all: the ticket type's initial status
     ],
     ids=["default", "remapped", "unnamed", "roleless"],
@@ -282,15 +285,22 @@ def test_priority_accepted(type_id: int, priority_id: int | None, expected: int)
     assert written(plan)["priority_id"] == expected
 
 
-def test_no_default_priority_for_the_sla() -> None:
+def test_without_medium_the_middle_priority_is_chosen_and_said() -> None:
     plan = create(replace(VALID, ticket_type_id=CHANGE))
-    error = only_error(plan)
-    assert error.field == "priority_id"
-    assert error.message == (
-        "a priority is required: there is no Medium priority for tickets of type 2 Change Request"
+    assert plan.verdict.ok
+    assert written(plan)["priority_id"] == 5
+    assert plan.verdict.warnings == (
+        "priority_id not given: 5 Planned chosen, there is no Medium priority for tickets of "
+        "type 2 Change Request, so the middle of its 2 priorities by urgency; pass priority_id "
+        "to choose another (use one of: 4 Low, 5 Planned)",
     )
-    assert error.fix == "use one of: 4 Low, 5 Planned"
-    assert "priority_id" not in written(plan)
+
+
+def test_a_default_priority_needs_a_priority_to_choose() -> None:
+    error = only_error(create(VALID, replace(DEFAULT, priorities=())))
+    assert error.field == "priority_id"
+    assert "no priority is offered" in error.message
+    assert "priority_id" not in written(create(VALID, replace(DEFAULT, priorities=())))
 
 
 @pytest.mark.parametrize(
@@ -338,7 +348,7 @@ def test_agent_list_is_cut_at_twenty() -> None:
     ],
 )
 def test_initial_status(changes: dict[str, Any], errors: list[str], warnings: list[str]) -> None:
-    verdict = create(replace(VALID, **changes)).verdict
+    verdict = create(replace(VALID, priority_id=3, **changes)).verdict
     assert [e.field for e in verdict.errors] == errors
     assert len(verdict.warnings) == len(warnings)
     assert all(w in got for w, got in zip(warnings, verdict.warnings, strict=True))

@@ -115,7 +115,7 @@ async def test_every_problem_is_listed_at_once(sandbox: SandboxServer, make_serv
         ("get_ticket", {"ticket_id": -5}, "- ticket_id: must be at least 1"),
         ("update_ticket", {"ticket_id": 0, "status_id": 2}, "- ticket_id: must be at least 1"),
         ("search_tickets", {"date_field": "yesterday"},
-         "- date_field: must be one of 'created', 'occurred', 'last_action', 'closed'"),
+         "- date_field: must be one of 'opened', 'closed'"),
         ("get_ticket", {"ticket_id": TICKET, "extra_fields": "fixbydate"},
          "- extra_fields: must be of type array"),
     ],

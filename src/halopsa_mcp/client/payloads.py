@@ -84,7 +84,7 @@ class TicketQuery(_Payload):
     status_id: int | None = None
     requesttype_id: int | None = Field(default=None, description="The ticket type's ID.")
     open_only: bool | None = None
-    datesearch: Literal["dateoccurred", "datecreated", "lastactiondate", "dateclosed"] | None = None
+    datesearch: Literal["dateoccured", "datecleared"] | None = None
     startdate: str | None = None
     enddate: str | None = None
     order: str | None = None

@@ -212,12 +212,8 @@ def _id(row: Row, kind: str) -> int:
 # --- Searches --------------------------------------------------------------------------------
 
 _ORDER_FIELDS = {"id": "id", "created": "datecreated", "last_action": "lastactiondate"}
-_DATE_FIELDS = {
-    "created": "datecreated",
-    "occurred": "dateoccurred",
-    "last_action": "lastactiondate",
-    "closed": "dateclosed",
-}
+# datesearch's documented columns, in HaloPSA's spelling ("dateoccured").
+_DATE_FIELDS = {"opened": "dateoccured", "closed": "datecleared"}
 
 
 def ticket_query(search: TicketSearch) -> TicketQuery:

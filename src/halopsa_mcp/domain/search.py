@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-DateField = Literal["created", "occurred", "last_action", "closed"]
+# Only the dates HaloPSA's datesearch documents: a live instance may ignore any other
+# column and answer unfiltered.
+DateField = Literal["opened", "closed"]
 OrderBy = Literal["id", "created", "last_action"]
 
 
@@ -21,7 +23,7 @@ class TicketSearch:
     ticket_type_id: int | None = None
     open_only: bool = False
     # Both days are included whole.
-    date_field: DateField = "created"
+    date_field: DateField = "opened"
     date_from: date | None = None
     date_to: date | None = None
     order_by: OrderBy | None = None

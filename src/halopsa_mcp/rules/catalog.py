@@ -18,9 +18,6 @@ from halopsa_mcp.domain.records import (
     TicketType,
 )
 
-# The ticket skill's default priority (Medium), used only when no priority is named so.
-DEFAULT_PRIORITY = 3
-
 
 @dataclass(frozen=True)
 class Catalog:
@@ -69,13 +66,17 @@ class Catalog:
         return tuple(o for o in self.outcomes if _allows(o.ticket_type_ids, ticket_type_id))
 
 
-def default_priority(priorities: tuple[Priority, ...]) -> int | None:
-    """The skill's default priority among ``priorities``: the one named Medium, else the
-    documented ID; None when neither is there."""
-    named = next((p.priority_id for p in priorities if p.name.casefold() == "medium"), None)
-    if named is not None:
-        return named
-    return DEFAULT_PRIORITY if any(p.priority_id == DEFAULT_PRIORITY for p in priorities) else None
+def medium_priority(priorities: tuple[Priority, ...]) -> Priority | None:
+    """The skill's default priority among ``priorities``: the one named Medium."""
+    return next((p for p in priorities if p.name.casefold() == "medium"), None)
+
+
+def middle_priority(priorities: tuple[Priority, ...]) -> Priority | None:
+    """The fallback when no priority is named Medium: the middle one in HaloPSA's order of
+    urgency (lower IDs more urgent), the less urgent of two middles. Not the documented
+    ID 3: an SLA may give that ID another meaning."""
+    ranked = sorted(priorities, key=lambda p: p.priority_id)
+    return ranked[len(ranked) // 2] if ranked else None
 
 
 def _allows(ticket_type_ids: frozenset[int], ticket_type_id: int | None) -> bool:

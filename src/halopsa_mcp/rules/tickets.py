@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from halopsa_mcp.domain.records import Priority, Ticket, TicketType
 from halopsa_mcp.domain.writes import TicketWrite
-from halopsa_mcp.rules.catalog import Catalog, default_priority
+from halopsa_mcp.rules.catalog import Catalog, medium_priority, middle_priority
 from halopsa_mcp.rules.text import clean_line, clean_text, text_to_html
 from halopsa_mcp.rules.transitions import check_transition
 from halopsa_mcp.rules.verdict import Problem, Verdict, one_error
@@ -312,11 +312,12 @@ def _initial_status(
 ) -> tuple[int | None, Verdict]:
     type_id = type_.id if type_ else None
     status_id = ticket.status_id
-    # The default: the status playing New on this instance, then the type's own.
-    if status_id is None:
-        status_id = catalog.role("new")
+    # The default: the type's own initial status (a change request may start Scheduled),
+    # then the status playing New on this instance.
     if status_id is None and type_ is not None:
         status_id = type_.initial_status_id
+    if status_id is None:
+        status_id = catalog.role("new")
     if status_id is None:
         fix = use_one_of((s.id, s.name) for s in catalog.statuses_for(type_id))
         return None, one_error("status_id", "this instance has no New status to default to", fix)
@@ -348,16 +349,30 @@ def _priority(
     """The priority to send, defaulting to Medium; ``where`` names whose SLA it is."""
     fix = use_one_of((p.priority_id, p.name) for p in priorities)
     if priority_id is None:
-        default = default_priority(priorities)
+        default, why = _default_priority(priorities, where)
         if default is None:
-            message = f"a priority is required: there is no Medium priority for {where}"
+            message = f"a priority is required: no priority is offered for {where}"
             return None, one_error("priority_id", message, fix)
-        return default, Verdict()
+        chosen = f"priority_id not given: {label(default.priority_id, default.name)} chosen"
+        warning = f"{chosen}, {why}; pass priority_id to choose another ({fix})"
+        return default.priority_id, Verdict(warnings=(warning,))
     if all(p.priority_id != priority_id for p in priorities):
         return priority_id, one_error(
             "priority_id", f"priority {priority_id} is not available for {where}", fix
         )
     return priority_id, Verdict()
+
+
+def _default_priority(priorities: tuple[Priority, ...], where: str) -> tuple[Priority | None, str]:
+    """Medium by name, else the SLA's middle priority; and why, for the warnings."""
+    medium = medium_priority(priorities)
+    if medium is not None:
+        return medium, f"the priority named Medium for {where}"
+    why = (
+        f"there is no Medium priority for {where}, so the middle of its {len(priorities)} "
+        "priorities by urgency"
+    )
+    return middle_priority(priorities), why
 
 
 def _agent(agent_id: int | None, catalog: Catalog) -> Verdict:

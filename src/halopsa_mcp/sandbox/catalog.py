@@ -30,6 +30,7 @@ INCIDENT, CHANGE_REQUEST, SERVICE_REQUEST, PROBLEM, LEGACY_REQUEST = 1, 2, 3, 4,
 # Status ids the seed and the write rules refer to by meaning.
 NEW, IN_PROGRESS, WAITING_ON_CLIENT, RESOLVED, CLOSED = 1, 2, 5, 8, 9
 CHANGE_APPROVED = 23
+SCHEDULED = 21
 
 # Outcome ids the seed refers to by meaning.
 PRIVATE_NOTE, CUSTOMER_UPDATE, PHONE_CALL, TIME_ENTRY = 1, 2, 3, 4
@@ -69,12 +70,13 @@ def slas() -> list[Sla]:
     ]
 
 
-def priorities() -> list[Priority]:
+def priorities(*, sla_without_medium: bool = False) -> list[Priority]:
     """Priority tables per SLA; the change SLA deliberately lacks Critical and High."""
+    standard_3 = "Normal" if sla_without_medium else "Medium"
     rows = [
         (STANDARD_SLA, 1, "Critical", 1, "hours", 4, "hours", "#d32f2f"),
         (STANDARD_SLA, 2, "High", 2, "hours", 8, "hours", "#f57c00"),
-        (STANDARD_SLA, 3, "Medium", 4, "hours", 24, "hours", "#fbc02d"),
+        (STANDARD_SLA, 3, standard_3, 4, "hours", 24, "hours", "#fbc02d"),
         (STANDARD_SLA, 4, "Low", 8, "hours", 72, "hours", "#388e3c"),
         (PREMIUM_SLA, 1, "Critical", 15, "minutes", 2, "hours", "#d32f2f"),
         (PREMIUM_SLA, 2, "High", 30, "minutes", 4, "hours", "#f57c00"),
@@ -95,12 +97,13 @@ def _priority_uid(slaid: int, priorityid: int) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"halopsa-sandbox:sla/{slaid}/priority/{priorityid}"))
 
 
-def ticket_types() -> list[TicketType]:
+def ticket_types(*, change_starts_scheduled: bool = False) -> list[TicketType]:
+    change_start = SCHEDULED if change_starts_scheduled else NEW
     return [
         TicketType(INCIDENT, "Incident", "Something is broken", STANDARD_SLA, NEW, 1),
         TicketType(SERVICE_REQUEST, "Service Request", "Asking for a thing", STANDARD_SLA, NEW, 2),
         TicketType(PROBLEM, "Problem", "Root cause of incidents", PREMIUM_SLA, NEW, 3),
-        TicketType(CHANGE_REQUEST, "Change Request", "Planned change", CHANGE_SLA, NEW, 4),
+        TicketType(CHANGE_REQUEST, "Change Request", "Planned change", CHANGE_SLA, change_start, 4),
         TicketType(
             LEGACY_REQUEST,
             "Legacy Request",
@@ -126,7 +129,7 @@ def statuses() -> list[Status]:
         Status(6, "Waiting on Third Party", "Wait3P", paused, 6, "#ff5722"),
         Status(RESOLVED, "Resolved", "Res", StatusType.RESOLVED, 8, "#8bc34a"),
         Status(CLOSED, "Closed", "Closed", StatusType.CLOSED, 9, "#607d8b"),
-        Status(21, "Scheduled", "Sched", open_, 10, "#00bcd4"),
+        Status(SCHEDULED, "Scheduled", "Sched", open_, 10, "#00bcd4"),
         Status(22, "Awaiting Parts", "Parts", paused, 11, "#795548", incident_or_request),
         Status(CHANGE_APPROVED, "Change Approved", "Approved", open_, 12, "#3f51b5", change),
     ]

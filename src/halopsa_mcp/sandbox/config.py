@@ -28,3 +28,13 @@ class SandboxConfig:
     # How a POST's saved records come back: "object" for a one-element array (as live
     # Halo), or always an "array", or "wrapped" as {"tickets": [...]}.
     write_answer: Literal["object", "array", "wrapped"] = "object"
+    # Switches that make the instance configured unlike the defaults, as tenants are.
+    # Change requests start in "Scheduled" instead of New.
+    change_starts_scheduled: bool = False
+    # The standard SLA has no "Medium": its priority 3 is called "Normal".
+    sla_without_medium: bool = False
+    # open_only keeps tickets in a Resolved status (only Closed ones are left out).
+    open_only_keeps_resolved: bool = False
+    # datesearch honours only HaloPSA's documented columns and ignores any other value,
+    # returning the list unfiltered, as a live instance may.
+    datesearch_documented_only: bool = False

@@ -116,8 +116,10 @@ def build_seed(config: SandboxConfig) -> SeedData:
         teams=_by_id(catalog.teams()),
         agents=_by_id(catalog.agents()),
         slas=_by_id(catalog.slas()),
-        priorities=catalog.priorities(),
-        tickettypes=_by_id(catalog.ticket_types()),
+        priorities=catalog.priorities(sla_without_medium=config.sla_without_medium),
+        tickettypes=_by_id(
+            catalog.ticket_types(change_starts_scheduled=config.change_starts_scheduled)
+        ),
         statuses=_by_id(catalog.statuses()),
         outcomes=_by_id(catalog.outcomes()),
     )

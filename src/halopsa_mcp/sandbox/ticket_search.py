@@ -13,7 +13,7 @@ from typing import Any
 
 from halopsa_mcp.sandbox.api import Query
 from halopsa_mcp.sandbox.errors import ErrorAnswer
-from halopsa_mcp.sandbox.models import Ticket
+from halopsa_mcp.sandbox.models import StatusType, Ticket
 from halopsa_mcp.sandbox.state import SandboxState
 from halopsa_mcp.sandbox.times import parse_time
 
@@ -25,6 +25,10 @@ ORDER_FIELDS = frozenset(
      "priority_id", "tickettype_id", "team", "category_1", "sla_id", "timetaken",
      *DATE_FIELDS, "last_update", "fixbydate"}
 )  # fmt: skip
+
+# datesearch's documented columns (HaloPSA's spelling) -> the ticket attribute; the
+# attribute names themselves are accepted too unless datesearch_documented_only is set.
+_DOCUMENTED_DATES = {"dateoccured": "dateoccurred", "datecleared": "dateclosed"}
 
 # Query parameter -> the ticket attribute it must equal.
 _EQUALITY_FILTERS = {
@@ -52,13 +56,19 @@ def _predicates(state: SandboxState, query: Query) -> Iterator[Predicate]:
     if (team := query.text("team")) is not None:
         yield lambda t: (t.team or "").lower() == team.lower()
     if query.flag("open_only"):
-        yield lambda t: not state.statuses[t.status_id].is_closed
+        yield _open(state)
     if query.flag("closed_only"):
         yield lambda t: state.statuses[t.status_id].is_closed
     if (ticketids := query.text("ticketids")) is not None:
         ids = _id_list(ticketids)
         yield lambda t: t.id in ids
-    yield from _date_filters(query)
+    yield from _date_filters(state, query)
+
+
+def _open(state: SandboxState) -> Predicate:
+    if state.config.open_only_keeps_resolved:
+        return lambda t: state.statuses[t.status_id].type != StatusType.CLOSED
+    return lambda t: not state.statuses[t.status_id].is_closed
 
 
 def _equals(attribute: str, wanted: int) -> Predicate:
@@ -80,13 +90,19 @@ def _text_filters(query: Query) -> Iterator[Predicate]:
         yield lambda t: details.lower() in t.details.lower()
 
 
-def _date_filters(query: Query) -> Iterator[Predicate]:
+def _date_filters(state: SandboxState, query: Query) -> Iterator[Predicate]:
     start, end = query.text("startdate"), query.text("enddate")
     if start is None and end is None:
         return
-    field = query.text("datesearch") or "dateoccurred"
+    column = query.text("datesearch") or "dateoccured"
+    field = _DOCUMENTED_DATES.get(column)
+    if field is None and state.config.datesearch_documented_only:
+        return
+    if field is None:
+        field = column
     if field not in DATE_FIELDS:
-        raise ErrorAnswer(400, f"sandbox: datesearch must be one of {', '.join(DATE_FIELDS)}")
+        names = ", ".join([*_DOCUMENTED_DATES, *DATE_FIELDS])
+        raise ErrorAnswer(400, f"sandbox: datesearch must be one of {names}")
     # A bare end date ends where the next day begins; a date-time includes itself.
     since = parse_time(start, "startdate") if start is not None else None
     until = parse_time(end, "enddate", end_of_day=True) if end is not None else None

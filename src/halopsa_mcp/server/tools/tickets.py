@@ -32,6 +32,7 @@ from halopsa_mcp.rules.wording import shown, use_one_of
 from halopsa_mcp.server.errors import halo_errors, invalid, refused
 from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
+from halopsa_mcp.server.open_search import open_tickets
 from halopsa_mcp.server.results import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.services import Services, no_such_ticket, services
 from halopsa_mcp.server.tools.params import (
@@ -68,7 +69,8 @@ OpenOnly = Annotated[
     bool, Field(description="Leave out resolved and closed (ignored with status_id).")
 ]
 DateField = Annotated[
-    ticket_search.DateField, Field(description="Which date date_from and date_to filter on.")
+    ticket_search.DateField,
+    Field(description="Which date date_from and date_to filter on: opened or closed."),
 ]
 DateFrom = Annotated[date | None, Field(description="On or after (YYYY-MM-DD).")]
 DateTo = Annotated[date | None, Field(description="On or before (YYYY-MM-DD).")]
@@ -123,7 +125,7 @@ async def search_tickets(
     agent_id: OnlyAgent = None,
     ticket_type_id: OnlyType = None,
     open_only: OpenOnly = True,
-    date_field: DateField = "created",
+    date_field: DateField = "opened",
     date_from: DateFrom = None,
     date_to: DateTo = None,
     order_by: OrderBy = "id",
@@ -161,9 +163,12 @@ async def search_tickets(
         descending=descending,
     )
     with halo_errors("search tickets", write=False):
-        found = await svc.halo.list_tickets(
-            search, limit=limit, offset=(page - 1) * limit, on_page=_progress_to(ctx, "tickets")
-        )
+        window = {"limit": limit, "offset": (page - 1) * limit}
+        on_page = _progress_to(ctx, "tickets")
+        if search.open_only:
+            found = await open_tickets(svc.halo, search, catalog, **window, on_page=on_page)
+        else:
+            found = await svc.halo.list_tickets(search, **window, on_page=on_page)
     return TicketPage(
         tickets=[ticket_row(t, catalog) for t in found.items],
         total=found.total,
@@ -231,8 +236,9 @@ async def create_ticket(
     """Log a new ticket for a client, after checking HaloPSA's ticket rules.
 
     summary and client_id are required. ticket_type_id is required unless the server
-    has a default. status_id defaults to New and priority_id to Medium (this
-    instance's IDs; list_statuses and list_priorities show them). A similar open ticket
+    has a default. status_id defaults to the ticket type's initial status (usually
+    New) and priority_id to the SLA's Medium, else its middle priority, named in the
+    warnings (list_statuses and list_priorities show them). A similar open ticket
     for the same client refuses the create and names it: add a note there with
     add_action instead, or pass not_duplicate=true. On any broken rule nothing is
     written and the error lists every fix. dry_run=true previews.

@@ -1,0 +1,53 @@
+"""An "open tickets" search that keeps its promise whatever HaloPSA's open_only keeps.
+
+HaloPSA documents open_only only as "open tickets"; an instance may count a Resolved
+status as open. The server knows which statuses close a ticket, so it leaves those out
+itself, and counts them so that the total and the paging stay true.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from halopsa_mcp.client.api import HaloClient, OnPage, Page
+from halopsa_mcp.domain.records import Ticket
+from halopsa_mcp.domain.search import TicketSearch
+from halopsa_mcp.rules.catalog import Catalog
+
+
+async def open_tickets(
+    halo: HaloClient,
+    search: TicketSearch,
+    catalog: Catalog,
+    *,
+    limit: int,
+    offset: int,
+    on_page: OnPage | None = None,
+) -> Page[Ticket]:
+    """``search`` (with open_only) without the tickets whose status closes them."""
+    found = await halo.list_tickets(search, limit=limit, offset=offset, on_page=on_page)
+    if offset == 0 and not found.has_more:
+        # Every match was read: leaving out the closed ones here is the whole answer.
+        kept = _still_open(found.items, catalog)
+        return Page(items=kept, total=len(kept), offset=0)
+    leaked = await _closed_kept(halo, search, catalog)
+    if not leaked:
+        return found
+    # Up to ``leaked`` rows before the window may be left out: read from the start.
+    rows = await halo.list_tickets(search, limit=offset + limit + leaked, offset=0)
+    kept = _still_open(rows.items, catalog)
+    return Page(items=kept[offset : offset + limit], total=rows.total - leaked, offset=offset)
+
+
+async def _closed_kept(halo: HaloClient, search: TicketSearch, catalog: Catalog) -> int:
+    """How many tickets in a closing status HaloPSA's open_only lets through."""
+    leaked = 0
+    for status in catalog.statuses:
+        if status.closes:
+            page = await halo.list_tickets(replace(search, status_id=status.id), limit=1)
+            leaked += page.total
+    return leaked
+
+
+def _still_open(tickets: list[Ticket], catalog: Catalog) -> list[Ticket]:
+    return [t for t in tickets if not catalog.closes(t.status_id)]
