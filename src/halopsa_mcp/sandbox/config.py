@@ -28,3 +28,6 @@ class SandboxConfig:
     # How a POST's saved records come back: "object" for a one-element array (as live
     # Halo), or always an "array", or "wrapped" as {"tickets": [...]}.
     write_answer: Literal["object", "array", "wrapped"] = "object"
+    # How GET /Client/{id} answers: the one "record", or (as one live tenant did) the
+    # client "listing" with every client in it.
+    client_by_id: Literal["record", "listing"] = "record"

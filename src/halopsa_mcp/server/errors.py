@@ -16,6 +16,7 @@ from halopsa_mcp.client import (
     HaloNotFound,
     HaloNotHaloPSA,
     HaloRateLimited,
+    HaloServerError,
 )
 from halopsa_mcp.rules.verdict import Problem, Verdict
 from halopsa_mcp.server.for_the_model import readable
@@ -95,6 +96,17 @@ def halo_failed(
             "a configuration or "
             "network problem for the server's operator, not something to retry now."
         )
+    if isinstance(exc, HaloServerError):
+        return ToolError(
+            f"HaloPSA failed while asked to {doing} (HTTP {exc.status}: {_halo_said(exc)})."
+            f"{written} This can pass: try again later."
+        )
+    # An answer arrived that will be the same next time (an unexpected shape or status):
+    # retrying cannot help, so the model is told whose problem it is and what came back.
+    where = f"{exc.method} {exc.path}".strip() or "its request"
+    status = f"HTTP {exc.status}" if exc.status is not None else "an answer"
     return ToolError(
-        f"HaloPSA could not {doing}: {readable(str(exc), limit=600)}.{written} Try again later."
+        f"HaloPSA's answer to {where} ({status}) could not be used to {doing}: "
+        f"{_halo_said(exc)}.{written} Retrying will not change it: this is a problem for the "
+        "server's operator, who should compare the instance with the server's expectations."
     )
