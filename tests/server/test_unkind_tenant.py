@@ -4,13 +4,15 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from mcp import Client
 from mcp.server import MCPServer
 
 from halopsa_mcp.sandbox import FaultRule, SandboxServer
 from halopsa_mcp.server.services import Services
+from tests.helpers import requests_to
 
-from .conftest import refusal, writes
+from .conftest import ok, refusal, writes
 
 Make = Callable[..., MCPServer[Services]]
 
@@ -44,3 +46,76 @@ async def test_a_failure_that_can_pass_still_says_try_again_later(
         text = refusal(await c.call_tool("get_ticket", {"ticket_id": 1001}))
     assert "try again later" in text
     assert "HTTP 503" in text
+
+
+# One call of every tool, none of which writes.
+EVERY_TOOL: dict[str, dict[str, Any]] = {
+    "search_tickets": {},
+    "get_ticket": {"ticket_id": 1001},
+    "create_ticket": {
+        "summary": "Printer offline",
+        "client_id": 23,
+        "ticket_type_id": 1,
+        "not_duplicate": True,
+        "dry_run": True,
+    },
+    "update_ticket": {"ticket_id": 1001, "summary": "Printer offline again", "dry_run": True},
+    "add_action": {"ticket_id": 1001, "note": "Checked the cable.", "dry_run": True},
+    "list_actions": {"ticket_id": 1001},
+    "upload_attachment": {
+        "ticket_id": 1001,
+        "filename": "a.txt",
+        "content_base64": "aGk=",
+        "dry_run": True,
+    },
+    "list_attachments": {"ticket_id": 1001},
+    "list_statuses": {},
+    "list_priorities": {},
+    "list_ticket_types": {},
+    "list_outcomes": {},
+}
+# The lookups each tool cannot work without; agents and teams are never among them.
+NEEDS: dict[str, set[str]] = {
+    "create_ticket": {"Status", "Priority", "TicketType"},
+    "update_ticket": {"Status", "Priority", "TicketType"},
+    "add_action": {"Status", "TicketType", "Outcome"},
+    "list_statuses": {"Status"},
+    "list_priorities": {"Priority"},
+    "list_ticket_types": {"TicketType"},
+    "list_outcomes": {"Outcome"},
+}
+LOOKUPS = ("Status", "Priority", "TicketType", "Outcome", "Agent", "Team")
+
+
+@pytest.mark.parametrize("status", [403, 404])
+@pytest.mark.parametrize("lookup", LOOKUPS)
+async def test_a_lookup_a_tool_does_not_need_cannot_take_it_down(
+    sandbox: SandboxServer, make_server: Make, lookup: str, status: int
+) -> None:
+    configure(sandbox, unreadable_lookups=((lookup, status),))
+    async with Client(make_server()) as c:
+        for tool, args in EVERY_TOOL.items():
+            result = await c.call_tool(tool, args)
+            if lookup in NEEDS.get(tool, set()):
+                assert f"/api/{lookup}" in refusal(result), tool
+            else:
+                ok(result)
+    assert writes(sandbox) == []
+    # Remembered after failing once, not asked again by every call.
+    assert len(requests_to(sandbox, "GET", f"/api/{lookup}")) == 1
+
+
+async def test_without_agents_and_teams_names_are_left_out_and_their_checks_say_skipped(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    configure(sandbox, unreadable_lookups=(("Agent", 403), ("Team", 404)))
+    agent_id = next(a.id for a in sandbox.state.agents.values() if not a.isdisabled)
+    assigned = next(t for t in sandbox.state.tickets.values() if t.agent_id)
+    async with Client(make_server()) as c:
+        ticket = ok(await c.call_tool("get_ticket", {"ticket_id": assigned.id}))
+        args = {"ticket_id": 1001, "agent_id": agent_id, "team": "Nowhere", "dry_run": True}
+        preview = ok(await c.call_tool("update_ticket", args))
+    assert (ticket["agent_id"], ticket["agent"]) == (assigned.agent_id, None)
+    warned = " ".join(preview["warnings"])
+    assert "agent_id was not checked" in warned
+    assert "team was not checked" in warned

@@ -31,3 +31,6 @@ class SandboxConfig:
     # How GET /Client/{id} answers: the one "record", or (as one live tenant did) the
     # client "listing" with every client in it.
     client_by_id: Literal["record", "listing"] = "record"
+    # Lookup endpoints (e.g. "Agent", "Outcome") that refuse this API application, each
+    # with the status it answers (403 or 404), as on tenants configured unlike ours.
+    unreadable_lookups: tuple[tuple[str, int], ...] = ()

@@ -11,7 +11,13 @@ from halopsa_mcp.client import preview
 from halopsa_mcp.rules.actions import NewAction, plan_action
 from halopsa_mcp.server.errors import halo_errors, refused
 from halopsa_mcp.server.models import ActionList, ActionWriteResult
-from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
+from halopsa_mcp.server.services import (
+    ACTION_WRITES,
+    Services,
+    no_such_ticket,
+    services,
+    ticket_state,
+)
 from halopsa_mcp.server.shaping import action_row
 from halopsa_mcp.server.tools.params import MAX_ID, DryRun, TicketId
 
@@ -60,7 +66,7 @@ async def add_action(
     succeeded or that may have been applied.
     """
     svc = services(ctx)
-    catalog = await svc.catalog(write=True)
+    catalog = await svc.catalog(*ACTION_WRITES, uses=("agents",), write=True)
     ticket = await svc.ticket_or_none(ticket_id, write=True)
     plan = plan_action(
         NewAction(
@@ -98,7 +104,7 @@ async def list_actions(
     """A ticket's history (notes, emails, time entries, status changes), newest first,
     as plain text with who did what and how long it took."""
     svc = services(ctx)
-    catalog = await svc.catalog()
+    catalog = await svc.catalog(uses=("statuses", "agents"))
     with halo_errors(f"list the actions of ticket {ticket_id}", write=False):
         page = await svc.halo.list_actions(ticket_id, limit=limit)
     # HaloPSA lists nothing for a ticket that does not exist; only then is it worth

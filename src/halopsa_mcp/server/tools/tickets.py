@@ -16,7 +16,7 @@ from halopsa_mcp.client import preview
 from halopsa_mcp.client.api import OnPage
 from halopsa_mcp.domain.records import Site, Ticket, User
 from halopsa_mcp.domain.search import TicketSearch
-from halopsa_mcp.rules.catalog import Catalog
+from halopsa_mcp.rules.catalog import Catalog, Lookup
 from halopsa_mcp.rules.duplicates import duplicates_verdict, scan_verdict, similar_tickets
 from halopsa_mcp.rules.tickets import (
     NewTicket,
@@ -30,7 +30,14 @@ from halopsa_mcp.rules.wording import shown, use_one_of
 from halopsa_mcp.server.errors import halo_errors, invalid, refused
 from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
-from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
+from halopsa_mcp.server.services import (
+    NAMES,
+    TICKET_WRITES,
+    Services,
+    no_such_ticket,
+    services,
+    ticket_state,
+)
 from halopsa_mcp.server.shaping import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.tools.params import (
     MAX_ID,
@@ -139,7 +146,10 @@ async def search_tickets(
     false or a status_id is given. A ticket number as text finds that ticket.
     """
     svc = services(ctx)
-    catalog = await svc.catalog()
+    # A filter by ID is checked against its lookup; the rest only names the rows.
+    filters: dict[Lookup, int | None] = {"statuses": status_id, "ticket_types": ticket_type_id}
+    needs = [name for name, value in filters.items() if value is not None]
+    catalog = await svc.catalog(*needs, uses=NAMES)
     problems = _filter_problems(catalog, status_id, agent_id, ticket_type_id)
     if date_from and date_to and date_from > date_to:
         problems.append(Problem("date_from", "is after date_to", "swap the two dates"))
@@ -195,7 +205,7 @@ async def get_ticket(
             ),
             write=False,
         )
-    catalog = await svc.catalog()
+    catalog = await svc.catalog(uses=NAMES)
     ticket = await svc.ticket_or_none(ticket_id)
     if ticket is None:
         raise no_such_ticket(ticket_id)
@@ -237,7 +247,7 @@ async def create_ticket(
     written and the error lists every fix. dry_run=true previews.
     """
     svc = services(ctx)
-    catalog = await svc.catalog(write=True)
+    catalog = await svc.catalog(*TICKET_WRITES, uses=("agents", "teams"), write=True)
     with halo_errors(f"look up client {client_id}", write=True):
         client = await svc.catalogs.client(client_id)
         sites = await _names_by_id(svc.halo.list_sites, client_id) if client and site_id else None
@@ -282,7 +292,7 @@ async def update_ticket(
     every fix. dry_run=true previews.
     """
     svc = services(ctx)
-    catalog = await svc.catalog(write=True)
+    catalog = await svc.catalog(*TICKET_WRITES, uses=("agents", "teams"), write=True)
     ticket = await svc.ticket_or_none(ticket_id, write=True)
     if ticket is None:
         raise no_such_ticket(ticket_id, write=True)
@@ -402,7 +412,7 @@ def _filter_problems(
                 "pick an ID from list_ticket_types",
             )
         )
-    if agent_id and catalog.agent(agent_id) is None:
+    if agent_id and "agents" not in catalog.unreadable and catalog.agent(agent_id) is None:
         problems.append(
             Problem(
                 "agent_id",
