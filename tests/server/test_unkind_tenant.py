@@ -119,3 +119,31 @@ async def test_without_agents_and_teams_names_are_left_out_and_their_checks_say_
     warned = " ".join(preview["warnings"])
     assert "agent_id was not checked" in warned
     assert "team was not checked" in warned
+
+
+async def test_an_outcome_the_application_may_not_use_is_named_as_a_missing_permission(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    configure(sandbox, forbidden_outcomes=(7,))
+    args = {"ticket_id": 1001, "outcome_id": 7, "note": "Fixed the PSU."}
+    async with Client(make_server()) as c:
+        text = refusal(await c.call_tool("add_action", args))
+    assert "You do not have access to this Action at the moment" in text
+    assert "outcome_id=7" in text
+    assert "permission" in text
+    assert "list_outcomes" in text
+    assert "again" not in text.lower()
+    assert writes(sandbox) == ["POST /api/Actions"]
+
+
+async def test_a_ticket_type_with_a_mandatory_approval_is_named_as_such(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    configure(sandbox, approval_types=(1,))
+    args = {"summary": "Swap the core switch", "client_id": 23, "ticket_type_id": 1}
+    async with Client(make_server()) as c:
+        text = refusal(await c.call_tool("create_ticket", {**args, "not_duplicate": True}))
+    assert "CODE:APP03/2 Please select the CAB members to approve" in text
+    assert "ticket_type_id=1" in text
+    assert "mandatory" in text
+    assert "Check the IDs" not in text

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from mcp.server.mcpserver.exceptions import ToolError
@@ -45,21 +46,72 @@ def _halo_said(exc: HaloError) -> str:
     return readable(exc.message, limit=500)
 
 
+# How HaloPSA words a field or approval that a ticket type or outcome makes mandatory,
+# e.g. "CODE:APP03/2 Please select the CAB members to approve".
+_MANDATORY = re.compile(
+    r"\bCODE:\s*\w|\bplease (select|enter|choose|fill|provide)\b|\bmandatory\b", re.I
+)
+
+
+def _tied_to_inputs(
+    exc: HaloError, doing: str, written: str, given: Mapping[str, int]
+) -> ToolError | None:
+    """A 403 (a permission the API application lacks for this record) or a 400 for a
+    mandatory field or approval, told with the inputs that brought it on; else None."""
+    named = ", ".join(f"{name}={value}" for name, value in given.items())
+    other = next(iter(given))
+    if isinstance(exc, HaloForbidden):
+        return ToolError(
+            f"HaloPSA refused to {doing} with {named}: {_halo_said(exc)}.{written} The API "
+            f"application lacks the permission this needs. Repeating the call will not help: "
+            f"pick another {other} ({_LISTED_BY.get(other, 'ask the user')}), or ask an "
+            "administrator to grant the permission in HaloPSA."
+        )
+    if isinstance(exc, HaloBadRequest) and _MANDATORY.search(exc.message):
+        return ToolError(
+            f"HaloPSA refused to {doing} with {named}: {_halo_said(exc)}.{written} This is a "
+            "mandatory field or approval of that ticket type or outcome, which this server "
+            f"cannot supply. Pick another {other} ({_LISTED_BY.get(other, 'ask the user')}), "
+            "or have a person complete it in HaloPSA."
+        )
+    return None
+
+
+_LISTED_BY = {
+    "outcome_id": "list_outcomes shows them",
+    "ticket_type_id": "list_ticket_types shows them",
+    "status_id": "list_statuses shows them",
+}
+
+
 @contextmanager
-def halo_errors(doing: str, *, write: bool, check_with: str = "get_ticket") -> Iterator[None]:
+def halo_errors(
+    doing: str,
+    *,
+    write: bool,
+    check_with: str = "get_ticket",
+    inputs: Mapping[str, int | None] | None = None,
+) -> Iterator[None]:
     """Around a call to HaloPSA: its failure becomes the tool error ``halo_failed`` words,
     without the client's traceback (which names internals the model cannot use)."""
     try:
         yield
     except HaloError as exc:
-        raise halo_failed(exc, doing, write=write, check_with=check_with) from None
+        raise halo_failed(exc, doing, write=write, check_with=check_with, inputs=inputs) from None
 
 
 def halo_failed(
-    exc: HaloError, doing: str, *, write: bool, check_with: str = "get_ticket"
+    exc: HaloError,
+    doing: str,
+    *,
+    write: bool,
+    check_with: str = "get_ticket",
+    inputs: Mapping[str, int | None] | None = None,
 ) -> ToolError:
     """``exc`` told as the outcome of ``doing`` (e.g. "create the ticket"); ``check_with``
-    names the tool that shows whether an uncertain write happened."""
+    names the tool that shows whether an uncertain write happened; ``inputs`` are the
+    tool inputs HaloPSA ties its permissions and mandatory fields to (e.g. outcome_id),
+    named when it refuses on their account."""
     if exc.may_have_applied:
         status = f"HTTP {exc.status}" if exc.status is not None else "no answer"
         return ToolError(
@@ -68,6 +120,9 @@ def halo_failed(
             f"check first with {check_with}, and repeat only if the change is missing."
         )
     written = " Nothing was written." if write else ""
+    given = {name: value for name, value in (inputs or {}).items() if value is not None}
+    if given and (tied := _tied_to_inputs(exc, doing, written, given)) is not None:
+        return tied
     if isinstance(exc, HaloBadRequest):
         return ToolError(
             f"HaloPSA refused to {doing}: {_halo_said(exc)}.{written} Check the IDs against "

@@ -91,6 +91,7 @@ async def add_action(
         f"add the action to ticket {ticket_id}",
         write=True,
         check_with=f"list_actions (ticket_id={ticket_id})",
+        inputs={"outcome_id": plan.action.outcome_id},
     ):
         saved = await svc.halo.add_action(plan.action)
     return ActionWriteResult(dry_run=False, action=action_row(saved, catalog), warnings=warnings)

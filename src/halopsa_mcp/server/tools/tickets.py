@@ -310,7 +310,8 @@ async def update_ticket(
     warnings = list(plan.verdict.warnings)
     if dry_run:
         return TicketWriteResult(dry_run=True, would_send=preview(plan.ticket), warnings=warnings)
-    with halo_errors(f"update ticket {ticket_id}", write=True):
+    tied = {"status_id": plan.ticket.status_id, "ticket_type_id": ticket.ticket_type_id}
+    with halo_errors(f"update ticket {ticket_id}", write=True, inputs=tied):
         saved = await svc.halo.update_ticket(ticket_id, plan.ticket)
     return TicketWriteResult(dry_run=False, ticket=ticket_row(saved, catalog), warnings=warnings)
 
@@ -382,6 +383,7 @@ async def _create_and_remember(svc: Services, client_id: int, plan: TicketPlan) 
         "create the ticket",
         write=True,
         check_with="search_tickets (this client, open tickets, newest first)",
+        inputs={"ticket_type_id": plan.ticket.ticket_type_id},
     ):
         saved = await svc.halo.create_ticket(plan.ticket)
     svc.creates.remember(client_id, saved.id, saved.summary or plan.ticket.summary or "")
