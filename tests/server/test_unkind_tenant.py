@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from mcp import Client
+from mcp import Client, MCPError
 from mcp.server import MCPServer
 
 from halopsa_mcp.sandbox import FaultRule, SandboxServer
@@ -84,6 +84,11 @@ NEEDS: dict[str, set[str]] = {
     "list_ticket_types": {"TicketType"},
     "list_outcomes": {"Outcome"},
 }
+RESOURCE_NEEDS = {
+    "halopsa://lookups/statuses": "Status",
+    "halopsa://lookups/ticket-types": "TicketType",
+    "halopsa://lookups/outcomes": "Outcome",
+}
 LOOKUPS = ("Status", "Priority", "TicketType", "Outcome", "Agent", "Team")
 
 
@@ -100,6 +105,12 @@ async def test_a_lookup_a_tool_does_not_need_cannot_take_it_down(
                 assert f"/api/{lookup}" in refusal(result), tool
             else:
                 ok(result)
+        for uri, needs in RESOURCE_NEEDS.items():
+            if lookup == needs:
+                with pytest.raises(MCPError, match=f"/api/{lookup}"):
+                    await c.read_resource(uri)
+            else:
+                assert (await c.read_resource(uri)).contents
     assert writes(sandbox) == []
     # Remembered after failing once, not asked again by every call.
     assert len(requests_to(sandbox, "GET", f"/api/{lookup}")) == 1
