@@ -8,9 +8,11 @@ import pytest
 from mcp import Client, MCPError
 from mcp.server import MCPServer
 
+from halopsa_mcp.config import ServerSettings
 from halopsa_mcp.sandbox import FaultRule, SandboxServer
+from halopsa_mcp.server.app import build_server
 from halopsa_mcp.server.services import Services
-from tests.helpers import requests_to
+from tests.helpers import FAST, NO_WARM_UP, halo_settings, requests_to
 
 from .conftest import ok, refusal, writes
 
@@ -158,3 +160,17 @@ async def test_a_ticket_type_with_a_mandatory_approval_is_named_as_such(
     assert "ticket_type_id=1" in text
     assert "mandatory" in text
     assert "Check the IDs" not in text
+
+
+async def test_a_timeout_can_pass_so_it_says_try_again_later(sandbox: SandboxServer) -> None:
+    sandbox.state.faults.add(FaultRule(kind="slow", times=None, delay=1.0, path="/api/Tickets"))
+    server = build_server(
+        halo_settings(sandbox, HALOPSA_TIMEOUT="0.2"),
+        ServerSettings.from_env(NO_WARM_UP),
+        policy=FAST,
+    )
+    async with Client(server) as c:
+        text = refusal(await c.call_tool("get_ticket", {"ticket_id": 1001}))
+    assert "did not answer in time" in text
+    assert "try again later" in text
+    assert "not something to retry" not in text

@@ -18,6 +18,7 @@ from halopsa_mcp.client import (
     HaloNotHaloPSA,
     HaloRateLimited,
     HaloServerError,
+    HaloTimedOut,
 )
 from halopsa_mcp.rules.verdict import Problem, Verdict
 from halopsa_mcp.server.for_the_model import readable
@@ -140,21 +141,13 @@ def halo_failed(
             f"HaloPSA does not allow this API application to {doing}: {_halo_said(exc)}.{written} "
             "An administrator must grant the permission or scope."
         )
-    if isinstance(exc, HaloRateLimited):
-        return ToolError(
-            f"HaloPSA is rate limiting requests, so it could not {doing}.{written} "
-            "Wait a minute or two before trying again."
-        )
+    if (passing := _can_pass(exc, doing, written)) is not None:
+        return passing
     if isinstance(exc, HaloAuthError | HaloConnectionError):
         return ToolError(
             f"The server could not {doing}: {readable(str(exc), limit=600)}.{written} This is "
             "a configuration or "
             "network problem for the server's operator, not something to retry now."
-        )
-    if isinstance(exc, HaloServerError):
-        return ToolError(
-            f"HaloPSA failed while asked to {doing} (HTTP {exc.status}: {_halo_said(exc)})."
-            f"{written} This can pass: try again later."
         )
     # An answer arrived that will be the same next time (an unexpected shape or status):
     # retrying cannot help, so the model is told whose problem it is and what came back.
@@ -165,3 +158,23 @@ def halo_failed(
         f"{_halo_said(exc)}.{written} Retrying will not change it: this is a problem for the "
         "server's operator, who should compare the instance with the server's expectations."
     )
+
+
+def _can_pass(exc: HaloError, doing: str, written: str) -> ToolError | None:
+    """The failures worth retrying later (429, a timeout, 5xx) told so; else None."""
+    if isinstance(exc, HaloRateLimited):
+        return ToolError(
+            f"HaloPSA is rate limiting requests, so it could not {doing}.{written} "
+            "Wait a minute or two before trying again."
+        )
+    if isinstance(exc, HaloTimedOut):
+        return ToolError(
+            f"HaloPSA did not answer in time when asked to {doing}: "
+            f"{readable(str(exc), limit=600)}.{written} This can pass: try again later."
+        )
+    if isinstance(exc, HaloServerError):
+        return ToolError(
+            f"HaloPSA failed while asked to {doing} (HTTP {exc.status}: {_halo_said(exc)})."
+            f"{written} This can pass: try again later."
+        )
+    return None
