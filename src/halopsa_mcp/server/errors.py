@@ -41,7 +41,7 @@ def invalid(problem: Problem, *, write: bool = True) -> ToolError:
     return refused(Verdict(errors=(problem,)), write=write)
 
 
-def _halo_said(exc: HaloError) -> str:
+def _halo_message(exc: HaloError) -> str:
     # HaloPSA's error bodies are free text, sometimes whole HTML pages, and can carry
     # text a customer typed: cleaned like any ticket text before the model reads it.
     return readable(exc.message, limit=500)
@@ -63,14 +63,14 @@ def _tied_to_inputs(
     other = next(iter(given))
     if isinstance(exc, HaloForbidden):
         return ToolError(
-            f"HaloPSA refused to {doing} with {named}: {_halo_said(exc)}.{written} The API "
+            f"HaloPSA refused to {doing} with {named}: {_halo_message(exc)}.{written} The API "
             f"application lacks the permission this needs. Repeating the call will not help: "
             f"pick another {other} ({_LISTED_BY.get(other, 'ask the user')}), or ask an "
             "administrator to grant the permission in HaloPSA."
         )
     if isinstance(exc, HaloBadRequest) and _MANDATORY.search(exc.message):
         return ToolError(
-            f"HaloPSA refused to {doing} with {named}: {_halo_said(exc)}.{written} This is a "
+            f"HaloPSA refused to {doing} with {named}: {_halo_message(exc)}.{written} This is a "
             "mandatory field or approval of that ticket type or outcome, which this server "
             f"cannot supply. Pick another {other} ({_LISTED_BY.get(other, 'ask the user')}), "
             "or have a person complete it in HaloPSA."
@@ -117,7 +117,7 @@ def halo_failed(
         status = f"HTTP {exc.status}" if exc.status is not None else "no answer"
         return ToolError(
             f"HaloPSA failed while asked to {doing} ({status} for {exc.method} {exc.path}: "
-            f"{_halo_said(exc)}), and it may already have done it. Do NOT repeat the call: "
+            f"{_halo_message(exc)}), and it may already have done it. Do NOT repeat the call: "
             f"check first with {check_with}, and repeat only if the change is missing."
         )
     written = " Nothing was written." if write else ""
@@ -126,7 +126,7 @@ def halo_failed(
         return tied
     if isinstance(exc, HaloBadRequest):
         return ToolError(
-            f"HaloPSA refused to {doing}: {_halo_said(exc)}.{written} Check the IDs against "
+            f"HaloPSA refused to {doing}: {_halo_message(exc)}.{written} Check the IDs against "
             "list_statuses, list_priorities, list_ticket_types and list_outcomes."
         )
     if isinstance(exc, HaloNotHaloPSA):
@@ -135,11 +135,12 @@ def halo_failed(
             "a configuration problem for the server's operator, not something to retry."
         )
     if isinstance(exc, HaloNotFound):
-        return ToolError(f"HaloPSA could not {doing}: {_halo_said(exc)}.{written}")
+        return ToolError(f"HaloPSA could not {doing}: {_halo_message(exc)}.{written}")
     if isinstance(exc, HaloForbidden):
         return ToolError(
-            f"HaloPSA does not allow this API application to {doing}: {_halo_said(exc)}.{written} "
-            "An administrator must grant the permission or scope."
+            f"HaloPSA does not allow this API application to {doing}: "
+            f"{_halo_message(exc)}.{written} An administrator must grant the permission or "
+            "scope."
         )
     if (passing := _can_pass(exc, doing, written)) is not None:
         return passing
@@ -155,7 +156,7 @@ def halo_failed(
     status = f"HTTP {exc.status}" if exc.status is not None else "an answer"
     return ToolError(
         f"HaloPSA's answer to {where} ({status}) could not be used to {doing}: "
-        f"{_halo_said(exc)}.{written} Retrying will not change it: this is a problem for the "
+        f"{_halo_message(exc)}.{written} Retrying will not change it: this is a problem for the "
         "server's operator, who should compare the instance with the server's expectations."
     )
 
@@ -174,7 +175,7 @@ def _can_pass(exc: HaloError, doing: str, written: str) -> ToolError | None:
         )
     if isinstance(exc, HaloServerError):
         return ToolError(
-            f"HaloPSA failed while asked to {doing} (HTTP {exc.status}: {_halo_said(exc)})."
+            f"HaloPSA failed while asked to {doing} (HTTP {exc.status}: {_halo_message(exc)})."
             f"{written} This can pass: try again later."
         )
     return None
