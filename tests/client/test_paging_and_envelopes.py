@@ -52,5 +52,5 @@ def test_single_unwraps_one_record() -> None:
     assert single({"id": 5}, "tickets") == {"id": 5}
     assert single([{"id": 5}], "tickets") == {"id": 5}
     assert single({"tickets": [{"id": 5}]}, "tickets") == {"id": 5}
-    with pytest.raises(HaloResponseError, match="one saved record"):
+    with pytest.raises(HaloResponseError, match="one record"):
         single([{"id": 5}, {"id": 6}], "tickets")

@@ -53,7 +53,7 @@ async def test_callers_waiting_for_a_failing_lookup_load_share_its_failure(
     assert len(outcomes) == CALLERS
     for _, result in outcomes:
         assert result.is_error
-        assert "lookup lists" in result.content[0].text  # type: ignore[union-attr]
+        assert "lookup list /api/Status" in result.content[0].text  # type: ignore[union-attr]
     status_reads = sum(1 for r in sandbox.state.requests() if r.path == "/api/Status")
     # One load's attempts, not one load per waiting caller (today: CALLERS times as many).
     assert status_reads <= POLICY.max_retries + 1, status_reads

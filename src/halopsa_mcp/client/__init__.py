@@ -12,6 +12,7 @@ from halopsa_mcp.client.errors import (
     HaloRateLimited,
     HaloResponseError,
     HaloServerError,
+    HaloTimedOut,
 )
 from halopsa_mcp.client.retry import RetryPolicy
 from halopsa_mcp.client.wire import attachment_preview, preview
@@ -28,6 +29,7 @@ __all__ = [
     "HaloRateLimited",
     "HaloResponseError",
     "HaloServerError",
+    "HaloTimedOut",
     "Page",
     "RetryPolicy",
     "attachment_preview",

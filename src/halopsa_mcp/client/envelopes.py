@@ -37,10 +37,11 @@ def record_count(body: Any) -> int | None:
 
 
 def single(body: Any, key: str) -> Record:
-    """The one record a POST of a one-element array answers with, however wrapped."""
+    """The one record an answer holds (a read by ID, or a POST of a one-element array),
+    however wrapped."""
     rows = records(body, key)
     if len(rows) != 1:
-        raise HaloResponseError(f"expected one saved record in {key}, got {len(rows)}")
+        raise HaloResponseError(f"expected one record in {key}, got {len(rows)}")
     return rows[0]
 
 

@@ -75,6 +75,11 @@ class HaloConnectionError(HaloError):
     """No usable answer: connection refused, timed out or dropped."""
 
 
+class HaloTimedOut(HaloConnectionError):
+    """HaloPSA did not answer in time: a slow moment that can pass, unlike a refused
+    connection."""
+
+
 class HaloNotHaloPSA(HaloError):
     """What answered is not HaloPSA: HALOPSA_URL or HALOPSA_AUTH_URL points elsewhere.
 

@@ -33,6 +33,7 @@ from halopsa_mcp.client.errors import (
     HaloRateLimited,
     HaloResponseError,
     HaloServerError,
+    HaloTimedOut,
     clip,
     error_for_status,
 )
@@ -309,7 +310,7 @@ class HaloTransport:
     ) -> HaloConnectionError:
         limit = current_deadline()
         seconds = limit.seconds if limit else self._settings.call_timeout
-        return HaloConnectionError(
+        return HaloTimedOut(
             f"the call's time limit of {seconds:g}s (HALOPSA_CALL_TIMEOUT) ran out before "
             f"HaloPSA answered ({failed.detail})",
             method=method,
@@ -392,7 +393,8 @@ class HaloTransport:
                 path=path,
                 may_have_applied=unknown,
             )
-        return HaloConnectionError(
+        kind = HaloTimedOut if failed.failure is Failure.TIMED_OUT else HaloConnectionError
+        return kind(
             _connection_message(failed.failure, self._settings),
             method=method,
             path=path,

@@ -7,7 +7,8 @@ status plays, into the domain's records, and the rules ask this catalog about th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
 from halopsa_mcp.domain.records import (
     Agent,
@@ -18,16 +19,32 @@ from halopsa_mcp.domain.records import (
     TicketType,
 )
 
+Lookup = Literal["statuses", "priorities", "ticket_types", "outcomes", "agents", "teams"]
+LOOKUPS: tuple[Lookup, ...] = (
+    "statuses",
+    "priorities",
+    "ticket_types",
+    "outcomes",
+    "agents",
+    "teams",
+)
+# Only names and the checks of assignment come from these: without them results keep
+# IDs and leave names out, and those checks are skipped (HaloPSA still makes its own).
+OPTIONAL_LOOKUPS: frozenset[Lookup] = frozenset({"agents", "teams"})
+
 
 @dataclass(frozen=True)
 class Catalog:
-    statuses: tuple[Status, ...]
-    priorities: tuple[Priority, ...]
-    ticket_types: tuple[TicketType, ...]
-    outcomes: tuple[Outcome, ...]
-    agents: tuple[Agent, ...]
+    statuses: tuple[Status, ...] = ()
+    priorities: tuple[Priority, ...] = ()
+    ticket_types: tuple[TicketType, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    agents: tuple[Agent, ...] = ()
     # Team names; empty means the instance's teams are unknown, and team is not checked.
     teams: tuple[str, ...] = ()
+    # Lookups this API application could not read: their lists above are empty, and the
+    # checks that need them are skipped, not failed.
+    unreadable: frozenset[Lookup] = field(default_factory=frozenset)
 
     def status(self, status_id: int) -> Status | None:
         return next((s for s in self.statuses if s.id == status_id), None)

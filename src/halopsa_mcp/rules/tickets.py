@@ -282,6 +282,8 @@ def _canonical_team(team: str | None, catalog: Catalog) -> str | None:
 
 
 def _team(team: str | None, catalog: Catalog) -> Verdict:
+    if team and "teams" in catalog.unreadable:
+        return Verdict(warnings=(_skipped("team", "teams"),))
     if not team or not catalog.teams:
         return Verdict()
     if team.casefold() in (name.casefold() for name in catalog.teams):
@@ -379,6 +381,8 @@ def _agent(agent_id: int | None, catalog: Catalog) -> Verdict:
     # 0 is HaloPSA's "unassigned".
     if not agent_id:
         return Verdict()
+    if "agents" in catalog.unreadable:
+        return Verdict(warnings=(_skipped("agent_id", "agents"),))
     agent = catalog.agent(agent_id)
     enabled = ((a.id, a.name) for a in catalog.agents if not a.disabled)
     fix = use_one_of(enabled, limit=MAX_CHOICES_LISTED)
@@ -388,6 +392,13 @@ def _agent(agent_id: int | None, catalog: Catalog) -> Verdict:
         message = f"agent {label(agent.id, agent.name)} is disabled and cannot be assigned"
         return one_error("agent_id", message, fix)
     return Verdict()
+
+
+def _skipped(field: str, lookup: str) -> str:
+    return (
+        f"{field} was not checked: this API application may not list the instance's "
+        f"{lookup}, so HaloPSA alone decides whether it is valid"
+    )
 
 
 def _resolution(resolution: str | None) -> Verdict:

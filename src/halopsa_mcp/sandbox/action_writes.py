@@ -19,11 +19,14 @@ from halopsa_mcp.sandbox.state import SandboxState
 from halopsa_mcp.sandbox.ticket_writes import change_status, check_status
 
 NO_OUTCOME = "An Outcome must be entered for this Action"
+NO_ACTION_ACCESS = "You do not have access to this Action at the moment"
 
 
 def add_action(state: SandboxState, item: dict[str, Any]) -> Action:
     ticket = _ticket(state, item.get("ticket_id"))
     outcome = _outcome(state, item, ticket)
+    if outcome.id in state.config.forbidden_outcomes:
+        raise ErrorAnswer(403, NO_ACTION_ACCESS)
     hours = item.get("timetaken") or 0.0
     if hours < 0:
         raise ErrorAnswer(400, "Time taken cannot be negative")

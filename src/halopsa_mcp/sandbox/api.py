@@ -101,6 +101,7 @@ def api_route(method: str, path: str, handler: ApiHandler) -> Route:
         _authorise(request, state, method)
         if not state.admit_api_request():
             raise rate_limited(state.config)
+        _refuse_unreadable(state, method, path)
         try:
             values = openapi.parse_query(operation, request.query_params.multi_items())
         except SpecError as error:
@@ -108,6 +109,13 @@ def api_route(method: str, path: str, handler: ApiHandler) -> Route:
         return await handler(ApiRequest(request, state, operation, Query(values)))
 
     return Route(path, endpoint, methods=[method])
+
+
+def _refuse_unreadable(state: SandboxState, method: str, path: str) -> None:
+    """A lookup this tenant will not show, answered as it answered (403 or 404)."""
+    status = dict(state.config.unreadable_lookups).get(path.lstrip("/"))
+    if status is not None and method == "GET":
+        raise ErrorAnswer(status, NO_ACCESS if status == 403 else "Not Found")
 
 
 def _authorise(request: Request, state: SandboxState, method: str) -> None:

@@ -38,3 +38,15 @@ class SandboxConfig:
     # datesearch honours only HaloPSA's documented columns and ignores any other value,
     # returning the list unfiltered, as a live instance may.
     datesearch_documented_only: bool = False
+    # How GET /Client/{id} answers: the one "record", or (as one live tenant did) the
+    # client "listing" with every client in it.
+    client_by_id: Literal["record", "listing"] = "record"
+    # Lookup endpoints (e.g. "Agent", "Outcome") that refuse this API application, each
+    # with the status it answers (403 or 404), as on tenants configured unlike ours.
+    unreadable_lookups: tuple[tuple[str, int], ...] = ()
+    # Outcomes this API application may not use: an action with one answers 403, as
+    # live Halo does for a permission the application lacks.
+    forbidden_outcomes: tuple[int, ...] = ()
+    # Ticket types with a mandatory field (CAB approval) the API cannot fill: a ticket
+    # of one of them is refused with 400, as live Halo does.
+    approval_types: tuple[int, ...] = ()

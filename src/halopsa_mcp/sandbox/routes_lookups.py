@@ -125,6 +125,9 @@ async def get_client(call: ApiRequest) -> Response:
         client = state.clients.get(client_id)
         if client is None:
             raise not_found("Client", client_id)
+        if state.config.client_by_id == "listing":
+            rows = [shapes.client_row(state, c) for c in state.clients.values()]
+            return JSONResponse({"record_count": len(rows), "clients": rows})
         body = shapes.client_row(state, client)
     return JSONResponse(body)
 

@@ -26,6 +26,7 @@ from halopsa_mcp.sandbox.state import SandboxState
 from halopsa_mcp.sandbox.times import parse_time
 
 DEFAULT_PRIORITY = 3
+NEEDS_APPROVERS = "CODE:APP03/2 Please select the CAB members to approve"
 
 # Faults fields a client can set. Halo accepts and ignores the read-only rest of the
 # schema (names, counts, computed dates), and so does the sandbox.
@@ -56,6 +57,8 @@ def _create(state: SandboxState, item: dict[str, Any]) -> Ticket:
     if client is None:
         raise ErrorAnswer(400, f"Client {item['client_id']} not found")
     tickettype = _usable_type(state, item.get("tickettype_id") or INCIDENT)
+    if tickettype.id in state.config.approval_types:
+        raise ErrorAnswer(400, NEEDS_APPROVERS)
     now = state.now()
     ticket = Ticket(
         id=0,

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from halopsa_mcp.client import HaloClient, RetryPolicy
 from halopsa_mcp.config import ConfigError, HaloSettings, ServerSettings
-from halopsa_mcp.rules.catalog import Catalog
+from halopsa_mcp.rules.catalog import Catalog, Lookup
 from halopsa_mcp.server import results
 from halopsa_mcp.server.catalog_cache import CatalogCache
 from halopsa_mcp.server.compact import CompactResults
@@ -143,58 +143,66 @@ class _ServicesWhileRunning:
 
     services: Services | None = None
 
-    async def catalog(self) -> Catalog:
+    async def catalog(self, needs: Lookup, *, uses: tuple[Lookup, ...] = ()) -> Catalog:
         if self.services is None:
             raise MCPError(INTERNAL_ERROR, "the server is not running")
         try:
-            return await self.services.catalog()
+            return await self.services.catalog(needs, uses=uses)
         except ToolError as exc:
             # A resource read has no "tool error"; a protocol error carries the reason.
             raise MCPError(INTERNAL_ERROR, str(exc)) from None
 
 
 # The lookup tables as resources too, so a client can pin them into context once instead
-# of the model calling list_* tools: (name, title, description, rows from the catalog).
-_RESOURCES: tuple[tuple[str, str, str, Callable[[Catalog], Sequence[BaseModel]]], ...] = (
+# of the model calling list_* tools: (name, title, description, the lookup it shows,
+# rows from the catalog).
+_RESOURCES: tuple[tuple[str, str, str, Lookup, Callable[[Catalog], Sequence[BaseModel]]], ...] = (
     (
         "statuses",
         "Ticket statuses",
         "This instance's statuses, their roles, and which need a resolution.",
+        "statuses",
         lambda catalog: results.status_rows(catalog, None),
     ),
     (
         "ticket-types",
         "Ticket types",
         "Ticket types with their SLA and initial status.",
+        "ticket_types",
         results.ticket_type_rows,
     ),
     (
         "outcomes",
         "Action outcomes",
         "Action outcomes (add_action's outcome_id) and the status each one sets.",
+        "outcomes",
         lambda catalog: results.outcome_rows(catalog, None),
     ),
 )
 
 
 def _register_resources(server: MCPServer[Services], running: _ServicesWhileRunning) -> None:
-    for name, title, description, rows in _RESOURCES:
+    for name, title, description, lookup, rows in _RESOURCES:
         server.resource(
             f"halopsa://lookups/{name}",
             name=name,
             title=title,
             description=description,
             mime_type="application/json",
-        )(_resource_reader(running, rows))
+        )(_resource_reader(running, lookup, rows))
 
 
 def _resource_reader(
-    running: _ServicesWhileRunning, rows: Callable[[Catalog], Sequence[BaseModel]]
+    running: _ServicesWhileRunning,
+    lookup: Lookup,
+    rows: Callable[[Catalog], Sequence[BaseModel]],
 ) -> Callable[[], Awaitable[str]]:
     # Static resources take no arguments and get no Context, hence the running server's
     # lookups, bound here for each table.
     async def read() -> str:
-        return json.dumps([row.model_dump() for row in rows(await running.catalog())])
+        # Statuses only name the status an outcome sets.
+        catalog = await running.catalog(lookup, uses=("statuses",))
+        return json.dumps([row.model_dump() for row in rows(catalog)])
 
     return read
 

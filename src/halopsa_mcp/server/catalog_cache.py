@@ -1,32 +1,38 @@
-"""The instance's configuration (its catalog), fetched once and kept for a while.
+"""The instance's configuration (its catalog), each lookup fetched when a tool needs it
+and kept for a while.
 
 Every write is validated against the instance's statuses, priorities, ticket types,
-outcomes and agents. Fetching them for each call would triple the API traffic, so they
-are cached for ``HALOPSA_LOOKUP_TTL`` seconds: a warm validation costs no request.
+outcomes and agents. Fetching them for each call would triple the API traffic, so each
+is cached for ``HALOPSA_LOOKUP_TTL`` seconds: a warm validation costs no request. Each
+lookup stands alone: one an instance will not show fails only the tools that need it,
+and its failure is remembered briefly rather than asked again on every call.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
 import anyio
 
-from halopsa_mcp.client import HaloClient, HaloForbidden, HaloNotFound
+from halopsa_mcp.client import HaloClient, HaloError, HaloNotFound
 from halopsa_mcp.client.fetch_once import FetchOnce
-from halopsa_mcp.domain.records import Agent, Client, Team, TicketType
-from halopsa_mcp.rules.catalog import Catalog
+from halopsa_mcp.domain.records import Client, Team
+from halopsa_mcp.rules.catalog import LOOKUPS, OPTIONAL_LOOKUPS, Catalog, Lookup
 
 log = logging.getLogger("halopsa_mcp.lookups")
 
-T = TypeVar("T")
+# How long a lookup that failed is not asked for again: long enough that a busy agent
+# does not repeat a refused request on every call, short enough that a permission
+# granted meanwhile is soon seen.
+FAILURE_MEMORY = 30.0
 
 
 class CatalogCache:
-    """The catalog, fetched once for all callers and kept for ``ttl`` seconds, and the
-    clients tickets are created for, kept as long."""
+    """Each lookup fetched once for all callers and kept for ``ttl`` seconds (a failure
+    for ``FAILURE_MEMORY``), and the clients tickets are created for, kept as long."""
 
     def __init__(
         self, halo: HaloClient, ttl: float, *, clock: Callable[[], float] = time.monotonic
@@ -34,14 +40,69 @@ class CatalogCache:
         self._halo = halo
         self._ttl = ttl
         self._clock = clock
-        self._catalog = FetchOnce(self._load, lifetime=lambda _: ttl, clock=clock)
+        fetchers: dict[Lookup, Callable[[], Awaitable[tuple[Any, ...]]]] = {
+            "statuses": halo.list_statuses,
+            "priorities": halo.list_priorities,
+            # Inactive types too: they exist (old tickets use them), they just cannot
+            # be chosen for new tickets, which the rules know from can_create.
+            "ticket_types": lambda: halo.list_ticket_types(include_inactive=True),
+            "outcomes": halo.list_outcomes,
+            # Disabled agents still own old tickets and actions, so they are needed
+            # for names.
+            "agents": lambda: halo.list_agents(include_disabled=True),
+            "teams": self._teams,
+        }
+        self._lookups = {
+            name: FetchOnce(fetch, lifetime=lambda _: ttl, clock=clock)
+            for name, fetch in fetchers.items()
+        }
+        self._failed: dict[Lookup, tuple[float, HaloError]] = {}
         self._clients: dict[int, tuple[float, Client]] = {}
 
     def _fresh(self, loaded_at: float) -> bool:
         return self._clock() - loaded_at < self._ttl
 
-    async def get(self) -> Catalog:
-        return await self._catalog.get()
+    async def get(
+        self, needs: Iterable[Lookup] = LOOKUPS, *, uses: Iterable[Lookup] = ()
+    ) -> Catalog:
+        """The catalog with the lookups a tool ``needs`` (the first that fails raises,
+        unless it is optional) and those it only ``uses`` for names (left empty, and
+        named in ``unreadable``, when they fail)."""
+        needed = frozenset(needs)
+        wanted = needed | frozenset(uses)
+        parts: dict[Lookup, tuple[Any, ...]] = {}
+        errors: dict[Lookup, HaloError] = {}
+
+        async def fetch(name: Lookup) -> None:
+            # Caught here so the caller sees the client's typed error, not a task
+            # group's ExceptionGroup.
+            try:
+                parts[name] = await self._lookup(name)
+            except HaloError as exc:
+                errors[name] = exc
+
+        async with anyio.create_task_group() as tg:
+            for name in LOOKUPS:
+                if name in wanted:
+                    tg.start_soon(fetch, name)
+        for name in LOOKUPS:
+            if name in errors and name in needed and name not in OPTIONAL_LOOKUPS:
+                raise errors[name]
+        return Catalog(**parts, unreadable=frozenset(errors))
+
+    async def _lookup(self, name: Lookup) -> tuple[Any, ...]:
+        failed = self._failed.get(name)
+        if failed is not None and self._clock() - failed[0] < min(FAILURE_MEMORY, self._ttl):
+            raise failed[1]
+        try:
+            value = await self._lookups[name].get()
+        except HaloError as exc:
+            if name in OPTIONAL_LOOKUPS:
+                log.warning("could not read the instance's %s; their names are omitted", name)
+            self._failed[name] = (self._clock(), exc)
+            raise
+        self._failed.pop(name, None)
+        return value
 
     async def client(self, client_id: int) -> Client | None:
         """The client's record, or None when HaloPSA has no such client; remembered for
@@ -56,69 +117,7 @@ class CatalogCache:
         self._clients[client_id] = (self._clock(), record)
         return record
 
-    async def _agents(self) -> tuple[Agent, ...]:
-        # Disabled agents still own old tickets and actions, so they are needed for
-        # names. And agents are only for names and assignment checks: an API scope
-        # that may not list them must not take every tool down with it.
-        try:
-            return await self._halo.list_agents(include_disabled=True)
-        except HaloForbidden:
-            log.warning("this API application may not list agents; agent names are omitted")
-            return ()
-
     async def _teams(self) -> tuple[str, ...]:
         # Teams only let the rules check a team name; without them HaloPSA still does.
-        try:
-            teams: tuple[Team, ...] = await self._halo.list_teams()
-        except HaloForbidden:
-            log.warning("this API application may not list teams; team names are not checked")
-            return ()
+        teams: tuple[Team, ...] = await self._halo.list_teams()
         return tuple(team.name for team in teams if not team.inactive)
-
-    async def _inactive_too(self) -> tuple[TicketType, ...]:
-        return await self._halo.list_ticket_types(include_inactive=True)
-
-    async def _load(self) -> Catalog:
-        statuses = _Part(self._halo.list_statuses)
-        priorities = _Part(self._halo.list_priorities)
-        # Inactive types too: they exist (old tickets use them), they just cannot be
-        # chosen for new tickets, which the rules know from can_create.
-        ticket_types = _Part(self._inactive_too)
-        outcomes = _Part(self._halo.list_outcomes)
-        agents = _Part(self._agents)
-        teams = _Part(self._teams)
-        errors: list[Exception] = []
-        async with anyio.create_task_group() as tg:
-            for part in (statuses, priorities, ticket_types, outcomes, agents, teams):
-                tg.start_soon(part.fetch, errors)
-        if errors:
-            raise errors[0]
-        return Catalog(
-            statuses=statuses.value,
-            priorities=priorities.value,
-            ticket_types=ticket_types.value,
-            outcomes=outcomes.value,
-            agents=agents.value,
-            teams=teams.value,
-        )
-
-
-class _Part(Generic[T]):
-    """One part of the catalog, fetched beside the others; typed, so a part given to the
-    wrong field of ``Catalog`` fails the type check rather than a call."""
-
-    def __init__(self, call: Callable[[], Awaitable[T]]) -> None:
-        self._call = call
-        self._got: list[T] = []
-
-    async def fetch(self, errors: list[Exception]) -> None:
-        # Caught here so the caller sees the client's typed error, not a task group's
-        # ExceptionGroup.
-        try:
-            self._got.append(await self._call())
-        except Exception as exc:
-            errors.append(exc)
-
-    @property
-    def value(self) -> T:
-        return self._got[0]

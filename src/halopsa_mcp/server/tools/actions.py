@@ -13,7 +13,7 @@ from halopsa_mcp.rules.tickets import ticket_state
 from halopsa_mcp.server.errors import halo_errors, refused
 from halopsa_mcp.server.models import ActionList, ActionWriteResult
 from halopsa_mcp.server.results import action_row
-from halopsa_mcp.server.services import Services, no_such_ticket, services
+from halopsa_mcp.server.services import ACTION_WRITES, Services, no_such_ticket, services
 from halopsa_mcp.server.tools.params import MAX_ID, DryRun, TicketId
 
 Note = Annotated[
@@ -61,7 +61,7 @@ async def add_action(
     succeeded or that may have been applied.
     """
     svc = services(ctx)
-    catalog = await svc.catalog(write=True)
+    catalog = await svc.catalog(*ACTION_WRITES, uses=("agents",), write=True)
     ticket = await svc.ticket_or_none(ticket_id, write=True)
     plan = plan_action(
         NewAction(
@@ -86,6 +86,7 @@ async def add_action(
         f"add the action to ticket {ticket_id}",
         write=True,
         check_with=f"list_actions (ticket_id={ticket_id})",
+        inputs={"outcome_id": plan.action.outcome_id},
     ):
         saved = await svc.halo.add_action(plan.action)
     return ActionWriteResult(dry_run=False, action=action_row(saved, catalog), warnings=warnings)
@@ -99,7 +100,7 @@ async def list_actions(
     """A ticket's history (notes, emails, time entries, status changes), newest first,
     as plain text with who did what and how long it took."""
     svc = services(ctx)
-    catalog = await svc.catalog()
+    catalog = await svc.catalog(uses=("statuses", "agents"))
     with halo_errors(f"list the actions of ticket {ticket_id}", write=False):
         page = await svc.halo.list_actions(ticket_id, limit=limit)
     # HaloPSA lists nothing for a ticket that does not exist; only then is it worth

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from mcp.server.mcpserver import Context
 
 from halopsa_mcp.domain.records import TicketType
+from halopsa_mcp.rules.catalog import Lookup
 from halopsa_mcp.rules.verdict import Problem
 from halopsa_mcp.server.errors import invalid
 from halopsa_mcp.server.models import OutcomeList, PriorityList, StatusList, TicketTypeList
@@ -27,7 +28,7 @@ async def list_statuses(ctx: Context[Services], ticket_type_id: ForType = None) 
     role marks New, In Progress, Resolved and Closed; needs_resolution marks the
     statuses that require a resolution. Cached, so calling it is cheap.
     """
-    catalog = await services(ctx).catalog()
+    catalog = await services(ctx).catalog("statuses", *_for_type(ticket_type_id))
     _known_type(catalog.ticket_type, ticket_type_id)
     return StatusList(statuses=status_rows(catalog, ticket_type_id))
 
@@ -38,7 +39,7 @@ async def list_priorities(ctx: Context[Services], ticket_type_id: ForType = None
     Priorities belong to SLAs, and a ticket may only use the priorities of its ticket
     type's SLA: pass ticket_type_id to see exactly those.
     """
-    catalog = await services(ctx).catalog()
+    catalog = await services(ctx).catalog("priorities", *_for_type(ticket_type_id))
     sla_id = None
     if ticket_type_id is not None:
         ticket_type = _known_type(catalog.ticket_type, ticket_type_id)
@@ -49,16 +50,22 @@ async def list_priorities(ctx: Context[Services], ticket_type_id: ForType = None
 async def list_ticket_types(ctx: Context[Services]) -> TicketTypeList:
     """Ticket types (Incident, Service Request, Change, ...): the IDs to use as
     ticket_type_id, with the SLA each uses and whether new tickets may have it."""
-    catalog = await services(ctx).catalog()
+    catalog = await services(ctx).catalog("ticket_types")
     return TicketTypeList(ticket_types=ticket_type_rows(catalog))
 
 
 async def list_outcomes(ctx: Context[Services], ticket_type_id: ForType = None) -> OutcomeList:
     """Action outcomes (Private Note, Customer Update, Resolve, ...): the IDs to use as
     add_action's outcome_id. sets_status shows the status an outcome moves a ticket to."""
-    catalog = await services(ctx).catalog()
+    # Statuses only name the status an outcome sets.
+    needs = ("outcomes", *_for_type(ticket_type_id))
+    catalog = await services(ctx).catalog(*needs, uses=("statuses",))
     _known_type(catalog.ticket_type, ticket_type_id)
     return OutcomeList(outcomes=outcome_rows(catalog, ticket_type_id))
+
+
+def _for_type(ticket_type_id: int | None) -> tuple[Lookup, ...]:
+    return ("ticket_types",) if ticket_type_id is not None else ()
 
 
 def _known_type(

@@ -17,7 +17,7 @@ from halopsa_mcp.client.api import OnPage
 from halopsa_mcp.domain import search as ticket_search
 from halopsa_mcp.domain.records import Site, Ticket, User
 from halopsa_mcp.domain.search import TicketSearch
-from halopsa_mcp.rules.catalog import Catalog
+from halopsa_mcp.rules.catalog import Catalog, Lookup
 from halopsa_mcp.rules.duplicates import duplicates_verdict, scan_verdict, similar_tickets
 from halopsa_mcp.rules.tickets import (
     NewTicket,
@@ -34,7 +34,7 @@ from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
 from halopsa_mcp.server.open_search import open_tickets
 from halopsa_mcp.server.results import action_row, ticket_detail, ticket_row
-from halopsa_mcp.server.services import Services, no_such_ticket, services
+from halopsa_mcp.server.services import NAMES, TICKET_WRITES, Services, no_such_ticket, services
 from halopsa_mcp.server.tools.params import (
     MAX_ID,
     AgentId,
@@ -142,7 +142,10 @@ async def search_tickets(
     false or a status_id is given. A ticket number as text finds that ticket.
     """
     svc = services(ctx)
-    catalog = await svc.catalog()
+    # A filter by ID is checked against its lookup; the rest only names the rows.
+    filters: dict[Lookup, int | None] = {"statuses": status_id, "ticket_types": ticket_type_id}
+    needs = [name for name, value in filters.items() if value is not None]
+    catalog = await svc.catalog(*needs, uses=NAMES)
     problems = _filter_problems(catalog, status_id, agent_id, ticket_type_id)
     if date_from and date_to and date_from > date_to:
         problems.append(Problem("date_from", "is after date_to", "swap the two dates"))
@@ -201,7 +204,7 @@ async def get_ticket(
             ),
             write=False,
         )
-    catalog = await svc.catalog()
+    catalog = await svc.catalog(uses=NAMES)
     ticket = await svc.ticket_or_none(ticket_id)
     if ticket is None:
         raise no_such_ticket(ticket_id)
@@ -244,7 +247,7 @@ async def create_ticket(
     written and the error lists every fix. dry_run=true previews.
     """
     svc = services(ctx)
-    catalog = await svc.catalog(write=True)
+    catalog = await svc.catalog(*TICKET_WRITES, uses=("agents", "teams"), write=True)
     with halo_errors(f"look up client {client_id}", write=True):
         client = await svc.catalogs.client(client_id)
         sites = await _names_by_id(svc.halo.list_sites, client_id) if client and site_id else None
@@ -289,7 +292,7 @@ async def update_ticket(
     every fix. dry_run=true previews.
     """
     svc = services(ctx)
-    catalog = await svc.catalog(write=True)
+    catalog = await svc.catalog(*TICKET_WRITES, uses=("agents", "teams"), write=True)
     ticket = await svc.ticket_or_none(ticket_id, write=True)
     if ticket is None:
         raise no_such_ticket(ticket_id, write=True)
@@ -307,7 +310,8 @@ async def update_ticket(
     warnings = list(plan.verdict.warnings)
     if dry_run:
         return TicketWriteResult(dry_run=True, would_send=preview(plan.ticket), warnings=warnings)
-    with halo_errors(f"update ticket {ticket_id}", write=True):
+    tied = {"status_id": plan.ticket.status_id, "ticket_type_id": ticket.ticket_type_id}
+    with halo_errors(f"update ticket {ticket_id}", write=True, inputs=tied):
         saved = await svc.halo.update_ticket(ticket_id, plan.ticket)
     return TicketWriteResult(dry_run=False, ticket=ticket_row(saved, catalog), warnings=warnings)
 
@@ -379,6 +383,7 @@ async def _create_and_remember(svc: Services, client_id: int, plan: TicketPlan) 
         "create the ticket",
         write=True,
         check_with="search_tickets (this client, open tickets, newest first)",
+        inputs={"ticket_type_id": plan.ticket.ticket_type_id},
     ):
         saved = await svc.halo.create_ticket(plan.ticket)
     svc.creates.remember(client_id, saved.id, saved.summary or plan.ticket.summary or "")
@@ -409,7 +414,7 @@ def _filter_problems(
                 "pick an ID from list_ticket_types",
             )
         )
-    if agent_id and catalog.agent(agent_id) is None:
+    if agent_id and "agents" not in catalog.unreadable and catalog.agent(agent_id) is None:
         problems.append(
             Problem(
                 "agent_id",
