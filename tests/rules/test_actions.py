@@ -376,3 +376,17 @@ def test_all_violations_together() -> None:
         "time_minutes",
         "outcome_id",
     ]
+
+
+def test_newest_first_sorts_by_date_then_id_across_date_forms() -> None:
+    from halopsa_mcp.domain.records import Action
+    from halopsa_mcp.rules.actions import newest_first
+
+    actions = [
+        Action(id=1, ticket_id=9, when="2024-03-01T10:00:00Z"),
+        Action(id=2, ticket_id=9, when=None),
+        Action(id=3, ticket_id=9, when="2024-03-01T10:00:00"),
+        Action(id=4, ticket_id=9, when="2024-03-02T08:00:00.123"),
+        Action(id=5, ticket_id=9, when="not a date"),
+    ]
+    assert [a.id for a in newest_first(actions)] == [4, 3, 1, 5, 2]

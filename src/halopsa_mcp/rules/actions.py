@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from halopsa_mcp.domain.records import Outcome
+from halopsa_mcp.domain.records import Action, Outcome
 from halopsa_mcp.domain.writes import ActionWrite
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.text import clean_text, minutes_to_hours, text_to_html
@@ -189,3 +191,19 @@ def _status_label(status_id: int, catalog: Catalog) -> str:
 
 def _error(field: str, message: str, fix: str) -> Verdict:
     return Verdict(errors=(Problem(field, message, fix),))
+
+
+def newest_first(actions: Iterable[Action]) -> list[Action]:
+    """Actions by date, then ID, newest first: HaloPSA documents no order for its list,
+    and one instance sent the oldest first. An action without a readable date sorts as
+    the oldest."""
+    return sorted(actions, key=lambda a: (_moment(a.when), a.id), reverse=True)
+
+
+def _moment(when: str | None) -> datetime:
+    try:
+        moment = datetime.fromisoformat(when or "")
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    # HaloPSA sends UTC, with or without the zone; mixed forms must still compare.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

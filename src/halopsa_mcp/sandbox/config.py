@@ -28,3 +28,7 @@ class SandboxConfig:
     # How a POST's saved records come back: "object" for a one-element array (as live
     # Halo), or always an "array", or "wrapped" as {"tickets": [...]}.
     write_answer: Literal["object", "array", "wrapped"] = "object"
+    # Switches that make the sandbox behave like the unkind live tenants of issue 10;
+    # all off by default, so the sandbox stays what every other test expects.
+    # Actions listed oldest first, as one instance did (HaloPSA documents no order).
+    actions_oldest_first: bool = False

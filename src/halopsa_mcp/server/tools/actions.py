@@ -8,7 +8,7 @@ from mcp.server.mcpserver import Context
 from pydantic import Field
 
 from halopsa_mcp.client import preview
-from halopsa_mcp.rules.actions import NewAction, plan_action
+from halopsa_mcp.rules.actions import NewAction, newest_first, plan_action
 from halopsa_mcp.server.errors import halo_errors, refused
 from halopsa_mcp.server.models import ActionList, ActionWriteResult
 from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
@@ -100,14 +100,16 @@ async def list_actions(
     svc = services(ctx)
     catalog = await svc.catalog()
     with halo_errors(f"list the actions of ticket {ticket_id}", write=False):
-        page = await svc.halo.list_actions(ticket_id, limit=limit)
+        # The whole history: sorted here, as a count sent to HaloPSA would cut it in
+        # whatever order the instance lists it.
+        page = await svc.halo.list_actions(ticket_id)
     # HaloPSA lists nothing for a ticket that does not exist; only then is it worth
     # a second request to tell "no actions yet" from "no such ticket".
     if not page.items and await svc.ticket_or_none(ticket_id) is None:
         raise no_such_ticket(ticket_id)
     return ActionList(
         ticket_id=ticket_id,
-        actions=[action_row(a, catalog) for a in page.items[:limit]],
+        actions=[action_row(a, catalog) for a in newest_first(page.items)[:limit]],
         total=page.total,
         has_more=page.total > min(limit, len(page.items)),
     )

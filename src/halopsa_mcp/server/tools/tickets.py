@@ -16,6 +16,7 @@ from halopsa_mcp.client import preview
 from halopsa_mcp.client.api import OnPage
 from halopsa_mcp.domain.records import Site, Ticket, User
 from halopsa_mcp.domain.search import TicketSearch
+from halopsa_mcp.rules.actions import newest_first
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.duplicates import duplicates_verdict, scan_verdict, similar_tickets
 from halopsa_mcp.rules.tickets import (
@@ -202,8 +203,10 @@ async def get_ticket(
     actions = []
     if include_actions:
         with halo_errors(f"read the actions of ticket {ticket_id}", write=False):
-            page = await svc.halo.list_actions(ticket_id, limit=include_actions)
-        actions = [action_row(a, catalog) for a in page.items[:include_actions]]
+            # The whole history, sorted here: see list_actions.
+            page = await svc.halo.list_actions(ticket_id)
+        recent = newest_first(page.items)[:include_actions]
+        actions = [action_row(a, catalog) for a in recent]
     # Asked for by HaloPSA's own names: passed through as the ticket came.
     extra = {name: _shown_raw(ticket.raw[name]) for name in extra_fields if name in ticket.raw}
     missing = [name for name in extra_fields if name not in ticket.raw]

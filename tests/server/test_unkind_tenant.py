@@ -1,0 +1,39 @@
+"""The server against a sandbox switched to behave like the live tenants of issue 10."""
+
+from collections.abc import Callable
+
+from mcp import Client
+from mcp.server import MCPServer
+
+from halopsa_mcp.sandbox import SandboxServer
+from halopsa_mcp.server.services import Services
+from tests.helpers import reconfigure
+
+from .conftest import ok
+
+Make = Callable[..., MCPServer[Services]]
+
+
+def _busiest_ticket(sandbox: SandboxServer) -> int:
+    actions = sandbox.state.actions.values()
+    return max(sandbox.state.tickets, key=lambda t: sum(1 for a in actions if a.ticket_id == t))
+
+
+def _newest_ids(sandbox: SandboxServer, ticket_id: int, count: int) -> list[int]:
+    mine = [a for a in sandbox.state.actions.values() if a.ticket_id == ticket_id]
+    mine.sort(key=lambda a: (a.datetime, a.id), reverse=True)
+    return [a.id for a in mine[:count]]
+
+
+async def test_actions_listed_oldest_first_are_shown_newest_first(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    reconfigure(sandbox, actions_oldest_first=True)
+    ticket_id = _busiest_ticket(sandbox)
+    expected = _newest_ids(sandbox, ticket_id, 3)
+    assert len(expected) == 3
+    async with Client(make_server()) as c:
+        listed = ok(await c.call_tool("list_actions", {"ticket_id": ticket_id, "limit": 3}))
+        ticket = ok(await c.call_tool("get_ticket", {"ticket_id": ticket_id, "include_actions": 3}))
+    assert [a["id"] for a in listed["actions"]] == expected
+    assert [a["id"] for a in ticket["recent_actions"]] == expected
