@@ -50,6 +50,7 @@ def test_a_note() -> None:
         "outcome_id": 1,
         "note_html": "<p>Checked &lt;profile&gt;.<br>Rebuilt it.</p>",
         "hidden_from_user": True,
+        "send_email": False,
     }
 
 
@@ -73,6 +74,7 @@ def test_every_field_is_written() -> None:
         "hours": 0.75,
         "new_status_id": 5,
         "billable": False,
+        "send_email": False,
     }
 
 

@@ -37,3 +37,27 @@ async def test_actions_listed_oldest_first_are_shown_newest_first(
         ticket = ok(await c.call_tool("get_ticket", {"ticket_id": ticket_id, "include_actions": 3}))
     assert [a["id"] for a in listed["actions"]] == expected
     assert [a["id"] for a in ticket["recent_actions"]] == expected
+
+
+async def test_an_action_never_emails_even_where_the_outcome_would(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    reconfigure(sandbox, emails_unless_told=True)
+    ticket_id = _busiest_ticket(sandbox)
+    async with Client(make_server()) as c:
+        note = ok(await c.call_tool("add_action", {"ticket_id": ticket_id, "note": "Checked."}))
+        update = ok(
+            await c.call_tool(
+                "add_action",
+                {
+                    "ticket_id": ticket_id,
+                    "note": "We are on it.",
+                    "outcome_id": 2,
+                    "visible_to_customer": True,
+                },
+            )
+        )
+        tools = {t.name: t for t in (await c.list_tools()).tools}
+    for saved in (note, update):
+        assert sandbox.state.actions[saved["action"]["id"]].sendemail is False
+    assert "No email is ever sent" in (tools["add_action"].description or "")

@@ -32,3 +32,5 @@ class SandboxConfig:
     # all off by default, so the sandbox stays what every other test expects.
     # Actions listed oldest first, as one instance did (HaloPSA documents no order).
     actions_oldest_first: bool = False
+    # An action that does not say sendemail emails the end user, as an outcome set to.
+    emails_unless_told: bool = False

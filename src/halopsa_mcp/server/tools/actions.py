@@ -55,7 +55,8 @@ async def add_action(
 
     A note is required unless the action only logs time. Notes are hidden from the
     end user unless visible_to_customer is true. An action that resolves or closes
-    the ticket needs a note: it is the resolution. On any broken rule nothing is
+    the ticket needs a note: it is the resolution. No email is ever sent: HaloPSA is
+    told not to, whatever the outcome would do. On any broken rule nothing is
     written and the error lists every fix. Not idempotent: never repeat a call that
     succeeded or that may have been applied.
     """
