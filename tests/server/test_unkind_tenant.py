@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+import pytest
 from mcp import Client
 from mcp.server import MCPServer
 
@@ -9,7 +10,7 @@ from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.server.services import Services
 from tests.helpers import reconfigure
 
-from .conftest import ok
+from .conftest import ok, refusal
 
 Make = Callable[..., MCPServer[Services]]
 
@@ -61,3 +62,37 @@ async def test_an_action_never_emails_even_where_the_outcome_would(
     for saved in (note, update):
         assert sandbox.state.actions[saved["action"]["id"]].sendemail is False
     assert "No email is ever sent" in (tools["add_action"].description or "")
+
+
+async def test_an_optional_integer_sent_as_whole_number_text_is_accepted(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    """As the MCP Inspector CLI for Node 20 sends optional integers."""
+    client_id = next(iter(sandbox.state.clients))
+    async with Client(make_server()) as c:
+        as_text = ok(
+            await c.call_tool("search_tickets", {"client_id": str(client_id), "limit": "5"})
+        )
+        as_numbers = ok(await c.call_tool("search_tickets", {"client_id": client_id, "limit": 5}))
+    assert as_text == as_numbers
+    assert 0 < len(as_text["tickets"]) <= 5
+
+
+@pytest.mark.parametrize(
+    "value", ["5.0", "5x", " 5", "5\n", "", "\u0665", "1e3", "0x5", "five", "5" * 40]
+)
+async def test_other_text_for_an_optional_integer_is_refused(
+    sandbox: SandboxServer, make_server: Make, value: str
+) -> None:
+    async with Client(make_server()) as c:
+        text = refusal(await c.call_tool("search_tickets", {"limit": value}))
+    assert "- limit: must be of type integer" in text, text
+    assert [r for r in sandbox.state.request_log if r.path.startswith("/api/")] == []
+
+
+async def test_whole_number_text_still_meets_the_arguments_range(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    async with Client(make_server()) as c:
+        text = refusal(await c.call_tool("search_tickets", {"limit": "500"}))
+    assert "- limit: must be at most 100" in text, text
