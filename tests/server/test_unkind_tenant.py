@@ -96,3 +96,22 @@ async def test_whole_number_text_still_meets_the_arguments_range(
     async with Client(make_server()) as c:
         text = refusal(await c.call_tool("search_tickets", {"limit": "500"}))
     assert "- limit: must be at most 100" in text, text
+
+
+async def test_ids_are_kept_where_the_tenant_sends_no_names(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    reconfigure(sandbox, ticket_rows_without_names=True)
+    stored = next(t for t in sandbox.state.tickets.values() if t.user_id and t.site_id)
+    async with Client(make_server()) as c:
+        ticket = ok(await c.call_tool("get_ticket", {"ticket_id": stored.id}))
+        found = ok(await c.call_tool("search_tickets", {"client_id": stored.client_id}))
+    assert found["tickets"]
+    for shown in (ticket, *found["tickets"]):
+        held = sandbox.state.tickets[shown["id"]]
+        assert (shown["client_id"], shown["site_id"], shown["user_id"]) == (
+            held.client_id, held.site_id, held.user_id or None,
+        )  # fmt: skip
+        assert shown["client"] is None
+    assert ticket["site"] is None
+    assert ticket["user"] is None

@@ -154,6 +154,8 @@ def ticket(row: Row) -> Ticket:
         summary=text(row.get("summary")),
         client_id=integer(row.get("client_id")),
         client_name=text(row.get("client_name")),
+        site_id=reference(row.get("site_id")),
+        user_id=reference(row.get("user_id")),
         status_id=integer(row.get("status_id")),
         priority_id=integer(row.get("priority_id")),
         sla_id=integer(row.get("sla_id")),

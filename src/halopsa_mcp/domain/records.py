@@ -113,6 +113,9 @@ class TicketRow:
     summary: str = ""
     client_id: int | None = None
     client_name: str = ""
+    # Kept whether or not the names come with them: some instances send IDs alone.
+    site_id: int | None = None
+    user_id: int | None = None
     status_id: int | None = None
     priority_id: int | None = None
     sla_id: int | None = None

@@ -34,3 +34,5 @@ class SandboxConfig:
     actions_oldest_first: bool = False
     # An action that does not say sendemail emails the end user, as an outcome set to.
     emails_unless_told: bool = False
+    # Ticket rows carry client_id, site_id and user_id but not their names.
+    ticket_rows_without_names: bool = False
