@@ -115,3 +115,23 @@ async def test_ids_are_kept_where_the_tenant_sends_no_names(
         assert shown["client"] is None
     assert ticket["site"] is None
     assert ticket["user"] is None
+
+
+async def test_a_user_without_a_site_is_sent_with_the_users_own_site(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    reconfigure(sandbox, site_required_with_user=True)
+    state = sandbox.state
+    # A user away from the client's main site: the main site would be the wrong one.
+    user = next(
+        u for u in state.users.values() if u.site_id != state.clients[u.client_id].main_site_id
+    )
+    async with Client(make_server()) as c:
+        arguments = {
+            "summary": "Docking station dead",
+            "client_id": user.client_id,
+            "ticket_type_id": 1,
+        }
+        created = ok(await c.call_tool("create_ticket", {**arguments, "user_id": user.id}))
+    saved = state.tickets[created["ticket"]["id"]]
+    assert (saved.user_id, saved.site_id) == (user.id, user.site_id)

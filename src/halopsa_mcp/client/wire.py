@@ -137,7 +137,10 @@ def sites(rows: Iterable[object]) -> list[Site]:
 
 
 def users(rows: Iterable[object]) -> list[User]:
-    return [User(id_, name(row.get("name"))) for row, id_ in identified(rows)]
+    return [
+        User(id_, name(row.get("name")), reference(row.get("site_id")))
+        for row, id_ in identified(rows)
+    ]
 
 
 def _target(amount: object, units: object) -> Target | None:

@@ -103,6 +103,8 @@ class User:
 
     id: int
     name: str
+    # The user's own site: HaloPSA wants it on a ticket whenever the user is set.
+    site_id: int | None = None
 
 
 @dataclass(frozen=True)

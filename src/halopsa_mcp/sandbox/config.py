@@ -36,3 +36,6 @@ class SandboxConfig:
     emails_unless_told: bool = False
     # Ticket rows carry client_id, site_id and user_id but not their names.
     ticket_rows_without_names: bool = False
+    # A new ticket with user_id but no site_id is refused, as HaloPSA does; off, the
+    # sandbox puts it on the client's main site.
+    site_required_with_user: bool = False

@@ -244,7 +244,10 @@ async def create_ticket(
     with halo_errors(f"look up client {client_id}", write=True):
         client = await svc.catalogs.client(client_id)
         sites = await _names_by_id(svc.halo.list_sites, client_id) if client and site_id else None
-        users = await _names_by_id(svc.halo.list_users, client_id) if client and user_id else None
+        found = await svc.halo.list_users(client_id=client_id) if client and user_id else None
+    users = _names(found) if found is not None else None
+    # HaloPSA refuses a user without a site; the user's own site is the one meant.
+    site_id = site_id or _site_of(found or [], user_id)
     plan = plan_new_ticket(
         NewTicket(
             summary=summary, client_id=client_id, ticket_type_id=ticket_type_id,
@@ -382,10 +385,18 @@ async def _create_and_remember(svc: Services, client_id: int, plan: TicketPlan) 
 
 
 async def _names_by_id(
-    fetch: Callable[..., Awaitable[list[Site]] | Awaitable[list[User]]], client_id: int
+    fetch: Callable[..., Awaitable[list[Site]]], client_id: int
 ) -> dict[int, str]:
-    """A client's sites or users as {id: name}, for the rules to check one against."""
-    return {r.id: readable(r.name, limit=100) for r in await fetch(client_id=client_id)}
+    """A client's sites as {id: name}, for the rules to check one against."""
+    return _names(await fetch(client_id=client_id))
+
+
+def _names(found: list[Site] | list[User]) -> dict[int, str]:
+    return {r.id: readable(r.name, limit=100) for r in found}
+
+
+def _site_of(users: list[User], user_id: int | None) -> int | None:
+    return next((u.site_id for u in users if u.id == user_id), None)
 
 
 def _filter_problems(
