@@ -135,3 +135,18 @@ async def test_a_user_without_a_site_is_sent_with_the_users_own_site(
         created = ok(await c.call_tool("create_ticket", {**arguments, "user_id": user.id}))
     saved = state.tickets[created["ticket"]["id"]]
     assert (saved.user_id, saved.site_id) == (user.id, user.site_id)
+
+
+async def test_the_note_outcome_is_found_by_its_properties_under_another_name(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    reconfigure(sandbox, private_note_name="Internal Note")
+    sandbox.state.reset()
+    ticket_id = _busiest_ticket(sandbox)
+    async with Client(make_server()) as c:
+        result = ok(await c.call_tool("add_action", {"ticket_id": ticket_id, "note": "Checked."}))
+    action = result["action"]
+    assert action["outcome"] == "Internal Note"
+    assert action["visible_to_customer"] is False
+    assert action["new_status"] is None
+    assert any("Internal Note" in w and "Private Note" in w for w in result["warnings"])

@@ -39,3 +39,6 @@ class SandboxConfig:
     # A new ticket with user_id but no site_id is refused, as HaloPSA does; off, the
     # sandbox puts it on the client's main site.
     site_required_with_user: bool = False
+    # The stock private-note outcome's name; other instances call it "Internal Note".
+    # Applies from the next reset().
+    private_note_name: str = "Private Note"

@@ -119,7 +119,7 @@ def build_seed(config: SandboxConfig) -> SeedData:
         priorities=catalog.priorities(),
         tickettypes=_by_id(catalog.ticket_types()),
         statuses=_by_id(catalog.statuses()),
-        outcomes=_by_id(catalog.outcomes()),
+        outcomes=_by_id(catalog.outcomes(config.private_note_name)),
     )
     _add_customers(rng, data)
     _TicketWriter(rng, data).write(config.ticket_count)
