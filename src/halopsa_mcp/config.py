@@ -354,7 +354,7 @@ def _describe(exc: ValidationError) -> str:
         if err["type"] == "missing":
             lines.append(f"- {name} is not set: set it to {_HINTS.get(name, 'a value')}.")
             continue
-        message = _plain(err)
+        message = _operator_wording(err)
         shown: Any = err.get("input")
         if name in secret_names or not isinstance(shown, str):
             lines.append(f"- {name} {message}.")
@@ -363,7 +363,7 @@ def _describe(exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def _plain(err: Any) -> str:
+def _operator_wording(err: Any) -> str:
     """Pydantic's message, reworded where it would not tell an operator what to write."""
     kind = err["type"]
     if kind == "bool_parsing":

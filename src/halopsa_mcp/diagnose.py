@@ -25,7 +25,7 @@ from halopsa_mcp.client import (
 from halopsa_mcp.client.deadline import deadline
 from halopsa_mcp.config import HaloSettings, ServerSettings
 from halopsa_mcp.domain.records import Client, Outcome, Priority
-from halopsa_mcp.rules.catalog import Catalog
+from halopsa_mcp.rules.catalog import DEFAULT_PRIORITY, Catalog, default_priority
 
 State = Literal["ok", "note", "warn", "fail", "skip"]
 Item = TypeVar("Item")
@@ -189,13 +189,16 @@ def _medium(priorities: tuple[Priority, ...] | None) -> Row:
     """create_ticket's default priority is the one named Medium."""
     if priorities is None:
         return Row("Medium priority", "skip", "not checked: the priorities could not be read")
-    slas = {p.sla_id for p in priorities if p.name.casefold() == "medium"}
+    # Checked as the rules choose it, per SLA and among the priorities offered.
+    catalog = Catalog(statuses=(), priorities=priorities, ticket_types=(), outcomes=(), agents=())
+    all_slas = {p.sla_id for p in priorities}
+    slas = {s for s in all_slas if default_priority(catalog.priorities_for(s)) is not None}
     if slas:
         return Row("Medium priority", "ok", f"found in {len(slas)} SLA(s)")
     return Row(
         "Medium priority",
         "warn",
-        "no priority named Medium, create_ticket's default",
+        f"no priority named Medium (nor ID {DEFAULT_PRIORITY}), create_ticket's default",
         "pass priority_id to create_ticket (list_priorities shows them)",
     )
 

@@ -20,7 +20,7 @@ from halopsa_mcp.domain.records import (
     TicketType,
 )
 from halopsa_mcp.domain.search import TicketSearch
-from halopsa_mcp.domain.writes import ActionWrite, TicketWrite
+from halopsa_mcp.domain.writes import ActionWrite, AttachmentWrite, TicketWrite
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.sandbox.catalog import PRIVATE_NOTE
 from tests.helpers import reconfigure, requests_to
@@ -118,7 +118,7 @@ async def test_every_shape_of_write_answer_is_understood(
         action = await halo.add_action(
             ActionWrite(ticket_id=created.id, outcome_id=PRIVATE_NOTE, note_html="n")
         )
-        attachment = await halo.upload_attachment(created.id, "a.txt", b"a")
+        attachment = await halo.upload_attachment(AttachmentWrite(created.id, "a.txt", "YQ=="))
     assert created.summary == "Shape check"
     assert action.ticket_id == created.id
     assert attachment.filename == "a.txt"
@@ -187,7 +187,10 @@ async def test_attachments_upload_list_and_read_back(
     data = b"line one\nline two\n\x00\xff binary tail"
     async with client() as halo:
         ticket = (await halo.list_tickets(limit=1)).items[0]
-        saved = await halo.upload_attachment(ticket.id, "notes.txt", data, description="log")
+        encoded = base64.b64encode(data).decode("ascii")
+        saved = await halo.upload_attachment(
+            AttachmentWrite(ticket.id, "notes.txt", encoded, description="log")
+        )
         listed = await halo.list_attachments(ticket.id)
         one = await halo.get_attachment(saved.id, include_data=True)
     assert saved.filename == "notes.txt"

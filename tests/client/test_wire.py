@@ -152,6 +152,13 @@ def test_teams_keep_their_names_and_whether_inactive() -> None:
     assert wire.teams(rows) == (Team("Service Desk"), Team("Old", inactive=True))
 
 
+@pytest.mark.parametrize("said", [None, "", "false", "no", []])
+def test_a_client_or_team_is_inactive_only_when_halopsa_says_true(said: object) -> None:
+    # Junk is no answer: a client read as inactive would refuse every ticket for it.
+    assert wire.client({"id": 1, "inactive": said}).inactive is False
+    assert wire.teams([{"name": "Desk", "inactive": said}]) == (Team("Desk"),)
+
+
 def test_a_ticket_from_halopsas_fields() -> None:
     row = {
         "id": "1116", "summary": "Printer offline", "client_id": 12, "client_name": "Acme",
@@ -198,6 +205,12 @@ def test_an_action_from_halopsas_fields() -> None:
     )  # fmt: skip
     # An action that does not say is internal, as HaloPSA's own default is.
     assert wire.action({"id": 8, "timetaken": True}) == Action(id=8, ticket_id=0)
+
+
+@pytest.mark.parametrize("said", [None, "", 0, "false", [], {}])
+def test_an_action_that_does_not_say_a_flag_is_internal(said: object) -> None:
+    # Only a real false shows a note as the customer's to see; null or junk is no answer.
+    assert wire.action({"id": 8, "hiddenfromuser": said}).hidden_from_user is True
 
 
 def test_an_attachment_from_halopsas_fields() -> None:

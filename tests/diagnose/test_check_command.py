@@ -140,6 +140,19 @@ def test_a_missing_note_outcome_names_what_the_instance_has(sandbox: SandboxServ
     assert "fix: set HALOPSA_DEFAULT_OUTCOME='Private Note'" in found
 
 
+def test_medium_is_checked_as_create_ticket_chooses_it(sandbox: SandboxServer) -> None:
+    # No priority is named Medium, but the documented ID 3 exists: create_ticket's rules
+    # default to it, so the check must not warn that the default is missing.
+    for row in sandbox.state.priorities:
+        row.name = "Normal" if row.name == "Medium" else row.name
+    done = check(against(sandbox))
+    assert line(done.stdout, "Medium priority").startswith("OK "), done.stdout
+    # Without ID 3 either, there is no default, and the check says so.
+    sandbox.state.priorities[:] = [p for p in sandbox.state.priorities if p.priorityid != 3]
+    done = check(against(sandbox))
+    assert line(done.stdout, "Medium priority").startswith("WARN"), done.stdout
+
+
 def test_a_host_that_never_answers_is_reported_within_the_call_bound(
     sandbox: SandboxServer,
 ) -> None:

@@ -1,10 +1,11 @@
 import unicodedata
-from dataclasses import replace
+from dataclasses import asdict, fields, replace
 from typing import Any
 
 import pytest
 
 from halopsa_mcp.domain.records import Agent
+from halopsa_mcp.domain.writes import TicketWrite
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.tickets import (
     NewTicket,
@@ -94,6 +95,10 @@ def test_every_field_is_written() -> None:
         "details_html": "<p>It says &lt;offline&gt;.</p><p>Since 9am.</p>",
         "resolution_html": "<p>Power-cycled it.</p>",
     }
+    # Every argument given and every field of the write set: a field added to NewTicket
+    # or TicketWrite but not carried from one to the other fails here.
+    assert None not in asdict(ticket).values()
+    assert set(written(plan)) == {field.name for field in fields(TicketWrite)}
 
 
 def test_default_ticket_type_applies_only_when_none_is_given() -> None:

@@ -6,7 +6,6 @@ One method per operation the MCP layer needs; HTTP, tokens and retries live in
 
 from __future__ import annotations
 
-import base64
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -188,30 +187,9 @@ class HaloClient:
         )
         return _parse(wire.attachment, _one(body, "attachments", "GET", path), "GET", path)
 
-    async def upload_attachment(
-        self,
-        ticket_id: int,
-        filename: str,
-        data: bytes,
-        *,
-        action_id: int | None = None,
-        description: str | None = None,
-        is_image: bool | None = None,
-    ) -> Attachment:
-        return await self.upload(
-            AttachmentWrite(
-                ticket_id,
-                filename,
-                base64.b64encode(data).decode("ascii"),
-                action_id=action_id,
-                description=description,
-                is_image=is_image,
-            )
-        )
-
-    async def upload(self, attachment: AttachmentWrite) -> Attachment:
-        """As ``upload_attachment``, for content already in base64 (HaloPSA's own form),
-        so a large file is not decoded and encoded again on its way through."""
+    async def upload_attachment(self, attachment: AttachmentWrite) -> Attachment:
+        """Attach a file whose content is already in base64 (HaloPSA's own form), so a
+        large file is not decoded and encoded again on its way through."""
         body = [AttachmentUpload.of(attachment).wire()]
         return await self._write("Attachment", "attachments", body, wire.attachment)
 

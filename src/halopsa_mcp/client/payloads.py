@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from halopsa_mcp.client.values import given
+
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
@@ -25,8 +27,7 @@ class _Payload(BaseModel):
     @classmethod
     def of(cls, write: DataclassInstance) -> Self:
         """The payload for a domain write: the fields it sets (None: not set, not sent)."""
-        given = ((f.name, getattr(write, f.name)) for f in fields(write))
-        return cls(**{name: value for name, value in given if value is not None})
+        return cls(**given(**{f.name: getattr(write, f.name) for f in fields(write)}))
 
     def wire(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_unset=True, by_alias=True)
@@ -80,19 +81,15 @@ class TicketQuery(_Payload):
 
     search: str | None = None
     client_id: int | None = None
-    site_id: int | None = None
-    user_id: int | None = None
     agent_id: int | None = None
     status_id: int | None = None
     requesttype_id: int | None = Field(default=None, description="The ticket type's ID.")
-    team: str | None = None
     open_only: bool | None = None
     datesearch: Literal["dateoccurred", "datecreated", "lastactiondate", "dateclosed"] | None = None
     startdate: str | None = None
     enddate: str | None = None
     order: str | None = None
     orderdesc: bool | None = None
-    ticketids: str | None = None
 
 
 def wire_names(model: type[BaseModel]) -> set[str]:

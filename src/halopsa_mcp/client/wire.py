@@ -122,14 +122,15 @@ def agents(rows: Iterable[object]) -> tuple[Agent, ...]:
 def teams(rows: Iterable[object]) -> tuple[Team, ...]:
     """Teams by name (a ticket names its team, not its ID); nameless rows are skipped."""
     return tuple(
-        Team(team, inactive=bool(row.get("inactive")))
+        Team(team, inactive=flag(row.get("inactive"), default=False))
         for row in mappings(rows)
         if (team := name(row.get("name")))
     )
 
 
 def client(row: Row) -> Client:
-    return Client(_id(row, "client"), name(row.get("name")), bool(row.get("inactive")))
+    inactive = flag(row.get("inactive"), default=False)
+    return Client(_id(row, "client"), name(row.get("name")), inactive)
 
 
 def sites(rows: Iterable[object]) -> list[Site]:
@@ -187,7 +188,7 @@ def action(row: Row) -> Action:
         outcome=text(row.get("outcome")),
         note=text(first(row, "note_html", "note")),
         hours=number(row.get("timetaken")),
-        hidden_from_user=bool(row.get("hiddenfromuser", True)),
+        hidden_from_user=flag(row.get("hiddenfromuser"), default=True),
         new_status_id=reference(row.get("new_status")),
     )
 

@@ -13,7 +13,7 @@ from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.text import clean_text, minutes_to_hours, text_to_html
 from halopsa_mcp.rules.tickets import TicketState
 from halopsa_mcp.rules.transitions import check_transition
-from halopsa_mcp.rules.verdict import Problem, Verdict
+from halopsa_mcp.rules.verdict import Verdict, one_error
 from halopsa_mcp.rules.wording import label, use_one_of
 
 # More than a day in one action is almost surely hours or seconds passed as minutes.
@@ -88,7 +88,7 @@ def plan_action(
 def _ticket(ticket_id: int, ticket: TicketState | None) -> Verdict:
     if ticket is not None:
         return Verdict()
-    return _error(
+    return one_error(
         "ticket_id", f"ticket {ticket_id} does not exist", "find the ticket with search_tickets"
     )
 
@@ -96,7 +96,7 @@ def _ticket(ticket_id: int, ticket: TicketState | None) -> Verdict:
 def _note(has_note: bool, time_minutes: float | None) -> Verdict:
     if has_note or (time_minutes is not None and time_minutes > 0):
         return Verdict()
-    return _error(
+    return one_error(
         "note",
         "a note is required unless the action only logs time",
         "write what was done in note, or pass time_minutes above 0 to log time alone",
@@ -107,20 +107,20 @@ def _time(time_minutes: float | None) -> Verdict:
     if time_minutes is None:
         return Verdict()
     if not math.isfinite(time_minutes) or time_minutes < 0:
-        return _error(
+        return one_error(
             "time_minutes",
             f"time_minutes is {time_minutes}, not a number of minutes of 0 or more",
             "pass the time spent in minutes, e.g. 30 for half an hour",
         )
     if 0 < time_minutes < 1:
-        return _error(
+        return one_error(
             "time_minutes",
             f"{time_minutes:g} minutes is under a minute, which rounds to nothing in "
             "HaloPSA's hours",
             "log at least 1 minute, or leave time_minutes out",
         )
     if time_minutes > MAX_MINUTES:
-        return _error(
+        return one_error(
             "time_minutes",
             f"{time_minutes:g} minutes is more than a day ({MAX_MINUTES} minutes) in one action",
             "time_minutes is in MINUTES (90 = an hour and a half); "
@@ -139,13 +139,13 @@ def _outcome(
     if action.outcome_id is not None:
         outcome = catalog.outcome(action.outcome_id)
         if outcome is None:
-            return None, _error("outcome_id", f"outcome {action.outcome_id} does not exist", fix)
+            return None, one_error("outcome_id", f"outcome {action.outcome_id} does not exist", fix)
     else:
         named = catalog.outcome_named(default_outcome)
         outcome = named or private_note(choices)
         if outcome is None:
             message = f"no outcome_id given, and there is no '{default_outcome}' outcome to use"
-            return None, _error("outcome_id", message, "pass outcome_id: " + fix)
+            return None, one_error("outcome_id", message, "pass outcome_id: " + fix)
         if named is None:
             found = Verdict(
                 warnings=(
@@ -160,7 +160,7 @@ def _outcome(
         message = (
             f"outcome {label(outcome.id, outcome.name)} is not used by ticket type {type_name}"
         )
-        return None, _error("outcome_id", message, fix)
+        return None, one_error("outcome_id", message, fix)
     return outcome, found
 
 
@@ -206,10 +206,6 @@ def _status_label(status_id: int, catalog: Catalog) -> str:
     # An unknown status blocks the action elsewhere; here it is only named, by its ID.
     status = catalog.status(status_id)
     return label(status.id, status.name) if status else str(status_id)
-
-
-def _error(field: str, message: str, fix: str) -> Verdict:
-    return Verdict(errors=(Problem(field, message, fix),))
 
 
 def newest_first(actions: Iterable[Action]) -> list[Action]:

@@ -69,6 +69,15 @@ class Catalog:
         return tuple(o for o in self.outcomes if _allows(o.ticket_type_ids, ticket_type_id))
 
 
+def default_priority(priorities: tuple[Priority, ...]) -> int | None:
+    """The skill's default priority among ``priorities``: the one named Medium, else the
+    documented ID; None when neither is there."""
+    named = next((p.priority_id for p in priorities if p.name.casefold() == "medium"), None)
+    if named is not None:
+        return named
+    return DEFAULT_PRIORITY if any(p.priority_id == DEFAULT_PRIORITY for p in priorities) else None
+
+
 def _allows(ticket_type_ids: frozenset[int], ticket_type_id: int | None) -> bool:
     return not ticket_type_ids or ticket_type_id is None or ticket_type_id in ticket_type_ids
 

@@ -7,17 +7,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from halopsa_mcp.domain.records import Priority, TicketType
+from halopsa_mcp.domain.records import Priority, Ticket, TicketType
 from halopsa_mcp.domain.writes import TicketWrite
-from halopsa_mcp.rules.catalog import DEFAULT_PRIORITY, Catalog
+from halopsa_mcp.rules.catalog import Catalog, default_priority
 from halopsa_mcp.rules.text import clean_line, clean_text, text_to_html
 from halopsa_mcp.rules.transitions import check_transition
-from halopsa_mcp.rules.verdict import Problem, Verdict
+from halopsa_mcp.rules.verdict import Problem, Verdict, one_error
 from halopsa_mcp.rules.wording import label, shown, use_one_of
 
 MAX_SUMMARY = 255
-# An LLM reads the agent list in a fix; past this many it is noise.
-MAX_AGENTS_LISTED = 20
+# An LLM reads a list of choices (agents, a client's sites or users) in a fix; past this
+# many it is noise.
+MAX_CHOICES_LISTED = 20
 _CLIENT_FIX = "find the client's ID on one of its tickets with search_tickets, or ask the user"
 
 
@@ -50,6 +51,26 @@ class TicketState:
     sla_id: int | None
     agent_id: int | None
     has_resolution: bool
+
+
+def ticket_state(ticket: Ticket, catalog: Catalog) -> TicketState:
+    """What the rules need to know about an existing ticket.
+
+    It has a resolution when it is resolved or closed now. A resolution left from before
+    a reopening does not count: closing it again needs a fresh resolution. And a ticket
+    resolved by an action (whose note told the resolution) counts as resolved, since
+    HaloPSA's actions cannot set the ticket's resolution themselves.
+    """
+    status_id = ticket.status_id or 0
+    return TicketState(
+        id=ticket.id,
+        client_id=ticket.client_id,
+        status_id=status_id,
+        ticket_type_id=ticket.ticket_type_id,
+        sla_id=ticket.sla_id,
+        agent_id=ticket.agent_id,
+        has_resolution=catalog.closes(status_id),
+    )
 
 
 @dataclass(frozen=True)
@@ -214,13 +235,13 @@ def _summary(summary: str | None, *, required: bool) -> Verdict:
     if summary is None:
         if not required:
             return Verdict()
-        return _error("summary", "a summary is required", "pass a one-line summary of the issue")
+        return one_error("summary", "a summary is required", "pass a one-line summary of the issue")
     if not summary:
-        return _error("summary", "the summary is blank", "pass a one-line summary of the issue")
+        return one_error("summary", "the summary is blank", "pass a one-line summary of the issue")
     if len(summary) > MAX_SUMMARY:
         # Escaping lengthens the text; say so, or the count would not match what was typed.
         escaped = " (<, >, & and quotes count as their HTML escapes)" if "&" in summary else ""
-        return _error(
+        return one_error(
             "summary",
             f"the summary has {len(summary)} characters{escaped}, more than the "
             f"{MAX_SUMMARY} allowed",
@@ -231,11 +252,11 @@ def _summary(summary: str | None, *, required: bool) -> Verdict:
 
 def _client(client_id: int | None, *, client_exists: bool, client_active: bool) -> Verdict:
     if client_id is None:
-        return _error("client_id", "a client is required: every ticket has one", _CLIENT_FIX)
+        return one_error("client_id", "a client is required: every ticket has one", _CLIENT_FIX)
     if not client_exists:
-        return _error("client_id", f"client {client_id} does not exist", _CLIENT_FIX)
+        return one_error("client_id", f"client {client_id} does not exist", _CLIENT_FIX)
     if not client_active:
-        return _error(
+        return one_error(
             "client_id",
             f"client {client_id} is inactive in HaloPSA",
             "log the ticket for an active client, or ask an administrator to reactivate it",
@@ -248,8 +269,9 @@ def _belongs(
 ) -> Verdict:
     if value is None or known is None or value in known:
         return Verdict()
-    fix = use_one_of(sorted(known.items()), limit=20) if known else f"leave {field} out"
-    return _error(field, f"{kind} {value} does not belong to client {client_id}", fix)
+    listed = use_one_of(sorted(known.items()), limit=MAX_CHOICES_LISTED)
+    fix = listed if known else f"leave {field} out"
+    return one_error(field, f"{kind} {value} does not belong to client {client_id}", fix)
 
 
 def _canonical_team(team: str | None, catalog: Catalog) -> str | None:
@@ -264,7 +286,7 @@ def _team(team: str | None, catalog: Catalog) -> Verdict:
         return Verdict()
     if team.casefold() in (name.casefold() for name in catalog.teams):
         return Verdict()
-    return _error(
+    return one_error(
         "team",
         f"there is no team named {shown(team)}",
         "use one of: " + ", ".join(repr(name) for name in catalog.teams),
@@ -275,13 +297,13 @@ def _creatable_type(type_id: int | None, catalog: Catalog) -> tuple[TicketType |
     creatable = [(t.id, t.name) for t in catalog.ticket_types if t.can_create]
     fix = use_one_of(creatable)
     if type_id is None:
-        return None, _error("ticket_type_id", "a ticket type is required", fix)
+        return None, one_error("ticket_type_id", "a ticket type is required", fix)
     type_ = catalog.ticket_type(type_id)
     if type_ is None:
-        return None, _error("ticket_type_id", f"ticket type {type_id} does not exist", fix)
+        return None, one_error("ticket_type_id", f"ticket type {type_id} does not exist", fix)
     if not type_.can_create:
         message = f"ticket type {label(type_.id, type_.name)} cannot be used for new tickets"
-        return None, _error("ticket_type_id", message, fix)
+        return None, one_error("ticket_type_id", message, fix)
     return type_, Verdict()
 
 
@@ -297,7 +319,7 @@ def _initial_status(
         status_id = type_.initial_status_id
     if status_id is None:
         fix = use_one_of((s.id, s.name) for s in catalog.statuses_for(type_id))
-        return None, _error("status_id", "this instance has no New status to default to", fix)
+        return None, one_error("status_id", "this instance has no New status to default to", fix)
     verdict = check_transition(
         None,
         status_id,
@@ -326,24 +348,16 @@ def _priority(
     """The priority to send, defaulting to Medium; ``where`` names whose SLA it is."""
     fix = use_one_of((p.priority_id, p.name) for p in priorities)
     if priority_id is None:
-        default = _medium(priorities)
+        default = default_priority(priorities)
         if default is None:
             message = f"a priority is required: there is no Medium priority for {where}"
-            return None, _error("priority_id", message, fix)
+            return None, one_error("priority_id", message, fix)
         return default, Verdict()
     if all(p.priority_id != priority_id for p in priorities):
-        return priority_id, _error(
+        return priority_id, one_error(
             "priority_id", f"priority {priority_id} is not available for {where}", fix
         )
     return priority_id, Verdict()
-
-
-def _medium(priorities: tuple[Priority, ...]) -> int | None:
-    """The skill's default priority: the one named Medium, else the documented ID."""
-    named = next((p.priority_id for p in priorities if p.name.casefold() == "medium"), None)
-    if named is not None:
-        return named
-    return DEFAULT_PRIORITY if any(p.priority_id == DEFAULT_PRIORITY for p in priorities) else None
 
 
 def _agent(agent_id: int | None, catalog: Catalog) -> Verdict:
@@ -352,24 +366,20 @@ def _agent(agent_id: int | None, catalog: Catalog) -> Verdict:
         return Verdict()
     agent = catalog.agent(agent_id)
     enabled = ((a.id, a.name) for a in catalog.agents if not a.disabled)
-    fix = use_one_of(enabled, limit=MAX_AGENTS_LISTED)
+    fix = use_one_of(enabled, limit=MAX_CHOICES_LISTED)
     if agent is None:
-        return _error("agent_id", f"agent {agent_id} does not exist", fix)
+        return one_error("agent_id", f"agent {agent_id} does not exist", fix)
     if agent.disabled:
         message = f"agent {label(agent.id, agent.name)} is disabled and cannot be assigned"
-        return _error("agent_id", message, fix)
+        return one_error("agent_id", message, fix)
     return Verdict()
 
 
 def _resolution(resolution: str | None) -> Verdict:
     if resolution == "":
-        return _error(
+        return one_error(
             "resolution",
             "the resolution is blank",
             "write what was done to fix the problem, or leave resolution out",
         )
     return Verdict()
-
-
-def _error(field: str, message: str, fix: str) -> Verdict:
-    return Verdict(errors=(Problem(field, message, fix),))

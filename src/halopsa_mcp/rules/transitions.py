@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from halopsa_mcp.domain.records import Status
 from halopsa_mcp.rules.catalog import Catalog
-from halopsa_mcp.rules.verdict import Problem, Verdict
+from halopsa_mcp.rules.verdict import Problem, Verdict, one_error
 from halopsa_mcp.rules.wording import label, use_one_of
 
 # Status arguments of add_action: there the resolution is the action's note.
@@ -50,8 +50,7 @@ def check_transition(
 
 
 def _refuse(field: str, message: str, allowed: tuple[Status, ...]) -> Verdict:
-    fix = use_one_of((s.id, s.name) for s in allowed)
-    return Verdict(errors=(Problem(field, message, fix),))
+    return one_error(field, message, use_one_of((s.id, s.name) for s in allowed))
 
 
 def _resolution_missing(field: str, target: Status) -> Problem:

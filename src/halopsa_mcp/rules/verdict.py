@@ -28,3 +28,8 @@ class Verdict:
 
     def __add__(self, other: Verdict) -> Verdict:
         return Verdict(self.errors + other.errors, self.warnings + other.warnings)
+
+
+def one_error(field: str, message: str, fix: str) -> Verdict:
+    """The verdict of a rule that found one thing wrong."""
+    return Verdict(errors=(Problem(field, message, fix),))

@@ -6,11 +6,12 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from importlib.metadata import version
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from mcp import MCPError
 from mcp.server import MCPServer
+from mcp.server.context import ServerMiddleware
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import INTERNAL_ERROR, INVALID_PARAMS
 from pydantic import BaseModel, Field
@@ -18,7 +19,7 @@ from pydantic import BaseModel, Field
 from halopsa_mcp.client import HaloClient, RetryPolicy
 from halopsa_mcp.config import ConfigError, HaloSettings, ServerSettings
 from halopsa_mcp.rules.catalog import Catalog
-from halopsa_mcp.server import shaping
+from halopsa_mcp.server import results
 from halopsa_mcp.server.catalog_cache import CatalogCache
 from halopsa_mcp.server.compact import CompactResults
 from halopsa_mcp.server.deadline import CallDeadline
@@ -86,20 +87,7 @@ def build_server(
         # advertised: a client would wait for notifications that never come.
         subscriptions=False,
     )
-    # Outermost first: the call log also sees calls the guard refuses.
-    server.middleware.extend(
-        [
-            CallLog(server),
-            handshake,
-            unknown_method_guard,
-            CallDeadline(halo_settings.call_timeout),
-            CompactResults(),
-            upload_size_guard(server_settings.max_attachment_bytes),
-            ArgumentGuard(server),
-            PromptGuard(server),
-            ResourceGuard(server),
-        ]
-    )
+    server.middleware.extend(_middleware(server, halo_settings, server_settings, handshake))
     add_tools(server)
     exposed = _apply_policy(server, server_settings)
     _register_resources(server, running)
@@ -108,6 +96,26 @@ def build_server(
     if {"get_ticket", "list_priorities", "update_ticket", "add_action"} <= exposed:
         _register_prompts(server)
     return server
+
+
+def _middleware(
+    server: MCPServer[Services],
+    halo_settings: HaloSettings,
+    server_settings: ServerSettings,
+    handshake: Handshake,
+) -> list[ServerMiddleware[Any]]:
+    """Outermost first: the call log also sees calls the guards refuse."""
+    return [
+        CallLog(server),
+        handshake,
+        unknown_method_guard,
+        CallDeadline(halo_settings.call_timeout),
+        CompactResults(),
+        upload_size_guard(server_settings.max_attachment_bytes),
+        ArgumentGuard(server),
+        PromptGuard(server),
+        ResourceGuard(server),
+    ]
 
 
 def _apply_policy(server: MCPServer[Services], settings: ServerSettings) -> frozenset[str]:
@@ -152,19 +160,19 @@ _RESOURCES: tuple[tuple[str, str, str, Callable[[Catalog], Sequence[BaseModel]]]
         "statuses",
         "Ticket statuses",
         "This instance's statuses, their roles, and which need a resolution.",
-        lambda catalog: shaping.status_rows(catalog, None),
+        lambda catalog: results.status_rows(catalog, None),
     ),
     (
         "ticket-types",
         "Ticket types",
         "Ticket types with their SLA and initial status.",
-        shaping.ticket_type_rows,
+        results.ticket_type_rows,
     ),
     (
         "outcomes",
         "Action outcomes",
         "Action outcomes (add_action's outcome_id) and the status each one sets.",
-        lambda catalog: shaping.outcome_rows(catalog, None),
+        lambda catalog: results.outcome_rows(catalog, None),
     ),
 )
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
 
 import anyio
 
@@ -20,6 +20,8 @@ from halopsa_mcp.domain.records import Agent, Client, Team, TicketType
 from halopsa_mcp.rules.catalog import Catalog
 
 log = logging.getLogger("halopsa_mcp.lookups")
+
+T = TypeVar("T")
 
 
 class CatalogCache:
@@ -77,26 +79,46 @@ class CatalogCache:
         return await self._halo.list_ticket_types(include_inactive=True)
 
     async def _load(self) -> Catalog:
-        parts: dict[str, Any] = {}
+        statuses = _Part(self._halo.list_statuses)
+        priorities = _Part(self._halo.list_priorities)
+        # Inactive types too: they exist (old tickets use them), they just cannot be
+        # chosen for new tickets, which the rules know from can_create.
+        ticket_types = _Part(self._inactive_too)
+        outcomes = _Part(self._halo.list_outcomes)
+        agents = _Part(self._agents)
+        teams = _Part(self._teams)
         errors: list[Exception] = []
-
-        async def fetch(name: str, call: Callable[[], Any]) -> None:
-            # Caught here so the caller sees the client's typed error, not a task
-            # group's ExceptionGroup.
-            try:
-                parts[name] = await call()
-            except Exception as exc:
-                errors.append(exc)
-
         async with anyio.create_task_group() as tg:
-            tg.start_soon(fetch, "statuses", self._halo.list_statuses)
-            tg.start_soon(fetch, "priorities", self._halo.list_priorities)
-            # Inactive types too: they exist (old tickets use them), they just cannot
-            # be chosen for new tickets, which the rules know from can_create.
-            tg.start_soon(fetch, "ticket_types", self._inactive_too)
-            tg.start_soon(fetch, "outcomes", self._halo.list_outcomes)
-            tg.start_soon(fetch, "agents", self._agents)
-            tg.start_soon(fetch, "teams", self._teams)
+            for part in (statuses, priorities, ticket_types, outcomes, agents, teams):
+                tg.start_soon(part.fetch, errors)
         if errors:
             raise errors[0]
-        return Catalog(**parts)
+        return Catalog(
+            statuses=statuses.value,
+            priorities=priorities.value,
+            ticket_types=ticket_types.value,
+            outcomes=outcomes.value,
+            agents=agents.value,
+            teams=teams.value,
+        )
+
+
+class _Part(Generic[T]):
+    """One part of the catalog, fetched beside the others; typed, so a part given to the
+    wrong field of ``Catalog`` fails the type check rather than a call."""
+
+    def __init__(self, call: Callable[[], Awaitable[T]]) -> None:
+        self._call = call
+        self._got: list[T] = []
+
+    async def fetch(self, errors: list[Exception]) -> None:
+        # Caught here so the caller sees the client's typed error, not a task group's
+        # ExceptionGroup.
+        try:
+            self._got.append(await self._call())
+        except Exception as exc:
+            errors.append(exc)
+
+    @property
+    def value(self) -> T:
+        return self._got[0]

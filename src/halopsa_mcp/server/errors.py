@@ -38,7 +38,7 @@ def invalid(problem: Problem, *, write: bool = True) -> ToolError:
     return refused(Verdict(errors=(problem,)), write=write)
 
 
-def _halo_said(exc: HaloError) -> str:
+def _halo_message(exc: HaloError) -> str:
     # HaloPSA's error bodies are free text, sometimes whole HTML pages, and can carry
     # text a customer typed: cleaned like any ticket text before the model reads it.
     return readable(exc.message, limit=500)
@@ -63,13 +63,13 @@ def halo_failed(
         status = f"HTTP {exc.status}" if exc.status is not None else "no answer"
         return ToolError(
             f"HaloPSA failed while asked to {doing} ({status} for {exc.method} {exc.path}: "
-            f"{_halo_said(exc)}), and it may already have done it. Do NOT repeat the call: "
+            f"{_halo_message(exc)}), and it may already have done it. Do NOT repeat the call: "
             f"check first with {check_with}, and repeat only if the change is missing."
         )
     written = " Nothing was written." if write else ""
     if isinstance(exc, HaloBadRequest):
         return ToolError(
-            f"HaloPSA refused to {doing}: {_halo_said(exc)}.{written} Check the IDs against "
+            f"HaloPSA refused to {doing}: {_halo_message(exc)}.{written} Check the IDs against "
             "list_statuses, list_priorities, list_ticket_types and list_outcomes."
         )
     if isinstance(exc, HaloNotHaloPSA):
@@ -78,11 +78,12 @@ def halo_failed(
             "a configuration problem for the server's operator, not something to retry."
         )
     if isinstance(exc, HaloNotFound):
-        return ToolError(f"HaloPSA could not {doing}: {_halo_said(exc)}.{written}")
+        return ToolError(f"HaloPSA could not {doing}: {_halo_message(exc)}.{written}")
     if isinstance(exc, HaloForbidden):
         return ToolError(
-            f"HaloPSA does not allow this API application to {doing}: {_halo_said(exc)}.{written} "
-            "An administrator must grant the permission or scope."
+            f"HaloPSA does not allow this API application to {doing}: "
+            f"{_halo_message(exc)}.{written} An administrator must grant the permission or "
+            "scope."
         )
     if isinstance(exc, HaloRateLimited):
         return ToolError(

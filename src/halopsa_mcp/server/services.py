@@ -12,7 +12,6 @@ from halopsa_mcp.client import HaloClient, HaloNotFound
 from halopsa_mcp.config import ServerSettings
 from halopsa_mcp.domain.records import Ticket
 from halopsa_mcp.rules.catalog import Catalog
-from halopsa_mcp.rules.tickets import TicketState
 from halopsa_mcp.server.catalog_cache import CatalogCache
 from halopsa_mcp.server.create_guard import CreateGuard
 from halopsa_mcp.server.errors import halo_errors
@@ -54,24 +53,4 @@ def no_such_ticket(ticket_id: int, *, write: bool = False) -> ToolError:
     written = " Nothing was written." if write else ""
     return ToolError(
         f"Ticket {ticket_id} does not exist.{written} Find the right ID with search_tickets."
-    )
-
-
-def ticket_state(ticket: Ticket, catalog: Catalog) -> TicketState:
-    """What the rules need to know about an existing ticket.
-
-    It has a resolution when it is resolved or closed now. A resolution left from before
-    a reopening does not count: closing it again needs a fresh resolution. And a ticket
-    resolved by an action (whose note told the resolution) counts as resolved, since
-    HaloPSA's actions cannot set the ticket's resolution themselves.
-    """
-    status_id = ticket.status_id or 0
-    return TicketState(
-        id=ticket.id,
-        client_id=ticket.client_id,
-        status_id=status_id,
-        ticket_type_id=ticket.ticket_type_id,
-        sla_id=ticket.sla_id,
-        agent_id=ticket.agent_id,
-        has_resolution=catalog.closes(status_id),
     )

@@ -9,10 +9,11 @@ from pydantic import Field
 
 from halopsa_mcp.client import preview
 from halopsa_mcp.rules.actions import NewAction, newest_first, plan_action
+from halopsa_mcp.rules.tickets import ticket_state
 from halopsa_mcp.server.errors import halo_errors, refused
 from halopsa_mcp.server.models import ActionList, ActionWriteResult
-from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
-from halopsa_mcp.server.shaping import action_row
+from halopsa_mcp.server.results import action_row
+from halopsa_mcp.server.services import Services, no_such_ticket, services
 from halopsa_mcp.server.tools.params import MAX_ID, DryRun, TicketId
 
 Note = Annotated[

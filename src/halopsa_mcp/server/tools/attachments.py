@@ -23,8 +23,8 @@ from halopsa_mcp.rules.verdict import Problem
 from halopsa_mcp.rules.wording import shown
 from halopsa_mcp.server.errors import halo_errors, invalid
 from halopsa_mcp.server.models import AttachmentList, AttachmentWriteResult
+from halopsa_mcp.server.results import attachment_row
 from halopsa_mcp.server.services import Services, no_such_ticket, services
-from halopsa_mcp.server.shaping import attachment_row
 from halopsa_mcp.server.tools.params import DryRun, TicketId
 
 _IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"})
@@ -102,7 +102,7 @@ async def _upload(svc: Services, upload: AttachmentWrite) -> Attachment:
         write=True,
         check_with=f"list_attachments (ticket_id={upload.ticket_id})",
     ):
-        return await svc.halo.upload(upload)
+        return await svc.halo.upload_attachment(upload)
 
 
 async def _file_to_upload(

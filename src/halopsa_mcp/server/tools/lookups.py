@@ -10,13 +10,13 @@ from halopsa_mcp.domain.records import TicketType
 from halopsa_mcp.rules.verdict import Problem
 from halopsa_mcp.server.errors import invalid
 from halopsa_mcp.server.models import OutcomeList, PriorityList, StatusList, TicketTypeList
-from halopsa_mcp.server.services import Services, services
-from halopsa_mcp.server.shaping import (
+from halopsa_mcp.server.results import (
     outcome_rows,
     priority_rows,
     status_rows,
     ticket_type_rows,
 )
+from halopsa_mcp.server.services import Services, services
 from halopsa_mcp.server.tools.params import ForType
 
 

@@ -7,13 +7,14 @@ import re
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
 from halopsa_mcp.client import preview
 from halopsa_mcp.client.api import OnPage
+from halopsa_mcp.domain import search as ticket_search
 from halopsa_mcp.domain.records import Site, Ticket, User
 from halopsa_mcp.domain.search import TicketSearch
 from halopsa_mcp.rules.actions import newest_first
@@ -25,14 +26,15 @@ from halopsa_mcp.rules.tickets import (
     TicketPlan,
     plan_new_ticket,
     plan_ticket_update,
+    ticket_state,
 )
 from halopsa_mcp.rules.verdict import Problem, Verdict
 from halopsa_mcp.rules.wording import shown, use_one_of
 from halopsa_mcp.server.errors import halo_errors, invalid, refused
 from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
-from halopsa_mcp.server.services import Services, no_such_ticket, services, ticket_state
-from halopsa_mcp.server.shaping import action_row, ticket_detail, ticket_row
+from halopsa_mcp.server.results import action_row, ticket_detail, ticket_row
+from halopsa_mcp.server.services import Services, no_such_ticket, services
 from halopsa_mcp.server.tools.params import (
     MAX_ID,
     AgentId,
@@ -67,12 +69,11 @@ OpenOnly = Annotated[
     bool, Field(description="Leave out resolved and closed (ignored with status_id).")
 ]
 DateField = Annotated[
-    Literal["created", "occurred", "last_action", "closed"],
-    Field(description="Which date date_from and date_to filter on."),
+    ticket_search.DateField, Field(description="Which date date_from and date_to filter on.")
 ]
 DateFrom = Annotated[date | None, Field(description="On or after (YYYY-MM-DD).")]
 DateTo = Annotated[date | None, Field(description="On or before (YYYY-MM-DD).")]
-OrderBy = Annotated[Literal["id", "created", "last_action"], Field(description="Sort key.")]
+OrderBy = Annotated[ticket_search.OrderBy, Field(description="Sort key.")]
 Descending = Annotated[bool, Field(description="Newest / highest first.")]
 RowsPerPage = Annotated[int, Field(ge=1, le=100, description="Rows per page.")]
 PageNumber = Annotated[int, Field(ge=1, le=10_000, description="Page number, from 1.")]
