@@ -236,17 +236,20 @@ def test_every_ticket_write_field_has_its_wire_name() -> None:
 
 def test_only_what_a_write_sets_is_sent() -> None:
     assert wire.preview(TicketWrite(summary="", agent_id=None)) == {"summary": ""}
-    assert wire.preview(ActionWrite(ticket_id=5)) == {"ticket_id": 5, "hiddenfromuser": True}
+    # sendemail is the exception: left out, an outcome may email the end user.
+    assert wire.preview(ActionWrite(ticket_id=5)) == {
+        "ticket_id": 5, "hiddenfromuser": True, "sendemail": False,
+    }  # fmt: skip
 
 
 def test_every_action_write_field_has_its_wire_name() -> None:
     write = ActionWrite(
         ticket_id=5, hidden_from_user=False, outcome_id=2, note_html="<p>n</p>", hours=0.75,
-        new_status_id=8, billable=False,
+        new_status_id=8, billable=False, send_email=True,
     )  # fmt: skip
     assert wire.preview(write) == {
         "ticket_id": 5, "hiddenfromuser": False, "outcome_id": 2, "note_html": "<p>n</p>",
-        "timetaken": 0.75, "new_status": 8, "actisbillable": False,
+        "timetaken": 0.75, "new_status": 8, "actisbillable": False, "sendemail": True,
     }  # fmt: skip
 
 

@@ -6,7 +6,8 @@ so a test knows which fields the refusal must name.
 
 JSON types are judged here independently of jsonschema and of the server:
 
-- an integer is an int that is not a bool, or a float with no fractional part;
+- an integer is an int that is not a bool, or a float with no fractional part; for an
+  optional argument also text holding a whole number ("5001"), as some clients send;
 - a number is any int or float that is not a bool;
 - NaN and infinities are never generated: the in-process MCP client serialises them as
   null, so the server would see something else than the test meant. test_non_finite_numbers
@@ -186,6 +187,8 @@ class Field:
         return str(self.schema.get("type", "string"))
 
     def accepts_type(self, value: Any) -> bool:
+        if self.type == "integer" and not self.required and isinstance(value, str):
+            return re.fullmatch(r"-?[0-9]{1,16}", value, re.ASCII) is not None
         return (value is None and self.nullable) or _IS_TYPE[self.type](value)
 
 
@@ -278,11 +281,13 @@ def invalid_value(f: Field) -> st.SearchStrategy[Any]:
     s = f.schema
     wrong_type = json_values.filter(lambda v: not f.accepts_type(v))
     if f.type == "integer":
-        # Fractions, and digits as text: the near misses a model produces.
+        # Fractions, and digits as text: the near misses a model produces. Whole-number
+        # text is accepted for an optional argument; a fraction as text never is.
+        as_text = st.integers(1, 10**6).map(str if f.required else (lambda n: f"{n}.5"))
         wrong_type = st.one_of(
             wrong_type,
             st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: not x.is_integer()),
-            st.integers(1, 10**6).map(str),
+            as_text,
         )
     choices = [wrong_type]
     if "minimum" in s:

@@ -50,6 +50,7 @@ def test_a_note() -> None:
         "outcome_id": 1,
         "note_html": "<p>Checked &lt;profile&gt;.<br>Rebuilt it.</p>",
         "hidden_from_user": True,
+        "send_email": False,
     }
 
 
@@ -73,6 +74,7 @@ def test_every_field_is_written() -> None:
         "hours": 0.75,
         "new_status_id": 5,
         "billable": False,
+        "send_email": False,
     }
 
 
@@ -178,11 +180,21 @@ def test_given_outcome_wins_over_the_default() -> None:
     assert written(plan(replace(NOTE, outcome_id=2)))["outcome_id"] == 2
 
 
+def test_a_missing_default_outcome_falls_back_to_the_private_note_by_its_settings() -> None:
+    result = plan(NOTE, default_outcome="Internal Note")
+    assert written(result)["outcome_id"] == 1
+    (warning,) = result.verdict.warnings
+    assert "no 'Internal Note' outcome; used 1 Private Note" in warning
+
+
 def test_no_default_outcome() -> None:
-    error = only_error(plan(NOTE, default_outcome="Note"))
+    # No outcome of the ticket's type is a private note by its settings either.
+    notes = [o for o in DEFAULT.outcomes if o.hidden_from_user and o.new_status_id is None]
+    catalog = replace(DEFAULT, outcomes=tuple(o for o in DEFAULT.outcomes if o not in notes))
+    error = only_error(plan(NOTE, catalog=catalog, default_outcome="Note"))
     assert error.field == "outcome_id"
     assert error.message == "no outcome_id given, and there is no 'Note' outcome to use"
-    assert error.fix == "pass outcome_id: " + OUTCOMES_INCIDENT
+    assert error.fix.startswith("pass outcome_id: use one of: 2 Customer Update")
 
 
 def test_outcome_not_used_by_the_ticket_type() -> None:
@@ -376,3 +388,30 @@ def test_all_violations_together() -> None:
         "time_minutes",
         "outcome_id",
     ]
+
+
+def test_newest_first_sorts_by_date_then_id_across_date_forms() -> None:
+    from halopsa_mcp.domain.records import Action
+    from halopsa_mcp.rules.actions import newest_first
+
+    actions = [
+        Action(id=1, ticket_id=9, when="2024-03-01T10:00:00Z"),
+        Action(id=2, ticket_id=9, when=None),
+        Action(id=3, ticket_id=9, when="2024-03-01T10:00:00"),
+        Action(id=4, ticket_id=9, when="2024-03-02T08:00:00.123"),
+        Action(id=5, ticket_id=9, when="not a date"),
+    ]
+    assert [a.id for a in newest_first(actions)] == [4, 3, 1, 5, 2]
+
+
+def test_the_private_note_is_found_by_its_settings_and_named_a_note_first() -> None:
+    from halopsa_mcp.domain.records import Outcome
+    from halopsa_mcp.rules.actions import private_note
+
+    call = Outcome(3, "Phone Call", None, hidden_from_user=True)
+    note = Outcome(9, "Internal Note", None, hidden_from_user=True)
+    update = Outcome(2, "Customer Update", None, hidden_from_user=False)
+    resolve = Outcome(5, "Resolve Note", 9, hidden_from_user=True)
+    assert private_note([resolve, update, call, note]) == note
+    assert private_note([update, call]) == call
+    assert private_note([update, resolve]) is None

@@ -85,7 +85,7 @@ async def test_an_unknown_argument_stops_an_otherwise_valid_write(
 async def test_every_problem_is_listed_at_once(sandbox: SandboxServer, make_server: Make) -> None:
     text = await guarded(
         sandbox, make_server(), "search_tickets",
-        {"clientid": 15, "limit": "5", "open_only": 1, "page": 0},
+        {"clientid": 15, "limit": "five", "open_only": 1, "page": 0},
     )  # fmt: skip
     lines = problem_lines(text)
     assert len(lines) == 4, text
@@ -102,7 +102,7 @@ async def test_every_problem_is_listed_at_once(sandbox: SandboxServer, make_serv
         ("get_ticket", {"ticket_id": "1001"}, "- ticket_id: must be of type integer"),
         ("get_ticket", {"ticket_id": 1001.5}, "- ticket_id: must be of type integer"),
         ("get_ticket", {"ticket_id": True}, "- ticket_id: must be of type integer"),
-        ("update_ticket", {"ticket_id": TICKET, "status_id": "2"},
+        ("update_ticket", {"ticket_id": TICKET, "status_id": "2.5"},
          "- status_id: must be of type integer"),
         ("update_ticket", {"ticket_id": TICKET, "status_id": 2, "dry_run": 1},
          "- dry_run: must be of type boolean"),

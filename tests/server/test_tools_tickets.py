@@ -25,8 +25,8 @@ async def test_search_returns_compact_named_rows(sandbox: SandboxServer, make_se
     assert page["total"] == open_count
     row = page["tickets"][0]
     assert set(row) == {
-        "id", "summary", "client_id", "client", "status_id", "status", "priority_id",
-        "priority", "agent_id", "agent", "ticket_type_id", "ticket_type", "created",
+        "id", "summary", "client_id", "client", "site_id", "user_id", "status_id", "status",
+        "priority_id", "priority", "agent_id", "agent", "ticket_type_id", "ticket_type", "created",
         "last_action",
     }  # fmt: skip
     assert row["status"]

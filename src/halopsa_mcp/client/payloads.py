@@ -62,6 +62,7 @@ class ActionFields(_Payload):
     hours: float | None = Field(default=None, ge=0, alias="timetaken")
     new_status_id: int | None = Field(default=None, alias="new_status")
     billable: bool | None = Field(default=None, alias="actisbillable")
+    send_email: bool | None = Field(default=None, alias="sendemail")
 
 
 class AttachmentUpload(_Payload):

@@ -138,7 +138,10 @@ def sites(rows: Iterable[object]) -> list[Site]:
 
 
 def users(rows: Iterable[object]) -> list[User]:
-    return [User(id_, name(row.get("name"))) for row, id_ in identified(rows)]
+    return [
+        User(id_, name(row.get("name")), reference(row.get("site_id")))
+        for row, id_ in identified(rows)
+    ]
 
 
 def _target(amount: object, units: object) -> Target | None:
@@ -155,6 +158,8 @@ def ticket(row: Row) -> Ticket:
         summary=text(row.get("summary")),
         client_id=integer(row.get("client_id")),
         client_name=text(row.get("client_name")),
+        site_id=reference(row.get("site_id")),
+        user_id=reference(row.get("user_id")),
         status_id=integer(row.get("status_id")),
         priority_id=integer(row.get("priority_id")),
         sla_id=integer(row.get("sla_id")),

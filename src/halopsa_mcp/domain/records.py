@@ -103,6 +103,8 @@ class User:
 
     id: int
     name: str
+    # The user's own site: HaloPSA wants it on a ticket whenever the user is set.
+    site_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,9 @@ class TicketRow:
     summary: str = ""
     client_id: int | None = None
     client_name: str = ""
+    # Kept whether or not the names come with them: some instances send IDs alone.
+    site_id: int | None = None
+    user_id: int | None = None
     status_id: int | None = None
     priority_id: int | None = None
     sla_id: int | None = None

@@ -39,6 +39,8 @@ class ActionWrite:
     # Sent even when the outcome implies it, so the write says what it does.
     new_status_id: int | None = None
     billable: bool | None = None
+    # Always sent: an outcome may be set to email the end user when it is left out.
+    send_email: bool = False
 
 
 @dataclass(frozen=True)

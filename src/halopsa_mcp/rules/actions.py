@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from halopsa_mcp.domain.records import Outcome
+from halopsa_mcp.domain.records import Action, Outcome
 from halopsa_mcp.domain.writes import ActionWrite
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.text import clean_text, minutes_to_hours, text_to_html
@@ -133,15 +135,25 @@ def _outcome(
     """The action's outcome (its kind, as HaloPSA sees it): the one given, else the default."""
     choices = catalog.outcomes_for(type_id)
     fix = use_one_of((o.id, o.name) for o in choices)
+    found = Verdict()
     if action.outcome_id is not None:
         outcome = catalog.outcome(action.outcome_id)
         if outcome is None:
             return None, one_error("outcome_id", f"outcome {action.outcome_id} does not exist", fix)
     else:
-        outcome = catalog.outcome_named(default_outcome)
+        named = catalog.outcome_named(default_outcome)
+        outcome = named or private_note(choices)
         if outcome is None:
             message = f"no outcome_id given, and there is no '{default_outcome}' outcome to use"
             return None, one_error("outcome_id", message, "pass outcome_id: " + fix)
+        if named is None:
+            found = Verdict(
+                warnings=(
+                    f"there is no '{default_outcome}' outcome; used "
+                    f"{label(outcome.id, outcome.name)}, a private note by its settings "
+                    "(hidden from the end user, no status change)",
+                )
+            )
     if outcome not in choices:
         type_ = catalog.ticket_type(type_id) if type_id is not None else None
         type_name = label(type_.id, type_.name) if type_ else str(type_id)
@@ -149,7 +161,16 @@ def _outcome(
             f"outcome {label(outcome.id, outcome.name)} is not used by ticket type {type_name}"
         )
         return None, one_error("outcome_id", message, fix)
-    return outcome, Verdict()
+    return outcome, found
+
+
+def private_note(outcomes: Iterable[Outcome]) -> Outcome | None:
+    """The outcome that is a private note by its settings: hidden from the end user and
+    changing no status. Instances name it differently ("Private Note", "Internal Note");
+    among several such (a phone call, a time entry), one named a note comes first."""
+    notes = [o for o in outcomes if o.hidden_from_user and o.new_status_id is None]
+    notes.sort(key=lambda o: ("note" not in o.name.casefold(), o.id))
+    return notes[0] if notes else None
 
 
 def _outcome_overridden(outcome: Outcome, new_status_id: int | None, catalog: Catalog) -> Verdict:
@@ -185,3 +206,19 @@ def _status_label(status_id: int, catalog: Catalog) -> str:
     # An unknown status blocks the action elsewhere; here it is only named, by its ID.
     status = catalog.status(status_id)
     return label(status.id, status.name) if status else str(status_id)
+
+
+def newest_first(actions: Iterable[Action]) -> list[Action]:
+    """Actions by date, then ID, newest first: HaloPSA documents no order for its list,
+    and one instance sent the oldest first. An action without a readable date sorts as
+    the oldest."""
+    return sorted(actions, key=lambda a: (_moment(a.when), a.id), reverse=True)
+
+
+def _moment(when: str | None) -> datetime:
+    try:
+        moment = datetime.fromisoformat(when or "")
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    # HaloPSA sends UTC, with or without the zone; mixed forms must still compare.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -2,7 +2,8 @@
 
 An action needs an outcome, as on a live Halo; the outcome decides the action's default
 visibility and may move the ticket to a new status. timetaken is in hours, as a decimal.
-Nothing is emailed: sendemail and emailto are only stored. Callers hold state.lock.
+Nothing is emailed: sendemail and emailto are only stored (an unsaid sendemail is true
+when configured emails_unless_told). Callers hold state.lock.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def add_action(state: SandboxState, item: dict[str, Any]) -> Action:
         who_agentid=who,
         actisbillable=_flag(item, "actisbillable", True),
         important=_flag(item, "important", False),
-        sendemail=_flag(item, "sendemail", False),
+        sendemail=_flag(item, "sendemail", state.config.emails_unless_told),
         emailto=item.get("emailto"),
     )
     state.actions[action.id] = action

@@ -135,9 +135,9 @@ def statuses() -> list[Status]:
     ]
 
 
-def outcomes() -> list[Outcome]:
+def outcomes(private_note: str = "Private Note") -> list[Outcome]:
     return [
-        Outcome(PRIVATE_NOTE, "Private Note", "Add Private Note", 1, hidefromuser=True),
+        Outcome(PRIVATE_NOTE, private_note, f"Add {private_note}", 1, hidefromuser=True),
         Outcome(CUSTOMER_UPDATE, "Customer Update", "Update Customer", 2),
         Outcome(PHONE_CALL, "Phone Call", "Log Phone Call", 3, hidefromuser=True),
         Outcome(TIME_ENTRY, "Time Entry", "Log Time", 4, hidefromuser=True, defaultmanhrs=0.5),

@@ -50,3 +50,15 @@ class SandboxConfig:
     # Ticket types with a mandatory field (CAB approval) the API cannot fill: a ticket
     # of one of them is refused with 400, as live Halo does.
     approval_types: tuple[int, ...] = ()
+    # Actions listed oldest first, as one instance did (HaloPSA documents no order).
+    actions_oldest_first: bool = False
+    # An action that does not say sendemail emails the end user, as an outcome set to.
+    emails_unless_told: bool = False
+    # Ticket rows carry client_id, site_id and user_id but not their names.
+    ticket_rows_without_names: bool = False
+    # A new ticket with user_id but no site_id is refused, as HaloPSA does; off, the
+    # sandbox puts it on the client's main site.
+    site_required_with_user: bool = False
+    # The stock private-note outcome's name; other instances call it "Internal Note".
+    # Applies from the next reset().
+    private_note_name: str = "Private Note"

@@ -13,7 +13,7 @@ from halopsa_mcp.sandbox.models import Action
 
 
 async def list_actions(call: ApiRequest) -> Response:
-    """{"record_count", "actions"}, newest first."""
+    """{"record_count", "actions"}, newest first unless configured oldest first."""
     query, state = call.query, call.state
     ticket_id = query.integer("ticket_id")
     with state.lock:
@@ -22,7 +22,8 @@ async def list_actions(call: ApiRequest) -> Response:
             for action in state.actions.values()
             if (ticket_id is None or action.ticket_id == ticket_id) and _wanted(action, call)
         ]
-        actions.sort(key=lambda a: (a.datetime, a.id), reverse=True)
+        newest_first = not state.config.actions_oldest_first
+        actions.sort(key=lambda a: (a.datetime, a.id), reverse=newest_first)
         total = len(actions)
         if count := query.integer("count"):
             actions = actions[:count]

@@ -121,7 +121,7 @@ def build_seed(config: SandboxConfig) -> SeedData:
             catalog.ticket_types(change_starts_scheduled=config.change_starts_scheduled)
         ),
         statuses=_by_id(catalog.statuses()),
-        outcomes=_by_id(catalog.outcomes()),
+        outcomes=_by_id(catalog.outcomes(config.private_note_name)),
     )
     _add_customers(rng, data)
     _TicketWriter(rng, data).write(config.ticket_count)

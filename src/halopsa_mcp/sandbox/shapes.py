@@ -41,7 +41,7 @@ Json = dict[str, Any]
 def ticket_row(state: SandboxState, ticket: Ticket) -> Json:
     """The lighter shape of GET /api/Tickets rows."""
     user = state.users.get(ticket.user_id) if ticket.user_id else None
-    return {
+    row = {
         "id": ticket.id,
         "summary": ticket.summary,
         "client_id": ticket.client_id,
@@ -65,6 +65,10 @@ def ticket_row(state: SandboxState, ticket: Ticket) -> Json:
         "fixbydate": timestamp(ticket.fixbydate),
         "dateclosed": timestamp(ticket.dateclosed),
     }
+    if state.config.ticket_rows_without_names:
+        for name in ("client_name", "site_name", "user_name"):
+            del row[name]
+    return row
 
 
 def ticket_full(

@@ -53,6 +53,8 @@ def _create(state: SandboxState, item: dict[str, Any]) -> Ticket:
         raise ErrorAnswer(400, "Summary is required")
     if not item.get("client_id"):
         raise ErrorAnswer(400, "Client ID required")
+    if state.config.site_required_with_user and item.get("user_id") and not item.get("site_id"):
+        raise ErrorAnswer(400, "Please select a Site for this User")
     client = state.clients.get(item["client_id"])
     if client is None:
         raise ErrorAnswer(400, f"Client {item['client_id']} not found")

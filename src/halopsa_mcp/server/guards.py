@@ -12,6 +12,8 @@ from __future__ import annotations
 import difflib
 import itertools
 import math
+import re
+from dataclasses import replace
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -79,9 +81,12 @@ class ArgumentGuard:
                 # it; a plain one is still answered in the SDK's words.
                 plain = shown(tool) == f"'{tool}'"
                 return _error_result(f"Unknown tool: {tool if plain else shown(tool)}")
-            problems = _problems(validator, arguments)
+            given = _whole_numbers(validator, arguments)
+            problems = _problems(validator, given)
             if problems:
                 return _refusal(tool, problems)
+            if given is not arguments:
+                return await call_next(replace(ctx, params={**ctx.params, "arguments": given}))
         return await call_next(ctx)
 
 
@@ -149,6 +154,36 @@ def _problems(validator: Draft202012Validator, arguments: Any) -> list[str]:
             continue
         problems.append(_describe(error))
     return problems
+
+
+# A whole number as text: ASCII digits only, short enough that no conversion can fail.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,16}", re.ASCII)
+
+
+def _whole_numbers(validator: Draft202012Validator, arguments: Any) -> Any:
+    """The arguments with each optional integer sent as text holding a whole number
+    ("5001") made that number, as some MCP clients send them (the MCP Inspector CLI for
+    Node 20). Any other text stays, to be refused by the schema check. The same object
+    when nothing changed."""
+    if not isinstance(arguments, dict):
+        return arguments
+    schema = validator.schema if isinstance(validator.schema, dict) else {}
+    properties, required = schema.get("properties", {}), set(schema.get("required", []))
+    converted = {
+        name: int(value)
+        for name, value in arguments.items()
+        if isinstance(value, str)
+        and name not in required
+        and _takes_integer_not_text(properties.get(name))
+        and _WHOLE_NUMBER.fullmatch(value)
+    }
+    return {**arguments, **converted} if converted else arguments
+
+
+def _takes_integer_not_text(schema: Any) -> bool:
+    branches = [schema, *schema.get("anyOf", [])] if isinstance(schema, dict) else []
+    kinds = {b.get("type") for b in branches if isinstance(b, dict)}
+    return "integer" in kinds and "string" not in kinds
 
 
 def _unknown_names(declared: list[str], unknown: set[str]) -> list[str]:

@@ -17,6 +17,8 @@ class TicketRow(BaseModel):
     summary: str
     client_id: int | None = None
     client: str | None = None
+    site_id: int | None = None
+    user_id: int | None = Field(default=None, description="The end user who reported it.")
     status_id: int | None = None
     status: str | None = None
     priority_id: int | None = None

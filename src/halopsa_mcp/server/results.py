@@ -41,6 +41,8 @@ def ticket_row(ticket: TicketRow, catalog: Catalog) -> models.TicketRow:
         summary=readable(ticket.summary, limit=_NAME_LIMIT),
         client_id=ticket.client_id,
         client=_name(ticket.client_name),
+        site_id=ticket.site_id,
+        user_id=ticket.user_id,
         status_id=ticket.status_id,
         status=status.name if status else None,
         priority_id=ticket.priority_id,

@@ -8,7 +8,7 @@ from mcp.server.mcpserver import Context
 from pydantic import Field
 
 from halopsa_mcp.client import preview
-from halopsa_mcp.rules.actions import NewAction, plan_action
+from halopsa_mcp.rules.actions import NewAction, newest_first, plan_action
 from halopsa_mcp.rules.tickets import ticket_state
 from halopsa_mcp.server.errors import halo_errors, refused
 from halopsa_mcp.server.models import ActionList, ActionWriteResult
@@ -56,7 +56,8 @@ async def add_action(
 
     A note is required unless the action only logs time. Notes are hidden from the
     end user unless visible_to_customer is true. An action that resolves or closes
-    the ticket needs a note: it is the resolution. On any broken rule nothing is
+    the ticket needs a note: it is the resolution. No email is ever sent: HaloPSA is
+    told not to, whatever the outcome would do. On any broken rule nothing is
     written and the error lists every fix. Not idempotent: never repeat a call that
     succeeded or that may have been applied.
     """
@@ -102,14 +103,16 @@ async def list_actions(
     svc = services(ctx)
     catalog = await svc.catalog(uses=("statuses", "agents"))
     with halo_errors(f"list the actions of ticket {ticket_id}", write=False):
-        page = await svc.halo.list_actions(ticket_id, limit=limit)
+        # The whole history: sorted here, as a count sent to HaloPSA would cut it in
+        # whatever order the instance lists it.
+        page = await svc.halo.list_actions(ticket_id)
     # HaloPSA lists nothing for a ticket that does not exist; only then is it worth
     # a second request to tell "no actions yet" from "no such ticket".
     if not page.items and await svc.ticket_or_none(ticket_id) is None:
         raise no_such_ticket(ticket_id)
     return ActionList(
         ticket_id=ticket_id,
-        actions=[action_row(a, catalog) for a in page.items[:limit]],
+        actions=[action_row(a, catalog) for a in newest_first(page.items)[:limit]],
         total=page.total,
         has_more=page.total > min(limit, len(page.items)),
     )

@@ -17,6 +17,7 @@ from halopsa_mcp.client.api import OnPage
 from halopsa_mcp.domain import search as ticket_search
 from halopsa_mcp.domain.records import Site, Ticket, User
 from halopsa_mcp.domain.search import TicketSearch
+from halopsa_mcp.rules.actions import newest_first
 from halopsa_mcp.rules.catalog import Catalog, Lookup
 from halopsa_mcp.rules.duplicates import duplicates_verdict, scan_verdict, similar_tickets
 from halopsa_mcp.rules.tickets import (
@@ -211,8 +212,10 @@ async def get_ticket(
     actions = []
     if include_actions:
         with halo_errors(f"read the actions of ticket {ticket_id}", write=False):
-            page = await svc.halo.list_actions(ticket_id, limit=include_actions)
-        actions = [action_row(a, catalog) for a in page.items[:include_actions]]
+            # The whole history, sorted here: see list_actions.
+            page = await svc.halo.list_actions(ticket_id)
+        recent = newest_first(page.items)[:include_actions]
+        actions = [action_row(a, catalog) for a in recent]
     # Asked for by HaloPSA's own names: passed through as the ticket came.
     extra = {name: _shown_raw(ticket.raw[name]) for name in extra_fields if name in ticket.raw}
     missing = [name for name in extra_fields if name not in ticket.raw]
@@ -251,7 +254,10 @@ async def create_ticket(
     with halo_errors(f"look up client {client_id}", write=True):
         client = await svc.catalogs.client(client_id)
         sites = await _names_by_id(svc.halo.list_sites, client_id) if client and site_id else None
-        users = await _names_by_id(svc.halo.list_users, client_id) if client and user_id else None
+        found = await svc.halo.list_users(client_id=client_id) if client and user_id else None
+    users = _names(found) if found is not None else None
+    # HaloPSA refuses a user without a site; the user's own site is the one meant.
+    site_id = site_id or _site_of(found or [], user_id)
     plan = plan_new_ticket(
         NewTicket(
             summary=summary, client_id=client_id, ticket_type_id=ticket_type_id,
@@ -391,10 +397,18 @@ async def _create_and_remember(svc: Services, client_id: int, plan: TicketPlan) 
 
 
 async def _names_by_id(
-    fetch: Callable[..., Awaitable[list[Site]] | Awaitable[list[User]]], client_id: int
+    fetch: Callable[..., Awaitable[list[Site]]], client_id: int
 ) -> dict[int, str]:
-    """A client's sites or users as {id: name}, for the rules to check one against."""
-    return {r.id: readable(r.name, limit=100) for r in await fetch(client_id=client_id)}
+    """A client's sites as {id: name}, for the rules to check one against."""
+    return _names(await fetch(client_id=client_id))
+
+
+def _names(found: list[Site] | list[User]) -> dict[int, str]:
+    return {r.id: readable(r.name, limit=100) for r in found}
+
+
+def _site_of(users: list[User], user_id: int | None) -> int | None:
+    return next((u.site_id for u in users if u.id == user_id), None)
 
 
 def _filter_problems(
