@@ -25,6 +25,7 @@ from halopsa_mcp.client import (
 from halopsa_mcp.client.deadline import deadline
 from halopsa_mcp.config import HaloSettings, ServerSettings
 from halopsa_mcp.domain.records import Client, Outcome, Priority
+from halopsa_mcp.rules.actions import private_note
 from halopsa_mcp.rules.catalog import Catalog, medium_priority
 
 State = Literal["ok", "note", "warn", "fail", "skip"]
@@ -176,6 +177,15 @@ def _note_outcome(outcomes: tuple[Outcome, ...] | None, wanted: str) -> Row:
     found = catalog.outcome_named(wanted)
     if found is not None:
         return Row("note outcome", "ok", f"'{found.name}' found (id {found.id})")
+    # add_action falls back to the outcome that is a private note by its settings.
+    fallback = private_note(outcomes)
+    if fallback is not None:
+        detail = (
+            f"no outcome named '{wanted}' (HALOPSA_DEFAULT_OUTCOME); add_action without an "
+            f"outcome_id uses '{fallback.name}' (id {fallback.id}), a private note by its "
+            "settings (hidden from the user, no status change)"
+        )
+        return Row("note outcome", "warn", detail, f"set HALOPSA_DEFAULT_OUTCOME={fallback.name!r}")
     notes = [o.name for o in outcomes if "note" in o.name.casefold()]
     detail = (
         f"no outcome named '{wanted}' (HALOPSA_DEFAULT_OUTCOME), so add_action without an "

@@ -131,11 +131,28 @@ def test_agents_forbidden_only_warns_since_every_tool_still_works(
     assert line(done.stdout, "agents").startswith("WARN")
 
 
-def test_a_missing_note_outcome_names_what_the_instance_has(sandbox: SandboxServer) -> None:
+def test_a_missing_note_outcome_names_the_one_add_action_falls_back_to(
+    sandbox: SandboxServer,
+) -> None:
+    # add_action finds the private note by its settings, so every tool still works.
+    done = check(against(sandbox, HALOPSA_DEFAULT_OUTCOME="Internal Note"))
+    assert done.returncode == 0, done.stdout
+    found = line(done.stdout, "note outcome")
+    assert found.startswith("WARN"), found
+    assert "no outcome named 'Internal Note'" in found
+    assert "uses 'Private Note'" in found
+    assert "fix: set HALOPSA_DEFAULT_OUTCOME='Private Note'" in found
+
+
+def test_no_private_note_at_all_fails_and_names_the_note_outcomes(
+    sandbox: SandboxServer,
+) -> None:
+    for outcome in sandbox.state.outcomes.values():
+        outcome.hidefromuser = False
     done = check(against(sandbox, HALOPSA_DEFAULT_OUTCOME="Internal Note"))
     assert done.returncode == 1
     found = line(done.stdout, "note outcome")
-    assert "no outcome named 'Internal Note'" in found
+    assert found.startswith("FAIL"), found
     assert "Private Note" in found
     assert "fix: set HALOPSA_DEFAULT_OUTCOME='Private Note'" in found
 
