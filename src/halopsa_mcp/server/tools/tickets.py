@@ -143,15 +143,7 @@ async def search_tickets(
     false or a status_id is given. A ticket number as text finds that ticket.
     """
     svc = services(ctx)
-    # A filter by ID is checked against its lookup; the rest only names the rows.
-    filters: dict[Lookup, int | None] = {"statuses": status_id, "ticket_types": ticket_type_id}
-    needs = [name for name, value in filters.items() if value is not None]
-    catalog = await svc.catalog(*needs, uses=NAMES)
-    problems = _filter_problems(catalog, status_id, agent_id, ticket_type_id)
-    if date_from and date_to and date_from > date_to:
-        problems.append(Problem("date_from", "is after date_to", "swap the two dates"))
-    if problems:
-        raise refused(Verdict(errors=tuple(problems)), write=False)
+    catalog = await _checked_filters(svc, status_id, agent_id, ticket_type_id, date_from, date_to)
     search = TicketSearch(
         text=_search_text(text),
         client_id=client_id,
@@ -180,6 +172,28 @@ async def search_tickets(
         limit=limit,
         has_more=found.has_more,
     )
+
+
+async def _checked_filters(
+    svc: Services,
+    status_id: int | None,
+    agent_id: int | None,
+    ticket_type_id: int | None,
+    date_from: date | None,
+    date_to: date | None,
+) -> Catalog:
+    """The catalog for a search, once its filters are known to make sense: every problem
+    refused at once. A filter by ID is checked against its lookup; the rest only names
+    the rows."""
+    filters: dict[Lookup, int | None] = {"statuses": status_id, "ticket_types": ticket_type_id}
+    needs = [name for name, value in filters.items() if value is not None]
+    catalog = await svc.catalog(*needs, uses=NAMES)
+    problems = _filter_problems(catalog, status_id, agent_id, ticket_type_id)
+    if date_from and date_to and date_from > date_to:
+        problems.append(Problem("date_from", "is after date_to", "swap the two dates"))
+    if problems:
+        raise refused(Verdict(errors=tuple(problems)), write=False)
+    return catalog
 
 
 async def get_ticket(
