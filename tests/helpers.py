@@ -16,6 +16,7 @@ NO_WARM_UP = {"HALOPSA_WARM_UP": "false"}
 
 
 def reconfigure(sandbox: SandboxServer, **changes: Any) -> None:
+    """Switch the sandbox's behaviour for this test (the sandbox fixture restores it)."""
     sandbox.state.config = replace(sandbox.state.config, **changes)
 
 

@@ -1,6 +1,5 @@
 """The server against a sandbox configured like tenants unlike ours (issue 10)."""
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -12,23 +11,17 @@ from halopsa_mcp.config import ServerSettings
 from halopsa_mcp.sandbox import FaultRule, SandboxServer
 from halopsa_mcp.server.app import build_server
 from halopsa_mcp.server.services import Services
-from tests.helpers import FAST, NO_WARM_UP, halo_settings, requests_to
+from tests.helpers import FAST, NO_WARM_UP, halo_settings, reconfigure, requests_to
 
 from .conftest import ok, refusal, writes
 
 Make = Callable[..., MCPServer[Services]]
 
 
-def configure(sandbox: SandboxServer, **changes: Any) -> None:
-    """Switch the sandbox's behaviour for this test (the fixture restores it)."""
-    state = sandbox.state
-    state.config = dataclasses.replace(state.config, **changes)
-
-
 async def test_an_answer_that_will_not_change_is_not_called_transient(
     sandbox: SandboxServer, make_server: Make
 ) -> None:
-    configure(sandbox, client_by_id="listing")
+    reconfigure(sandbox, client_by_id="listing")
     args = {"summary": "Printer offline", "client_id": 23, "ticket_type_id": 1}
     async with Client(make_server()) as c:
         text = refusal(await c.call_tool("create_ticket", args))
@@ -99,7 +92,7 @@ LOOKUPS = ("Status", "Priority", "TicketType", "Outcome", "Agent", "Team")
 async def test_a_lookup_a_tool_does_not_need_cannot_take_it_down(
     sandbox: SandboxServer, make_server: Make, lookup: str, status: int
 ) -> None:
-    configure(sandbox, unreadable_lookups=((lookup, status),))
+    reconfigure(sandbox, unreadable_lookups=((lookup, status),))
     async with Client(make_server()) as c:
         for tool, args in EVERY_TOOL.items():
             result = await c.call_tool(tool, args)
@@ -121,7 +114,7 @@ async def test_a_lookup_a_tool_does_not_need_cannot_take_it_down(
 async def test_without_agents_and_teams_names_are_left_out_and_their_checks_say_skipped(
     sandbox: SandboxServer, make_server: Make
 ) -> None:
-    configure(sandbox, unreadable_lookups=(("Agent", 403), ("Team", 404)))
+    reconfigure(sandbox, unreadable_lookups=(("Agent", 403), ("Team", 404)))
     agent_id = next(a.id for a in sandbox.state.agents.values() if not a.isdisabled)
     assigned = next(t for t in sandbox.state.tickets.values() if t.agent_id)
     async with Client(make_server()) as c:
@@ -137,7 +130,7 @@ async def test_without_agents_and_teams_names_are_left_out_and_their_checks_say_
 async def test_an_outcome_the_application_may_not_use_is_named_as_a_missing_permission(
     sandbox: SandboxServer, make_server: Make
 ) -> None:
-    configure(sandbox, forbidden_outcomes=(7,))
+    reconfigure(sandbox, forbidden_outcomes=(7,))
     args = {"ticket_id": 1001, "outcome_id": 7, "note": "Fixed the PSU."}
     async with Client(make_server()) as c:
         text = refusal(await c.call_tool("add_action", args))
@@ -152,7 +145,7 @@ async def test_an_outcome_the_application_may_not_use_is_named_as_a_missing_perm
 async def test_a_ticket_type_with_a_mandatory_approval_is_named_as_such(
     sandbox: SandboxServer, make_server: Make
 ) -> None:
-    configure(sandbox, approval_types=(1,))
+    reconfigure(sandbox, approval_types=(1,))
     args = {"summary": "Swap the core switch", "client_id": 23, "ticket_type_id": 1}
     async with Client(make_server()) as c:
         text = refusal(await c.call_tool("create_ticket", {**args, "not_duplicate": True}))
