@@ -15,9 +15,12 @@ FAST = RetryPolicy(max_retries=3, max_rate_limit_wait=2.0, backoff_base=0.01, ba
 NO_WARM_UP = {"HALOPSA_WARM_UP": "false"}
 
 
-def reconfigure(sandbox: SandboxServer, **changes: Any) -> None:
-    """Switch the sandbox's behaviour for this test (the sandbox fixture restores it)."""
+def reconfigure(sandbox: SandboxServer, *, reseed: bool = False, **changes: Any) -> None:
+    """Switch the sandbox's behaviour for this test (the sandbox fixture restores it);
+    ``reseed`` for switches that shape the seeded data."""
     sandbox.state.config = replace(sandbox.state.config, **changes)
+    if reseed:
+        sandbox.state.reset()
 
 
 def requests_to(sandbox: SandboxServer, method: str, path: str) -> list[int]:

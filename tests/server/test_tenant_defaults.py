@@ -3,7 +3,6 @@ the ticket type's initial status, the default priority by name, "open" searches 
 filters (issue 10, items 3, 4, 5 and 8)."""
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ from mcp.server import MCPServer
 
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.server.services import Services
+from tests.helpers import reconfigure
 
 from .conftest import ok
 
@@ -19,16 +19,10 @@ Make = Callable[..., MCPServer[Services]]
 CHANGE_REQUEST, SCHEDULED = 2, 21
 
 
-def _configure(sandbox: SandboxServer, **switches: Any) -> None:
-    """Reseed the sandbox with ``switches`` on; the fixture restores the defaults."""
-    sandbox.state.config = replace(sandbox.state.config, **switches)
-    sandbox.state.reset()
-
-
 async def test_a_new_ticket_starts_in_its_types_initial_status(
     sandbox: SandboxServer, make_server: Make
 ) -> None:
-    _configure(sandbox, change_starts_scheduled=True)
+    reconfigure(sandbox, reseed=True, change_starts_scheduled=True)
     async with Client(make_server()) as c:
         result = ok(
             await c.call_tool(
@@ -58,7 +52,7 @@ async def test_the_default_priority_is_chosen_by_name_and_said(
 async def test_without_medium_the_fallback_priority_is_named_in_the_warnings(
     sandbox: SandboxServer, make_server: Make
 ) -> None:
-    _configure(sandbox, sla_without_medium=True)
+    reconfigure(sandbox, reseed=True, sla_without_medium=True)
     async with Client(make_server()) as c:
         result = ok(
             await c.call_tool(
@@ -85,7 +79,7 @@ def _open_ids(sandbox: SandboxServer) -> list[int]:
 async def test_open_search_leaves_out_resolved_tickets_halopsa_keeps(
     sandbox: SandboxServer, make_server: Make
 ) -> None:
-    _configure(sandbox, open_only_keeps_resolved=True)
+    reconfigure(sandbox, reseed=True, open_only_keeps_resolved=True)
     expected = _open_ids(sandbox)
     async with Client(make_server()) as c:
         pages = [
@@ -109,7 +103,7 @@ async def test_open_search_leaves_out_resolved_tickets_halopsa_keeps(
 async def test_every_row_of_a_date_search_lies_in_the_range(
     sandbox: SandboxServer, make_server: Make, date_field: str | None, attribute: str
 ) -> None:
-    _configure(sandbox, datesearch_documented_only=True)
+    reconfigure(sandbox, reseed=True, datesearch_documented_only=True)
     moments = sorted(
         m for t in sandbox.state.tickets.values() if (m := getattr(t, attribute)) is not None
     )

@@ -140,8 +140,7 @@ async def test_a_user_without_a_site_is_sent_with_the_users_own_site(
 async def test_the_note_outcome_is_found_by_its_properties_under_another_name(
     sandbox: SandboxServer, make_server: Make
 ) -> None:
-    reconfigure(sandbox, private_note_name="Internal Note")
-    sandbox.state.reset()
+    reconfigure(sandbox, reseed=True, private_note_name="Internal Note")
     ticket_id = _busiest_ticket(sandbox)
     async with Client(make_server()) as c:
         result = ok(await c.call_tool("add_action", {"ticket_id": ticket_id, "note": "Checked."}))
