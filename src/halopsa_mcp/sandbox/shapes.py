@@ -11,8 +11,8 @@ Times are UTC without an offset ("2026-11-01T09:00:00"), the way Halo writes the
 from __future__ import annotations
 
 import base64
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 from halopsa_mcp.sandbox.models import (
     Action,
