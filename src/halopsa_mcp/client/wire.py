@@ -8,7 +8,7 @@ other missing or mistyped value falls back to a default; nothing else raises.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
@@ -90,12 +90,18 @@ def ticket_types(rows: Iterable[object]) -> tuple[TicketType, ...]:
         TicketType(
             id=id_,
             name=name(row.get("name")),
-            sla_id=reference(first(row, *SLA_KEYS)),
+            sla_id=_sla(row),
             initial_status_id=reference(row.get("initial_status")),
             can_create=flag(row.get("cancreate"), default=True),
         )
         for row, id_ in identified(rows)
     )
+
+
+def _sla(row: Row) -> int | None:
+    """A ticket type's SLA: an ID, its digits as text, or (on some versions) an object."""
+    value = first(row, *SLA_KEYS)
+    return reference(value.get("id") if isinstance(value, Mapping) else value)
 
 
 def outcomes(rows: Iterable[object]) -> tuple[Outcome, ...]:
