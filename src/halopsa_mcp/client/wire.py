@@ -8,11 +8,16 @@ other missing or mistyped value falls back to a default; nothing else raises.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
+from halopsa_mcp.client.download import Download
+from halopsa_mcp.client.envelopes import single
 from halopsa_mcp.client.errors import HaloResponseError
 from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields, TicketQuery
 from halopsa_mcp.client.statuses import with_roles
@@ -209,8 +214,26 @@ def attachment(row: Row) -> Attachment:
         created=optional_text(row.get("datecreated")),
         description=text(row.get("desc")),
         action_id=reference(row.get("action_id")),
-        data_base64=optional_text(row.get("data_base64")),
     )
+
+
+def attachment_file(answer: Download) -> tuple[str | None, bytes]:
+    """``GET /api/Attachment/{id}``: the file itself (a download, named in its headers),
+    or the attachment's record in JSON with the content in ``data_base64``."""
+    if not answer.is_json or answer.filename is not None:
+        return answer.filename, answer.content
+    try:
+        row = single(json.loads(answer.content), "attachments")
+    except (ValueError, RecursionError):
+        raise HaloResponseError("HaloPSA sent an attachment record that is not JSON") from None
+    data = row.get("data_base64")
+    if not isinstance(data, str):
+        raise HaloResponseError("HaloPSA sent an attachment record without data_base64")
+    try:
+        content = base64.b64decode(data, validate=True)
+    except binascii.Error:
+        raise HaloResponseError("HaloPSA sent a data_base64 that is not base64") from None
+    return optional_text(row.get("filename")) or answer.filename, content
 
 
 def _id(row: Row, kind: str) -> int:

@@ -170,5 +170,3 @@ class Attachment:
     created: str | None = None
     description: str = ""
     action_id: int | None = None
-    # The content, only when it was asked for.
-    data_base64: str | None = field(default=None, repr=False)
