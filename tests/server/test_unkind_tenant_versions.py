@@ -64,3 +64,31 @@ async def test_a_type_without_an_sla_is_checked_against_every_sla_and_says_so(
         assert "Change Request" in warning
         assert "every SLA" in warning
         assert "list_priorities" in warning
+
+
+async def test_action_rows_keep_every_id_whose_name_is_unknown(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    reconfigure(sandbox, unreadable_lookups=(("Agent", 403),), ticket_rows_without_names=True)
+    held = sandbox.state.actions
+    ticket_id = max(
+        {a.ticket_id for a in held.values() if a.who_agentid and a.new_status},
+        key=lambda t: sum(1 for a in held.values() if a.ticket_id == t),
+    )
+    async with Client(make_server()) as c:
+        listed = ok(await c.call_tool("list_actions", {"ticket_id": ticket_id, "limit": 50}))
+        ticket = ok(
+            await c.call_tool("get_ticket", {"ticket_id": ticket_id, "include_actions": 50})
+        )
+    rows = [*listed["actions"], *ticket["recent_actions"]]
+    assert any(row["who_agent_id"] and row["who"] is None for row in rows)
+    assert any(row["new_status_id"] for row in rows)
+    for row in rows:
+        action = held[row["id"]]
+        assert row["who_agent_id"] == (action.who_agentid or None)
+        assert row["outcome_id"] == action.outcome_id
+        assert row["new_status_id"] == (action.new_status or None)
+    stored = sandbox.state.tickets[ticket_id]
+    assert (ticket["client_id"], ticket["site_id"], ticket["agent_id"]) == (
+        stored.client_id, stored.site_id, stored.agent_id or None,
+    )  # fmt: skip

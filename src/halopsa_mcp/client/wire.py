@@ -201,6 +201,7 @@ def action(row: Row) -> Action:
         hours=number(row.get("timetaken")),
         hidden_from_user=flag(row.get("hiddenfromuser"), default=True),
         new_status_id=reference(row.get("new_status")),
+        outcome_id=reference(row.get("outcome_id")),
     )
 
 

@@ -159,6 +159,7 @@ class Action:
     hours: float | None = None
     hidden_from_user: bool = True
     new_status_id: int | None = None
+    outcome_id: int | None = None
 
 
 @dataclass(frozen=True)
