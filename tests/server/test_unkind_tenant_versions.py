@@ -92,3 +92,29 @@ async def test_action_rows_keep_every_id_whose_name_is_unknown(
     assert (ticket["client_id"], ticket["site_id"], ticket["agent_id"]) == (
         stored.client_id, stored.site_id, stored.agent_id or None,
     )  # fmt: skip
+
+
+async def test_a_site_filled_in_from_the_users_own_is_said_in_the_warnings(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    reconfigure(sandbox, site_required_with_user=True)
+    state = sandbox.state
+    user = next(
+        u for u in state.users.values() if u.site_id != state.clients[u.client_id].main_site_id
+    )
+    base = {
+        "summary": "Docking station dead",
+        "client_id": user.client_id,
+        "ticket_type_id": 1,
+        "user_id": user.id,
+        "not_duplicate": True,
+    }
+    async with Client(make_server()) as c:
+        created = ok(await c.call_tool("create_ticket", base))
+        chosen = ok(await c.call_tool("create_ticket", {**base, "site_id": user.site_id}))
+    (warning,) = [w for w in created["warnings"] if "site_id" in w]
+    assert f"site {user.site_id}" in warning
+    assert f"user {user.id}" in warning
+    assert "requires a site" in warning
+    assert state.tickets[created["ticket"]["id"]].site_id == user.site_id
+    assert not [w for w in chosen["warnings"] if "site_id" in w]
