@@ -1,7 +1,7 @@
 """Where a ticket's resolution is written, and where it is read back from.
 
-HaloPSA has a ticket field for it (closure_note), but no public client is known to save
-it through the API, and an instance may drop it. Every public client resolves by adding
+HaloPSA has a ticket field for it (the closure note), but no public client is known to
+save it through the API, and an instance may drop it. Every public client resolves by adding
 an action whose note is the resolution and which moves the ticket to the closing status:
 that is the write relied on here, the closure note only sent beside it. Reading, the
 closure note comes first, else the note of the action that closed the ticket.
@@ -99,14 +99,15 @@ def _no_outcome(status_id: int, catalog: Catalog) -> str:
 
 
 def resolution_of(
-    closure_note: str, *, closes: bool, actions: Iterable[Action], catalog: Catalog
+    ticket_note: str, *, closes: bool, actions: Iterable[Action], catalog: Catalog
 ) -> str:
-    """The ticket's resolution: its closure note when it has one; else, while the ticket
-    is in a closing status (``closes``), the note of the newest action that moved it into
-    one, unless an action has reopened it since. A closing action without a note (Closed
-    after Resolved) leaves the one before it as the resolution. "" when there is none."""
-    if closure_note.strip():
-        return closure_note
+    """The ticket's resolution: its closure note (``ticket_note``) when it has one; else,
+    while the ticket is in a closing status (``closes``), the note of the newest action
+    that moved it into one, unless an action has reopened it since. A closing action
+    without a note (Closed after Resolved) leaves the one before it as the resolution.
+    "" when there is none."""
+    if ticket_note.strip():
+        return ticket_note
     if not closes:
         return ""
     for action in newest_first(actions):
