@@ -9,7 +9,7 @@ import pytest
 from halopsa_mcp.domain.records import Action, Outcome
 from halopsa_mcp.domain.writes import ActionWrite, TicketWrite
 from halopsa_mcp.rules.catalog import Catalog
-from halopsa_mcp.rules.resolution import resolution_of, resolving_writes
+from halopsa_mcp.rules.resolution import resolution_of, resolving_writes, unkept
 from halopsa_mcp.rules.tickets import TicketState
 from tests.rules.catalogs import CHANGE, DEFAULT, INCIDENT, REMAPPED
 
@@ -201,3 +201,21 @@ def test_the_resolution_is_the_closure_note_else_the_newest_closing_actions_note
 ) -> None:
     found = resolution_of(closure_note, closes=closes, actions=actions, catalog=DEFAULT)
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("sent", "saved_note", "warned"),
+    [
+        (TicketWrite(resolution_html=FIX), "", True),
+        (TicketWrite(resolution_html=FIX), "  ", True),
+        (TicketWrite(resolution_html=FIX), FIX, False),
+        (TicketWrite(summary="x"), "", False),  # no resolution sent
+        (None, "", False),  # nothing sent to the ticket
+    ],
+)
+def test_a_closure_note_not_kept_is_told(
+    sent: TicketWrite | None, saved_note: str, warned: bool
+) -> None:
+    warnings = unkept(sent, saved_note)
+    assert len(warnings) == (1 if warned else 0)
+    assert all("add_action" in w for w in warnings)

@@ -243,3 +243,19 @@ async def test_a_fresh_resolution_replaces_the_one_left_from_before_a_reopening(
         shown = ok(await c.call_tool("get_ticket", {"ticket_id": ticket_id}))
     assert shown["resolution"] == FIX
     assert sandbox.state.tickets[ticket_id].closure_note == FIX_HTML
+
+
+@IGNORED
+async def test_a_closure_note_the_instance_did_not_keep_is_told(
+    sandbox: SandboxServer, make_server: Make, ignored: bool
+) -> None:
+    """A resolution on a ticket that stays open goes only to the closure note."""
+    reconfigure(sandbox, closure_note_ignored=ignored)
+    ticket_id = _in_progress(sandbox)
+    async with Client(make_server()) as c:
+        result = ok(await c.call_tool("update_ticket", {"ticket_id": ticket_id, "resolution": FIX}))
+    assert writes(sandbox) == ["POST /api/Tickets"]
+    lost = [w for w in result["warnings"] if "did not keep the resolution" in w]
+    assert len(lost) == (1 if ignored else 0), result["warnings"]
+    if ignored:
+        assert "add_action" in lost[0]

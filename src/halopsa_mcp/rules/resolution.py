@@ -127,3 +127,14 @@ def _status_set(action: Action, catalog: Catalog) -> int | None:
         return action.new_status_id
     outcome = catalog.outcome_named(action.outcome) if action.outcome else None
     return outcome.new_status_id if outcome else None
+
+
+def unkept(sent: TicketWrite | None, saved_note: str) -> tuple[str, ...]:
+    """A warning when a resolution sent as the closure note alone (no action recorded
+    it) came back without it: the instance does not keep the field."""
+    if sent is None or sent.resolution_html is None or saved_note.strip():
+        return ()
+    return (
+        "HaloPSA did not keep the resolution as the ticket's closure note (this instance "
+        "may ignore the field); to keep it on record, add it as a note with add_action",
+    )

@@ -22,7 +22,12 @@ from halopsa_mcp.domain.writes import ActionWrite, TicketWrite
 from halopsa_mcp.rules.actions import newest_first
 from halopsa_mcp.rules.catalog import Catalog, Lookup
 from halopsa_mcp.rules.duplicates import duplicates_verdict, scan_verdict, similar_tickets
-from halopsa_mcp.rules.resolution import ResolvingWrites, resolution_of, resolving_writes
+from halopsa_mcp.rules.resolution import (
+    ResolvingWrites,
+    resolution_of,
+    resolving_writes,
+    unkept,
+)
 from halopsa_mcp.rules.tickets import (
     NewTicket,
     TicketChanges,
@@ -375,7 +380,7 @@ async def _write_update(
         action = await _resolving_action(svc, split.action, catalog, already=already)
         # The action moved the ticket; the ticket's own answer came before it.
         saved = replace(saved, status_id=split.action.new_status_id)
-    return _written(saved, action, catalog, warnings)
+    return _written(split, saved, action, catalog, warnings)
 
 
 def _dry_run(split: ResolvingWrites, warnings: list[str]) -> TicketWriteResult:
@@ -393,8 +398,15 @@ def _dry_run(split: ResolvingWrites, warnings: list[str]) -> TicketWriteResult:
 
 
 def _written(
-    ticket: Ticket, action: Action | None, catalog: Catalog, warnings: list[str]
+    split: ResolvingWrites,
+    ticket: Ticket,
+    action: Action | None,
+    catalog: Catalog,
+    warnings: list[str],
 ) -> TicketWriteResult:
+    """The result of the writes of ``split``: the ticket as saved, the resolving action."""
+    if action is None:
+        warnings = [*warnings, *unkept(split.ticket, ticket.resolution)]
     row: ActionRow | None = action_row(action, catalog) if action else None
     return TicketWriteResult(
         dry_run=False, ticket=ticket_row(ticket, catalog), action=row, warnings=warnings
@@ -477,7 +489,7 @@ async def _checked_create(
         )
         action_write = replace(split.action, ticket_id=saved.id)
         action = await _resolving_action(svc, action_write, catalog, already=already)
-    return _written(saved, action, catalog, warnings)
+    return _written(split, saved, action, catalog, warnings)
 
 
 async def _duplicate_check(ctx: Context[Services], client_id: int, summary: str) -> Verdict:
