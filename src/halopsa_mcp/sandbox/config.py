@@ -66,3 +66,6 @@ class SandboxConfig:
     # The stock private-note outcome's name; other instances call it "Internal Note".
     # Applies from the next reset().
     private_note_name: str = "Private Note"
+    # POST /Tickets does not save closure_note, as a live instance may not (no public
+    # client is known to write it); a resolution survives only in an action's note.
+    closure_note_ignored: bool = False
