@@ -126,7 +126,9 @@ async def get_client(call: ApiRequest) -> Response:
         if client is None:
             raise not_found("Client", client_id)
         if state.config.client_by_id == "listing":
-            rows = [shapes.client_row(state, c) for c in state.clients.values()]
+            # The listing as GET /Client gives it: active clients only.
+            active = [c for c in state.clients.values() if not c.inactive]
+            rows = [shapes.client_row(state, c) for c in active]
             return JSONResponse({"record_count": len(rows), "clients": rows})
         body = shapes.client_row(state, client)
     return JSONResponse(body)
