@@ -38,5 +38,7 @@ def unkind(**changes: Any) -> SandboxConfig:
         site_required_with_user=True,
         private_note_name="Internal Note",
         closure_note_ignored=True,
+        ticket_type_sla_key="sla",
+        ticket_type_sla_form="object",
     )
     return replace(config, **changes)

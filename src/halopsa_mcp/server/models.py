@@ -43,11 +43,16 @@ class ActionRow(BaseModel):
     id: int
     ticket_id: int
     when: str | None = None
+    who_agent_id: int | None = Field(
+        default=None, description="The agent who logged it, if one did."
+    )
     who: str | None = None
+    outcome_id: int | None = None
     outcome: str | None = None
     note: str = Field(description="The action's text, as plain text.")
     time_minutes: float | None = Field(default=None, description="Time logged, in minutes.")
     visible_to_customer: bool = Field(description="False: an internal note.")
+    new_status_id: int | None = None
     new_status: str | None = Field(default=None, description="Status the action set, if any.")
 
 

@@ -292,8 +292,7 @@ async def create_ticket(
         sites = await _names_by_id(svc.halo.list_sites, client_id) if client and site_id else None
         found = await svc.halo.list_users(client_id=client_id) if client and user_id else None
     users = _names(found) if found is not None else None
-    # HaloPSA refuses a user without a site; the user's own site is the one meant.
-    site_id = site_id or _site_of(found or [], user_id)
+    site_id, site_note = (site_id, Verdict()) if site_id else _users_site(found, user_id)
     plan = plan_new_ticket(
         NewTicket(
             summary=summary, client_id=client_id, ticket_type_id=ticket_type_id,
@@ -308,6 +307,7 @@ async def create_ticket(
         client_users=users,
         default_ticket_type_id=svc.settings.default_ticket_type_id,
     )  # fmt: skip
+    plan = replace(plan, verdict=plan.verdict + site_note)
     scan = client is not None and bool(summary.strip()) and not not_duplicate
     return await _checked_create(ctx, plan, catalog, client_id, summary, scan=scan, dry_run=dry_run)
 
@@ -546,8 +546,19 @@ def _names(found: list[Site] | list[User]) -> dict[int, str]:
     return {r.id: readable(r.name, limit=100) for r in found}
 
 
-def _site_of(users: list[User], user_id: int | None) -> int | None:
-    return next((u.site_id for u in users if u.id == user_id), None)
+def _users_site(users: list[User] | None, user_id: int | None) -> tuple[int | None, Verdict]:
+    """HaloPSA refuses a user without a site; the user's own site is the one meant, and
+    the caller is told it was chosen."""
+    user = next((u for u in users or [] if u.id == user_id), None)
+    if user is None or user.site_id is None:
+        return None, Verdict()
+    who = label(user.id, readable(user.name, limit=100))
+    return user.site_id, Verdict(
+        warnings=(
+            f"site_id not given: site {user.site_id} chosen, the own site of user {who}, "
+            "since HaloPSA requires a site with a user; pass site_id to choose another",
+        )
+    )
 
 
 def _filter_problems(
