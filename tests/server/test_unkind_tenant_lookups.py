@@ -179,3 +179,23 @@ async def test_a_timeout_can_pass_so_it_says_try_again_later(sandbox: SandboxSer
     assert "did not answer in time" in text
     assert "try again later" in text
     assert "not something to retry" not in text
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        FaultRule(kind="server_error", times=4, status=503, path="/api/Status"),
+        FaultRule(kind="expire_token", times=4, path="/api/Status"),
+    ],
+    ids=["5xx", "token"],
+)
+async def test_a_lookup_failure_that_can_pass_is_not_remembered(
+    sandbox: SandboxServer, make_server: Make, fault: FaultRule
+) -> None:
+    """Only a refusal that will not change (403, 404) is remembered; a failure that can
+    pass is asked again by the next call."""
+    sandbox.state.faults.add(fault)
+    async with Client(make_server()) as c:
+        refusal(await c.call_tool("list_statuses", {}))
+        sandbox.state.faults.clear()
+        ok(await c.call_tool("list_statuses", {}))
