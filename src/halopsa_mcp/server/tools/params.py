@@ -16,6 +16,10 @@ TicketId = Annotated[
     int, Field(ge=1, le=MAX_ID, description="The ticket's ID (from search_tickets).")
 ]
 ClientId = Annotated[int, Field(ge=1, le=MAX_ID, description="The client (customer company) ID.")]
+# A client as an agent knows it: its ID, or its name (see server/names.py).
+ClientRef = (
+    Annotated[int, Field(ge=1, le=MAX_ID)] | Annotated[str, Field(min_length=1, max_length=200)]
+)
 StatusId = Annotated[
     int | None,
     Field(ge=0, le=MAX_ID, description="A status ID of this instance; see list_statuses."),
