@@ -20,6 +20,9 @@ ClientId = Annotated[int, Field(ge=1, le=MAX_ID, description="The client (custom
 ClientRef = (
     Annotated[int, Field(ge=1, le=MAX_ID)] | Annotated[str, Field(min_length=1, max_length=200)]
 )
+ClientIdOrName = Annotated[
+    ClientRef, Field(description="The client (customer company): its ID, or its name.")
+]
 StatusId = Annotated[
     int | None,
     Field(ge=0, le=MAX_ID, description="A status ID of this instance; see list_statuses."),
@@ -33,7 +36,12 @@ PriorityId = Annotated[
     ),
 ]
 AgentId = Annotated[
-    int | None, Field(ge=0, le=MAX_ID, description="The agent (technician) to assign; 0 unassigns.")
+    int | None,
+    Field(
+        ge=0,
+        le=MAX_ID,
+        description="The agent (technician) to assign, see search_directory; 0 unassigns.",
+    ),
 ]
 TicketTypeId = Annotated[
     int | None, Field(ge=1, le=MAX_ID, description="A ticket type ID; see list_ticket_types.")

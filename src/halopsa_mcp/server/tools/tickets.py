@@ -33,6 +33,7 @@ from halopsa_mcp.rules.wording import shown, use_one_of
 from halopsa_mcp.server.errors import halo_errors, invalid, refused
 from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
+from halopsa_mcp.server.names import client_id_of
 from halopsa_mcp.server.open_search import open_tickets
 from halopsa_mcp.server.results import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.services import NAMES, TICKET_WRITES, Services, no_such_ticket, services
@@ -40,7 +41,8 @@ from halopsa_mcp.server.tools.params import (
     MAX_ID,
     AgentId,
     Category,
-    ClientId,
+    ClientIdOrName,
+    ClientRef,
     DryRun,
     NewSummary,
     PriorityId,
@@ -62,7 +64,7 @@ SearchText = Annotated[
     str | None,
     Field(max_length=200, description="Words to find in summaries and details, or an ID."),
 ]
-OnlyClient = Annotated[int | None, Field(ge=1, le=MAX_ID, description="Only this client.")]
+OnlyClient = Annotated[ClientRef | None, Field(description="Only this client (ID or name).")]
 OnlyStatus = Annotated[int | None, Field(ge=0, le=MAX_ID, description="Only this status.")]
 OnlyAgent = Annotated[int | None, Field(ge=0, le=MAX_ID, description="Only this agent's.")]
 OnlyType = Annotated[int | None, Field(ge=1, le=MAX_ID, description="Only this type.")]
@@ -97,7 +99,10 @@ ExtraFields = Annotated[
 
 # create_ticket's and update_ticket's own fields.
 SiteId = Annotated[int | None, Field(ge=1, le=MAX_ID, description="The client's site.")]
-UserId = Annotated[int | None, Field(ge=1, le=MAX_ID, description="The reporting end user.")]
+UserId = Annotated[
+    int | None,
+    Field(ge=1, le=MAX_ID, description="The reporting end user; see search_directory."),
+]
 Details = Annotated[str | None, Field(max_length=50_000, description="Description, plain text.")]
 NewDetails = Annotated[
     str | None, Field(max_length=50_000, description="New description, plain text.")
@@ -143,6 +148,8 @@ async def search_tickets(
     false or a status_id is given. A ticket number as text finds that ticket.
     """
     svc = services(ctx)
+    if client_id is not None:
+        client_id = await client_id_of(svc, client_id, write=False, include_inactive=True)
     catalog = await _checked_filters(svc, status_id, agent_id, ticket_type_id, date_from, date_to)
     search = TicketSearch(
         text=_search_text(text),
@@ -239,7 +246,7 @@ async def get_ticket(
 async def create_ticket(
     ctx: Context[Services],
     summary: Summary,
-    client_id: ClientId,
+    client_id: ClientIdOrName,
     ticket_type_id: TicketTypeId = None,
     status_id: StatusId = None,
     priority_id: PriorityId = None,
@@ -264,6 +271,7 @@ async def create_ticket(
     written and the error lists every fix. dry_run=true previews.
     """
     svc = services(ctx)
+    client_id = await client_id_of(svc, client_id, write=True)
     catalog = await svc.catalog(*TICKET_WRITES, uses=("agents", "teams"), write=True)
     with halo_errors(f"look up client {client_id}", write=True):
         client = await svc.catalogs.client(client_id)
@@ -447,7 +455,7 @@ def _filter_problems(
             Problem(
                 "agent_id",
                 f"agent {agent_id} does not exist",
-                "use an agent ID from a ticket (agent_id), or leave the filter out",
+                "find the agent's ID with search_directory (kind=agents), or leave it out",
             )
         )
     return problems
