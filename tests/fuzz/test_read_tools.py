@@ -94,8 +94,9 @@ CLEAR_REASONS = re.compile(
     r"|- (status_id|agent_id|ticket_type_id): (status|agent|ticket type) \d+ does not exist\."
     r"|- date_from: is after date_to\."
     r"|- extra_fields: .* is not a field name\."
-    r"|- client_id: (no client is named like .*|.* matches \d+ clients|is empty"
-    r"|only kind=users takes it.*)\. Fix: "
+    r"|- client_id: (is empty|only kind=users takes it.*)\. Fix: "
+    r"|- (client|status|agent|ticket_type)_id: (no [a-z ]+ is named like .*"
+    r"|.* matches \d+ [a-z ]+|[a-z ]+ names cannot be matched.*)\. Fix: "
 )
 
 

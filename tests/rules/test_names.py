@@ -76,3 +76,18 @@ def test_listing_keeps_every_name_holding_each_word() -> None:
 def test_the_search_term_is_the_longest_word_without_punctuation() -> None:
     assert search_term("Finch, Bramley &") == "bramley"
     assert search_term(" & ") == ""
+
+
+def test_statuses_are_named_in_the_plural_right() -> None:
+    statuses = [(1, "Waiting on Customer"), (2, "Waiting on Supplier")]
+    problem = resolve_name("status_id", "status", "waiting", statuses, find_with="list_statuses")
+    assert isinstance(problem, Problem)
+    assert problem.message == "'waiting' matches 2 statuses"
+
+
+def test_with_nothing_matched_the_candidates_there_were_are_offered() -> None:
+    outcomes = [(3, "Internal Note"), (4, "Customer Update")]
+    problem = resolve_name("outcome_id", "outcome", "private note", outcomes, find_with="X")
+    assert isinstance(problem, Problem)
+    assert problem.message == "no outcome is named like 'private note'"
+    assert problem.fix.startswith("use one of: 3 Internal Note, 4 Customer Update")

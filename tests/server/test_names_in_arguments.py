@@ -8,6 +8,7 @@ from mcp.server import MCPServer
 
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.server.services import Services
+from tests.helpers import reconfigure
 
 from .conftest import ok, records, refusal, writes
 
@@ -89,3 +90,67 @@ async def test_refusals_over_an_unknown_id_name_the_tool_that_finds_one(
     assert "agent_id: agent 4242 does not exist" in agent
     assert "search_directory (kind=agents)" in agent
     assert writes(sandbox) == []
+
+
+async def test_statuses_types_and_agents_are_taken_by_name(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    create = {
+        "summary": "Plotter offline",
+        "client_id": 23,
+        "ticket_type_id": "service request",
+        "agent_id": "tom",
+    }
+    async with Client(make_server()) as c:
+        created = ok(await c.call_tool("create_ticket", create))["ticket"]
+        ok(await c.call_tool("update_ticket", {"ticket_id": created["id"], "status_id": "pending"}))
+        found = ok(
+            await c.call_tool(
+                "search_tickets", {"agent_id": "Tom Whitaker", "status_id": "Pending"}
+            )
+        )
+    saved = sandbox.state.tickets[created["id"]]
+    assert (saved.tickettype_id, saved.agent_id, saved.status_id) == (3, 3, 3)
+    assert created["id"] in [t["id"] for t in found["tickets"]]
+    assert {(t["agent_id"], t["status_id"]) for t in found["tickets"]} == {(3, 3)}
+
+
+async def test_an_outcome_is_taken_by_name(sandbox: SandboxServer, make_server: Make) -> None:
+    args = {"ticket_id": 1001, "note": "Called the user.", "outcome_id": "phone call"}
+    async with Client(make_server()) as c:
+        action = ok(await c.call_tool("add_action", args))["action"]
+    assert sandbox.state.actions[action["id"]].outcome_id == 3
+
+
+async def test_names_matching_several_or_none_are_all_refused_at_once_and_nothing_written(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    before = records(sandbox)
+    update = {"ticket_id": 1001, "status_id": "waiting", "agent_id": "nobody"}
+    action = {"ticket_id": 1001, "note": "x", "outcome_id": "private memo"}
+    async with Client(make_server()) as c:
+        text = refusal(await c.call_tool("update_ticket", update))
+        outcome = refusal(await c.call_tool("add_action", action))
+    assert "Nothing was written: the request breaks 2 rules" in text
+    assert "- status_id: 'waiting' matches 2 statuses" in text
+    assert "5 Waiting on Client, 6 Waiting on Third Party" in text
+    assert "- agent_id: no agent is named like 'nobody'" in text
+    assert "2 Priya Natarajan" in text
+    assert "9 Ravi Desai" not in text  # disabled: cannot be assigned
+    assert "- outcome_id: no outcome is named like 'private memo'" in outcome
+    assert "1 Private Note" in outcome
+    assert "list_outcomes" in outcome
+    assert records(sandbox) == before
+    assert writes(sandbox) == []
+
+
+async def test_an_agent_name_on_an_instance_that_hides_agents_is_refused_not_guessed(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    reconfigure(sandbox, unreadable_lookups=(("Agent", 403),))
+    async with Client(make_server()) as c:
+        text = refusal(await c.call_tool("update_ticket", {"ticket_id": 1001, "agent_id": "tom"}))
+        by_id = ok(await c.call_tool("update_ticket", {"ticket_id": 1001, "agent_id": 3}))
+    assert "agent_id: agent names cannot be matched" in text
+    assert "pass the ID" in text
+    assert by_id["ticket"]["agent_id"] == 3

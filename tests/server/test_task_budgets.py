@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import pytest
 from mcp import Client
 from mcp.types import CallToolResult
 
@@ -36,8 +37,8 @@ class Agent:
 
 
 @asynccontextmanager
-async def fresh_session() -> AsyncIterator[tuple[Agent, SandboxServer]]:
-    with SandboxServer(unkind(rate_limit_requests=0)) as sandbox:
+async def fresh_session(**switches: Any) -> AsyncIterator[tuple[Agent, SandboxServer]]:
+    with SandboxServer(unkind(rate_limit_requests=0, **switches)) as sandbox:
         server = build_server(
             halo_settings(sandbox, HALOPSA_TENANT=UNKIND_TENANT),
             ServerSettings.from_env(NO_WARM_UP),
@@ -78,3 +79,63 @@ async def test_log_a_ticket_for_a_client_by_name_in_three_calls_at_most() -> Non
         assert ticket["client_id"] == 12
         saved = sandbox.state.tickets[ticket["id"]]
         assert (saved.client_id, saved.summary) == (12, "Reception printer offline")
+
+
+def _open(sandbox: SandboxServer) -> set[int]:
+    closing = {s.id for s in sandbox.state.statuses.values() if s.is_closed or s.name == "Resolved"}
+    return {t.id for t in sandbox.state.tickets.values() if t.status_id not in closing}
+
+
+def named(sandbox: SandboxServer, kind: str, name: str) -> int:
+    """The unkind instance's ID for a status or outcome, by its name."""
+    records = getattr(sandbox.state, kind).values()
+    key = "outcome" if kind == "outcomes" else "name"
+    return next(r.id for r in records if getattr(r, key) == name)
+
+
+async def test_assign_the_oldest_open_ticket_to_an_agent_by_first_name_in_four_calls() -> None:
+    # Agents readable here: on an instance that hides them no name can find one.
+    async with fresh_session(unreadable_lookups=()) as (agent, sandbox):
+        oldest = ok(
+            await agent.call(
+                "search_tickets", client_id="Castell", order_by="created", descending=False
+            )
+        )["tickets"][0]
+        ok(
+            await agent.call(
+                "update_ticket", ticket_id=oldest["id"], agent_id="Sofia", status_id="in progress"
+            )
+        )
+        ok(
+            await agent.call(
+                "add_action", ticket_id=oldest["id"], note="Looking into it.", time_minutes=20
+            )
+        )
+        assert agent.calls <= 4
+        ticket = sandbox.state.tickets[oldest["id"]]
+        assert (ticket.client_id, ticket.agent_id) == (31, 6)
+        assert ticket.status_id == named(sandbox, "statuses", "In Progress")
+        opened = [t for t in sandbox.state.tickets.values() if t.client_id == 31]
+        assert ticket.dateoccurred == min(t.dateoccurred for t in opened if t.id in _open(sandbox))
+        logged = [a for a in sandbox.state.actions.values() if a.ticket_id == ticket.id]
+        assert logged[-1].timetaken == pytest.approx(20 / 60, abs=1e-3)
+
+
+async def test_tell_a_clients_user_we_are_waiting_on_their_reply_in_three_calls() -> None:
+    async with fresh_session() as (agent, sandbox):
+        rows = ok(await agent.call("search_tickets", client_id="northgate"))["tickets"]
+        ticket = next(t for t in rows if t["user_id"])
+        ok(
+            await agent.call(
+                "add_action",
+                ticket_id=ticket["id"],
+                note="We are waiting on your reply.",
+                outcome_id="waiting on client",
+                visible_to_customer=True,
+            )
+        )
+        assert agent.calls <= 3
+        action = [a for a in sandbox.state.actions.values() if a.ticket_id == ticket["id"]][-1]
+        assert action.outcome_id == named(sandbox, "outcomes", "Waiting on Client")
+        assert not action.hiddenfromuser
+        assert sandbox.state.tickets[ticket["id"]].client_id == 15

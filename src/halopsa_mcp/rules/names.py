@@ -78,15 +78,14 @@ def resolve_name(
     found = closest(given, candidates)
     if len(found) == 1:
         return found[0][0]
+    # Nothing matched: the candidates there were (a short list, or what a search
+    # turned up) are still the likeliest meant.
+    offered = found or list(candidates)
+    choices = f"{use_one_of(offered, limit=MAX_CANDIDATES)} (pass the ID), or find others"
     if not found:
-        return Problem(
-            field,
-            f"no {kind} is named like {shown(given)}",
-            f"check the spelling, or find its ID with {find_with}",
-        )
-    choices = use_one_of(found, limit=MAX_CANDIDATES)
+        fix = f"{choices} with {find_with}" if offered else f"find its ID with {find_with}"
+        return Problem(field, f"no {kind} is named like {shown(given)}", fix)
+    kinds = kind + ("es" if kind.endswith("s") else "s")
     return Problem(
-        field,
-        f"{shown(given)} matches {len(found)} {kind}s",
-        f"{choices} (pass the ID), or find others with {find_with}",
+        field, f"{shown(given)} matches {len(found)} {kinds}", f"{choices} with {find_with}"
     )

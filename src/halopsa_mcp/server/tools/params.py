@@ -23,9 +23,12 @@ ClientRef = (
 ClientIdOrName = Annotated[
     ClientRef, Field(description="The client (customer company): its ID, or its name.")
 ]
+# An ID, or the name of what it identifies (see server/names.py).
+_Name = Annotated[str, Field(min_length=1, max_length=100)]
+IdOrName0 = Annotated[int, Field(ge=0, le=MAX_ID)] | _Name
+IdOrName1 = Annotated[int, Field(ge=1, le=MAX_ID)] | _Name
 StatusId = Annotated[
-    int | None,
-    Field(ge=0, le=MAX_ID, description="A status ID of this instance; see list_statuses."),
+    IdOrName0 | None, Field(description="A status, by ID or name; see list_statuses.")
 ]
 PriorityId = Annotated[
     int | None,
@@ -36,15 +39,12 @@ PriorityId = Annotated[
     ),
 ]
 AgentId = Annotated[
-    int | None,
-    Field(
-        ge=0,
-        le=MAX_ID,
-        description="The agent (technician) to assign, see search_directory; 0 unassigns.",
-    ),
+    IdOrName0 | None,
+    Field(description="The agent (technician) to assign, by ID or name; 0 unassigns."),
 ]
 TicketTypeId = Annotated[
-    int | None, Field(ge=1, le=MAX_ID, description="A ticket type ID; see list_ticket_types.")
+    IdOrName1 | None,
+    Field(description="A ticket type, by ID or name; see list_ticket_types."),
 ]
 ForType = Annotated[
     int | None, Field(ge=1, le=MAX_ID, description="Only those valid for this ticket type.")

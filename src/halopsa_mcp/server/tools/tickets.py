@@ -33,7 +33,7 @@ from halopsa_mcp.rules.wording import shown, use_one_of
 from halopsa_mcp.server.errors import halo_errors, invalid, refused
 from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
-from halopsa_mcp.server.names import client_id_of
+from halopsa_mcp.server.names import client_id_of, named_ids
 from halopsa_mcp.server.open_search import open_tickets
 from halopsa_mcp.server.results import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.services import NAMES, TICKET_WRITES, Services, no_such_ticket, services
@@ -44,6 +44,8 @@ from halopsa_mcp.server.tools.params import (
     ClientIdOrName,
     ClientRef,
     DryRun,
+    IdOrName0,
+    IdOrName1,
     NewSummary,
     PriorityId,
     StatusId,
@@ -65,9 +67,9 @@ SearchText = Annotated[
     Field(max_length=200, description="Words to find in summaries and details, or an ID."),
 ]
 OnlyClient = Annotated[ClientRef | None, Field(description="Only this client (ID or name).")]
-OnlyStatus = Annotated[int | None, Field(ge=0, le=MAX_ID, description="Only this status.")]
-OnlyAgent = Annotated[int | None, Field(ge=0, le=MAX_ID, description="Only this agent's.")]
-OnlyType = Annotated[int | None, Field(ge=1, le=MAX_ID, description="Only this type.")]
+OnlyStatus = Annotated[IdOrName0 | None, Field(description="Only this status (ID or name).")]
+OnlyAgent = Annotated[IdOrName0 | None, Field(description="Only this agent's (ID or name).")]
+OnlyType = Annotated[IdOrName1 | None, Field(description="Only this type (ID or name).")]
 OpenOnly = Annotated[
     bool, Field(description="Leave out resolved and closed (ignored with status_id).")
 ]
@@ -150,6 +152,9 @@ async def search_tickets(
     svc = services(ctx)
     if client_id is not None:
         client_id = await client_id_of(svc, client_id, write=False, include_inactive=True)
+    named = {"status_id": status_id, "agent_id": agent_id, "ticket_type_id": ticket_type_id}
+    ids = await named_ids(svc, write=False, **named)
+    status_id, agent_id, ticket_type_id = ids["status_id"], ids["agent_id"], ids["ticket_type_id"]
     catalog = await _checked_filters(svc, status_id, agent_id, ticket_type_id, date_from, date_to)
     search = TicketSearch(
         text=_search_text(text),
@@ -272,6 +277,9 @@ async def create_ticket(
     """
     svc = services(ctx)
     client_id = await client_id_of(svc, client_id, write=True)
+    named = {"ticket_type_id": ticket_type_id, "status_id": status_id, "agent_id": agent_id}
+    ids = await named_ids(svc, write=True, **named)
+    ticket_type_id, status_id, agent_id = ids["ticket_type_id"], ids["status_id"], ids["agent_id"]
     catalog = await svc.catalog(*TICKET_WRITES, uses=("agents", "teams"), write=True)
     with halo_errors(f"look up client {client_id}", write=True):
         client = await svc.catalogs.client(client_id)
@@ -320,6 +328,8 @@ async def update_ticket(
     every fix. dry_run=true previews.
     """
     svc = services(ctx)
+    ids = await named_ids(svc, write=True, status_id=status_id, agent_id=agent_id)
+    status_id, agent_id = ids["status_id"], ids["agent_id"]
     catalog = await svc.catalog(*TICKET_WRITES, uses=("agents", "teams"), write=True)
     ticket = await svc.ticket_or_none(ticket_id, write=True)
     if ticket is None:
