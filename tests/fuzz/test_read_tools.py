@@ -95,7 +95,7 @@ CLEAR_REASONS = re.compile(
     r"|- date_from: is after date_to\."
     r"|- extra_fields: .* is not a field name\."
     r"|- client_id: (is empty|only kind=users takes it.*)\. Fix: "
-    r"|- (client|status|agent|ticket_type)_id: (no [a-z ]+ is named like .*"
+    r"|- (client|status|agent|ticket_type|priority|user)_id: (no [a-z ]+ is named like .*"
     r"|.* matches \d+ [a-z ]+|[a-z ]+ names cannot be matched.*)\. Fix: "
 )
 

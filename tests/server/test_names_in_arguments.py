@@ -154,3 +154,28 @@ async def test_an_agent_name_on_an_instance_that_hides_agents_is_refused_not_gue
     assert "agent_id: agent names cannot be matched" in text
     assert "pass the ID" in text
     assert by_id["ticket"]["agent_id"] == 3
+
+
+async def test_an_end_user_and_a_priority_are_taken_by_name(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    user = next(u for u in sandbox.state.users.values() if u.client_id == 27)
+    create = {
+        "summary": "Label printer offline",
+        "client_id": "oakridge",
+        "ticket_type_id": "incident",
+        "user_id": user.name.upper(),
+        "priority_id": "high",
+    }
+    async with Client(make_server()) as c:
+        created = ok(await c.call_tool("create_ticket", create))["ticket"]
+        text = refusal(await c.call_tool("create_ticket", {**create, "user_id": "Nobody Here"}))
+    saved = sandbox.state.tickets[created["id"]]
+    assert (saved.client_id, saved.user_id, saved.site_id, saved.priority_id) == (
+        27,
+        user.id,
+        user.site_id,
+        2,
+    )
+    assert "user_id: no end user is named like 'Nobody Here'" in text
+    assert "search_directory (kind=users, client_id=27)" in text

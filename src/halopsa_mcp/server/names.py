@@ -59,6 +59,26 @@ async def client_id_of(
     return found
 
 
+async def user_id_of(
+    svc: Services, client_id: int, value: int | str | None, *, write: bool
+) -> int | None:
+    """The ID of the client's end user ``value`` is or names; an unknown or ambiguous
+    name is refused with the candidates."""
+    if value is None or (known := as_id(value)) is not None:
+        return None if value is None else known
+    given = str(value).strip()
+    with halo_errors("look up the end user by name", write=write):
+        page = await svc.halo.find_users(
+            client_id=client_id, search=search_term(given), limit=_CANDIDATES_READ
+        )
+    candidates = [(u.id, readable(u.name, limit=100)) for u in page.items]
+    find_with = f"search_directory (kind=users, client_id={client_id})"
+    found = resolve_name("user_id", "end user", given, candidates, find_with=find_with)
+    if isinstance(found, Problem):
+        raise invalid(found, write=write)
+    return found
+
+
 Candidates = Callable[[Catalog], list[Named]]
 
 # The arguments that take a name from the cached lookups: (what it is, the lookup it
@@ -74,6 +94,9 @@ _CATALOG_ARGUMENTS: dict[str, tuple[str, Lookup, str, Candidates]] = {
         lambda c: _named(c.ticket_types),
     ),
     "outcome_id": ("outcome", "outcomes", "list_outcomes", lambda c: _named(c.outcomes)),
+    # Priorities are per SLA; a name is matched across them, and the rules then check
+    # the ID against the ticket's SLA.
+    "priority_id": ("priority", "priorities", "list_priorities", lambda c: _priorities(c)),
     "agent_id": (
         "agent",
         "agents",
@@ -85,6 +108,11 @@ _CATALOG_ARGUMENTS: dict[str, tuple[str, Lookup, str, Candidates]] = {
 
 def _named(records: Iterable[Status | TicketType | Outcome | Agent]) -> list[Named]:
     return [(r.id, readable(r.name, limit=100)) for r in records]
+
+
+def _priorities(catalog: Catalog) -> list[Named]:
+    pairs = {(p.priority_id, readable(p.name, limit=100)) for p in catalog.priorities}
+    return sorted(pairs)
 
 
 def names_needed(**given: int | str | None) -> tuple[Lookup, ...]:

@@ -31,12 +31,8 @@ StatusId = Annotated[
     IdOrName0 | None, Field(description="A status, by ID or name; see list_statuses.")
 ]
 PriorityId = Annotated[
-    int | None,
-    Field(
-        ge=0,
-        le=MAX_ID,
-        description="A priority ID valid for the ticket type's SLA; see list_priorities.",
-    ),
+    IdOrName0 | None,
+    Field(description="A priority of the ticket type's SLA, by ID or name; see list_priorities."),
 ]
 AgentId = Annotated[
     IdOrName0 | None,

@@ -33,7 +33,7 @@ from halopsa_mcp.rules.wording import shown, use_one_of
 from halopsa_mcp.server.errors import halo_errors, invalid, refused
 from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
-from halopsa_mcp.server.names import client_id_of, named_ids
+from halopsa_mcp.server.names import client_id_of, named_ids, user_id_of
 from halopsa_mcp.server.open_search import open_tickets
 from halopsa_mcp.server.results import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.services import NAMES, TICKET_WRITES, Services, no_such_ticket, services
@@ -102,8 +102,8 @@ ExtraFields = Annotated[
 # create_ticket's and update_ticket's own fields.
 SiteId = Annotated[int | None, Field(ge=1, le=MAX_ID, description="The client's site.")]
 UserId = Annotated[
-    int | None,
-    Field(ge=1, le=MAX_ID, description="The reporting end user; see search_directory."),
+    IdOrName1 | None,
+    Field(description="The reporting end user, by ID or name; see search_directory."),
 ]
 Details = Annotated[str | None, Field(max_length=50_000, description="Description, plain text.")]
 NewDetails = Annotated[
@@ -277,9 +277,11 @@ async def create_ticket(
     """
     svc = services(ctx)
     client_id = await client_id_of(svc, client_id, write=True)
+    user_id = await user_id_of(svc, client_id, user_id, write=True)
     named = {"ticket_type_id": ticket_type_id, "status_id": status_id, "agent_id": agent_id}
-    ids = await named_ids(svc, write=True, **named)
+    ids = await named_ids(svc, write=True, **named, priority_id=priority_id)
     ticket_type_id, status_id, agent_id = ids["ticket_type_id"], ids["status_id"], ids["agent_id"]
+    priority_id = ids["priority_id"]
     catalog = await svc.catalog(*TICKET_WRITES, uses=("agents", "teams"), write=True)
     with halo_errors(f"look up client {client_id}", write=True):
         client = await svc.catalogs.client(client_id)
@@ -328,8 +330,9 @@ async def update_ticket(
     every fix. dry_run=true previews.
     """
     svc = services(ctx)
-    ids = await named_ids(svc, write=True, status_id=status_id, agent_id=agent_id)
-    status_id, agent_id = ids["status_id"], ids["agent_id"]
+    named = {"status_id": status_id, "agent_id": agent_id, "priority_id": priority_id}
+    ids = await named_ids(svc, write=True, **named)
+    status_id, agent_id, priority_id = ids["status_id"], ids["agent_id"], ids["priority_id"]
     catalog = await svc.catalog(*TICKET_WRITES, uses=("agents", "teams"), write=True)
     ticket = await svc.ticket_or_none(ticket_id, write=True)
     if ticket is None:
