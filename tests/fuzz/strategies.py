@@ -239,8 +239,7 @@ def valid_value(f: Field) -> st.SearchStrategy[Any]:
     else:
         base = hostile_text(min(s.get("maxLength", 2000), 2000))
     if f.text is not None:
-        name = hostile_text(min(f.text.get("maxLength", 2000), 2000)).filter(bool)
-        base = st.one_of(base, name)
+        base = st.one_of(base, hostile_text(min(f.text.get("maxLength", 2000), 2000)))
     return st.one_of(base, st.none()) if f.nullable else base
 
 
@@ -301,7 +300,7 @@ def invalid_value(f: Field) -> st.SearchStrategy[Any]:
         )
     choices = [wrong_type]
     if f.text is not None:
-        choices += [st.just(""), longer_than(f.text.get("maxLength", 200))]
+        choices.append(longer_than(f.text.get("maxLength", 200)))
     if "minimum" in s:
         choices.append(st.integers(-(10**30), s["minimum"] - 1))
     if "maximum" in s:

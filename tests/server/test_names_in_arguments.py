@@ -179,3 +179,16 @@ async def test_an_end_user_and_a_priority_are_taken_by_name(
     )
     assert "user_id: no end user is named like 'Nobody Here'" in text
     assert "search_directory (kind=users, client_id=27)" in text
+
+
+async def test_an_empty_name_is_refused_naming_the_field(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    args = {"summary": "Scanner jams", "client_id": " ", "ticket_type_id": ""}
+    async with Client(make_server()) as c:
+        client = refusal(await c.call_tool("create_ticket", args))
+        status = refusal(await c.call_tool("update_ticket", {"ticket_id": 1001, "status_id": ""}))
+    assert "client_id: is empty" in client
+    assert "status_id: no status is named like ''" in status
+    assert "use one of:" in status
+    assert writes(sandbox) == []

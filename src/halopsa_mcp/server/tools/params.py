@@ -17,14 +17,12 @@ TicketId = Annotated[
 ]
 ClientId = Annotated[int, Field(ge=1, le=MAX_ID, description="The client (customer company) ID.")]
 # A client as an agent knows it: its ID, or its name (see server/names.py).
-ClientRef = (
-    Annotated[int, Field(ge=1, le=MAX_ID)] | Annotated[str, Field(min_length=1, max_length=200)]
-)
+ClientRef = Annotated[int, Field(ge=1, le=MAX_ID)] | Annotated[str, Field(max_length=200)]
 ClientIdOrName = Annotated[
     ClientRef, Field(description="The client (customer company): its ID, or its name.")
 ]
 # An ID, or the name of what it identifies (see server/names.py).
-_Name = Annotated[str, Field(min_length=1, max_length=100)]
+_Name = Annotated[str, Field(max_length=100)]
 IdOrName0 = Annotated[int, Field(ge=0, le=MAX_ID)] | _Name
 IdOrName1 = Annotated[int, Field(ge=1, le=MAX_ID)] | _Name
 StatusId = Annotated[
