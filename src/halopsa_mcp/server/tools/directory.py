@@ -19,9 +19,7 @@ from halopsa_mcp.server.services import Services, services
 from halopsa_mcp.server.tools.params import ClientRef
 
 Kind = Annotated[Literal["clients", "users", "agents", "teams"], Field(description="What to find.")]
-NamePart = Annotated[
-    str | None, Field(max_length=200, description="Part of the name, any case; users: or email.")
-]
+NamePart = Annotated[str | None, Field(max_length=200, description="Part of the name, any case.")]
 OfClient = Annotated[ClientRef | None, Field(description="users only: the client's ID or name.")]
 Limit = Annotated[int, Field(ge=1, le=100, description="Rows per page.")]
 PageNo = Annotated[int, Field(ge=1, le=10_000, description="Page number, from 1.")]
