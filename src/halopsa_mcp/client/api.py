@@ -181,12 +181,20 @@ class HaloClient:
         rows = records(body, "attachments")
         return [_parse(wire.attachment, row, "GET", "/api/Attachment") for row in rows]
 
-    async def get_attachment(self, attachment_id: int, *, include_data: bool = False) -> Attachment:
-        path = f"/api/Attachment/{attachment_id}"
-        body = await self._http.request(
-            "GET", f"Attachment/{attachment_id}", params={"includedetails": include_data}
+    async def attachment_content(self, attachment_id: int) -> tuple[str | None, bytes]:
+        """One attachment's file name (None when HaloPSA gives none) and bytes.
+
+        Live HaloPSA answers with the file itself; an answer in JSON, the record the
+        OpenAPI document describes, is read too: includedetails asks it for the content.
+        """
+        answer = await self._http.request_file(
+            "GET", f"Attachment/{attachment_id}", params={"includedetails": True}
         )
-        return _parse(wire.attachment, _one(body, "attachments", "GET", path), "GET", path)
+        try:
+            return wire.attachment_file(answer)
+        except HaloResponseError as exc:
+            path = f"/api/Attachment/{attachment_id}"
+            raise HaloResponseError(exc.message, method="GET", path=path) from None
 
     async def upload_attachment(self, attachment: AttachmentWrite) -> Attachment:
         """Attach a file whose content is already in base64 (HaloPSA's own form), so a

@@ -66,3 +66,15 @@ class SandboxConfig:
     # The stock private-note outcome's name; other instances call it "Internal Note".
     # Applies from the next reset().
     private_note_name: str = "Private Note"
+    # The key a ticket type row carries its SLA under, which differs by HaloPSA version
+    # ("default_sla", "default_sla_id", "sla_id", "slaid", "sla"); None sends no SLA.
+    ticket_type_sla_key: str | None = "default_sla"
+    # How that SLA is written: a "number", digits as "text", or an "object" {"id": ...}.
+    ticket_type_sla_form: Literal["number", "text", "object"] = "number"
+    # How GET /Attachment/{id} answers: the "file" itself (bytes with Content-Type and
+    # Content-Disposition, as live tenants do), or the "record" as JSON, as HaloPSA's
+    # OpenAPI document describes it ("a single instance of Attachment").
+    attachment_by_id: Literal["file", "record"] = "file"
+    # POST /Tickets does not save closure_note, as a live instance may not (no public
+    # client is known to write it); a resolution survives only in an action's note.
+    closure_note_ignored: bool = False

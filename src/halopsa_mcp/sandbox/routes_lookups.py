@@ -46,7 +46,7 @@ async def list_tickettypes(call: ApiRequest) -> Response:
     query, state = call.query, call.state
     with state.lock:
         rows = [
-            shapes.tickettype_row(t)
+            shapes.tickettype_row(state, t)
             for t in sorted(state.tickettypes.values(), key=lambda t: t.sequence)
             if (t.active or query.flag("showinactive"))
             and (t.cancreate or not query.flag("can_create_only"))

@@ -37,5 +37,8 @@ def unkind(**changes: Any) -> SandboxConfig:
         ticket_rows_without_names=True,
         site_required_with_user=True,
         private_note_name="Internal Note",
+        closure_note_ignored=True,
+        ticket_type_sla_key="sla",
+        ticket_type_sla_form="object",
     )
     return replace(config, **changes)
