@@ -181,12 +181,16 @@ class Field:
     schema: Schema
     nullable: bool
     required: bool
+    # An argument taking an ID or a name: the text schema beside the integer one.
+    text: Schema | None = None
 
     @property
     def type(self) -> str:
         return str(self.schema.get("type", "string"))
 
     def accepts_type(self, value: Any) -> bool:
+        if self.text is not None and isinstance(value, str):
+            return True
         if self.type == "integer" and not self.required and isinstance(value, str):
             return re.fullmatch(r"-?[0-9]{1,16}", value, re.ASCII) is not None
         return (value is None and self.nullable) or _IS_TYPE[self.type](value)
@@ -199,10 +203,12 @@ def fields_of(input_schema: Schema) -> list[Field]:
         options = prop.get("anyOf")
         if options:
             meant = [o for o in options if o.get("type") != "null"]
+            text = None
+            if [o.get("type") for o in meant] == ["integer", "string"]:
+                meant, text = meant[:1], meant[1]
             assert len(meant) == 1, f"{name}: unexpected schema {prop}"
-            found.append(
-                Field(name, meant[0], nullable=len(meant) < len(options), required=name in required)
-            )
+            nullable = len(meant) + (text is not None) < len(options)
+            found.append(Field(name, meant[0], nullable, name in required, text))
         else:
             found.append(Field(name, prop, nullable=False, required=name in required))
     return found
@@ -232,6 +238,8 @@ def valid_value(f: Field) -> st.SearchStrategy[Any]:
         base = st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(dt.date.isoformat)
     else:
         base = hostile_text(min(s.get("maxLength", 2000), 2000))
+    if f.text is not None:
+        base = st.one_of(base, hostile_text(min(f.text.get("maxLength", 2000), 2000)))
     return st.one_of(base, st.none()) if f.nullable else base
 
 
@@ -287,9 +295,12 @@ def invalid_value(f: Field) -> st.SearchStrategy[Any]:
         wrong_type = st.one_of(
             wrong_type,
             st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: not x.is_integer()),
-            as_text,
+            # Any text is a name where an ID or a name is taken.
+            as_text if f.text is None else st.nothing(),
         )
     choices = [wrong_type]
+    if f.text is not None:
+        choices.append(longer_than(f.text.get("maxLength", 200)))
     if "minimum" in s:
         choices.append(st.integers(-(10**30), s["minimum"] - 1))
     if "maximum" in s:

@@ -32,6 +32,7 @@ READ_TOOLS = [
     "list_statuses",
     "list_priorities",
     "list_outcomes",
+    "search_directory",
 ]
 
 FUZZ = fuzz_settings(30)
@@ -93,6 +94,9 @@ CLEAR_REASONS = re.compile(
     r"|- (status_id|agent_id|ticket_type_id): (status|agent|ticket type) \d+ does not exist\."
     r"|- date_from: is after date_to\."
     r"|- extra_fields: .* is not a field name\."
+    r"|- client_id: (is empty|only kind=users takes it.*)\. Fix: "
+    r"|- (client|status|agent|ticket_type|priority|user)_id: (no [a-z ]+ is named like .*"
+    r"|.* matches \d+ [a-z ]+|[a-z ]+ names cannot be matched.*)\. Fix: "
 )
 
 
@@ -161,8 +165,12 @@ def _check_answer(
         assert len(answer["attachments"]) == len(stored)
     elif tool == "search_tickets":
         assert len(answer["tickets"]) <= arguments.get("limit", 20)
-        if arguments.get("client_id") is not None:
+        if isinstance(arguments.get("client_id"), int):
             assert all(t["client_id"] == arguments["client_id"] for t in answer["tickets"])
+    elif tool == "search_directory":
+        rows = answer[arguments["kind"]]
+        assert len(rows) <= arguments.get("limit", 20) <= 100
+        assert answer["total"] >= len(rows)
 
 
 def test_every_seeded_record_reads_safely(sandbox: SandboxServer, session: Session) -> None:

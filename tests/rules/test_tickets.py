@@ -224,13 +224,13 @@ def test_client_is_required() -> None:
         "client_id",
         "a client is required: every ticket has one",
     )
-    assert "search_tickets" in error.fix
+    assert "search_directory (kind=clients)" in error.fix
 
 
 def test_unknown_client() -> None:
     error = only_error(create(VALID, client_exists=False))
     assert (error.field, error.message) == ("client_id", "client 12 does not exist")
-    assert "search_tickets" in error.fix
+    assert "search_directory (kind=clients)" in error.fix
 
 
 @pytest.mark.parametrize(

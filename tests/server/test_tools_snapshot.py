@@ -20,7 +20,7 @@ SNAPSHOT = Path(__file__).resolve().parents[1] / "snapshots" / "tools.json"
 EXPECTED_TOOLS = {
     "search_tickets", "get_ticket", "create_ticket", "update_ticket", "add_action",
     "list_actions", "upload_attachment", "list_attachments", "list_statuses",
-    "list_priorities", "list_ticket_types", "list_outcomes",
+    "list_priorities", "list_ticket_types", "list_outcomes", "search_directory",
 }  # fmt: skip
 WRITES = {"create_ticket", "update_ticket", "add_action", "upload_attachment"}
 

@@ -245,12 +245,37 @@ class HaloClient:
         return wire.teams(await self._lookup("Team", "teams", {}))
 
     async def list_clients(
-        self, *, search: str | None = None, limit: int = 100, offset: int = 0
+        self,
+        *,
+        search: str | None = None,
+        include_inactive: bool = False,
+        limit: int = 100,
+        offset: int = 0,
     ) -> Page[Client]:
-        page = await self._paged(
-            "Client", "clients", given(search=search), limit=limit, offset=offset
-        )
+        """Clients whose name is like ``search`` (HaloPSA matches it case-insensitively);
+        active ones only unless ``include_inactive``."""
+        params: dict[str, QueryValue] = given(search=search)
+        if include_inactive:
+            params["includeinactive"] = True
+        page = await self._paged("Client", "clients", params, limit=limit, offset=offset)
         return _parsed(page, wire.client, "GET", "/api/Client")
+
+    async def find_users(
+        self,
+        *,
+        client_id: int | None = None,
+        search: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> Page[User]:
+        """End users like ``search`` (name or email), of one client when ``client_id``,
+        a page at a time."""
+        params: dict[str, QueryValue] = given(search=search)
+        if client_id is not None:
+            params["client_id"] = client_id
+        page = await self._paged("Users", "users", params, limit=limit, offset=offset)
+        # A row without a usable ID is skipped, as in every lookup.
+        return Page(items=wire.users(page.items), total=page.total, offset=page.offset)
 
     # Plumbing
 

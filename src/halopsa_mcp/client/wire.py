@@ -124,8 +124,14 @@ def outcomes(rows: Iterable[object]) -> tuple[Outcome, ...]:
 
 
 def agents(rows: Iterable[object]) -> tuple[Agent, ...]:
+    """``GET /api/Agent`` rows; ``team`` is the agent's main team by name."""
     return tuple(
-        Agent(id_, name(row.get("name")), flag(row.get("isdisabled"), default=False))
+        Agent(
+            id_,
+            name(row.get("name")),
+            flag(row.get("isdisabled"), default=False),
+            team=name(row.get("team")),
+        )
         for row, id_ in identified(rows)
     )
 
@@ -149,8 +155,17 @@ def sites(rows: Iterable[object]) -> list[Site]:
 
 
 def users(rows: Iterable[object]) -> list[User]:
+    """``GET /api/Users`` rows (schema Users): the email is under ``emailaddress``."""
     return [
-        User(id_, name(row.get("name")), reference(row.get("site_id")))
+        User(
+            id_,
+            name(row.get("name")),
+            reference(row.get("site_id")),
+            email=text(row.get("emailaddress")),
+            site_name=name(row.get("site_name")),
+            client_id=reference(row.get("client_id")),
+            client_name=name(row.get("client_name")),
+        )
         for row, id_ in identified(rows)
     ]
 

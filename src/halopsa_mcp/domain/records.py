@@ -74,6 +74,7 @@ class Agent:
     id: int
     name: str
     disabled: bool = False
+    team: str = ""  # the agent's main team, by name ("" when the row names none)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,10 @@ class User:
     name: str
     # The user's own site: HaloPSA wants it on a ticket whenever the user is set.
     site_id: int | None = None
+    email: str = ""
+    site_name: str = ""
+    client_id: int | None = None
+    client_name: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ MAX_SUMMARY = 255
 # An LLM reads a list of choices (agents, a client's sites or users) in a fix; past this
 # many it is noise.
 MAX_CHOICES_LISTED = 20
-_CLIENT_FIX = "find the client's ID on one of its tickets with search_tickets, or ask the user"
+_CLIENT_FIX = "pass the client's name, or find its ID with search_directory (kind=clients)"
 
 
 @dataclass(frozen=True)

@@ -147,19 +147,20 @@ async def list_sites(call: ApiRequest) -> Response:
 
 
 async def list_users(call: ApiRequest) -> Response:
-    """client_id, site_id and search (name or email) filters."""
+    """client_id, site_id and search (name or email) filters; paged like Tickets."""
     query, state = call.query, call.state
     client_id, site_id = query.integer("client_id"), query.integer("site_id")
     search = (query.text("search") or "").lower()
     with state.lock:
-        rows = [
-            shapes.user_row(state, u)
-            for u in state.users.values()
+        users = [
+            u
+            for u in sorted(state.users.values(), key=lambda u: u.id)
             if client_id in (None, u.client_id)
             and site_id in (None, u.site_id)
             and (search in u.name.lower() or search in u.emailaddress.lower())
         ]
-    return JSONResponse({"record_count": len(rows), "users": rows})
+        body = listing(users, lambda u: shapes.user_row(state, u), "users", query)
+    return JSONResponse(body)
 
 
 ROUTES: list[Route] = [

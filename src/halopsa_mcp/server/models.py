@@ -193,3 +193,36 @@ class OutcomeRow(BaseModel):
 
 class OutcomeList(BaseModel):
     outcomes: list[OutcomeRow]
+
+
+class ClientRow(BaseModel):
+    id: int = Field(description="The client_id other tools take.")
+    name: str
+
+
+class UserRow(BaseModel):
+    id: int = Field(description="The user_id create_ticket takes.")
+    name: str
+    email: str | None = None
+    site_id: int | None = None
+    site: str | None = None
+    client_id: int | None = None
+    client: str | None = None
+
+
+class AgentRow(BaseModel):
+    id: int = Field(description="The agent_id other tools take.")
+    name: str
+    team: str | None = Field(default=None, description="The agent's main team.")
+
+
+class DirectoryPage(BaseModel):
+    """One list, the kind asked for; the others are null."""
+
+    clients: list[ClientRow] | None = None
+    users: list[UserRow] | None = None
+    agents: list[AgentRow] | None = None
+    teams: list[str] | None = Field(default=None, description="Team names, as team takes them.")
+    total: int = Field(description="How many match in all, across every page.")
+    page: int
+    has_more: bool

@@ -6,7 +6,16 @@ written by strangers and must reach the model as plain, visible text.
 
 from __future__ import annotations
 
-from halopsa_mcp.domain.records import Action, Attachment, Target, Ticket, TicketRow
+from halopsa_mcp.domain.records import (
+    Action,
+    Agent,
+    Attachment,
+    Client,
+    Target,
+    Ticket,
+    TicketRow,
+    User,
+)
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.server import models
 from halopsa_mcp.server.for_the_model import readable
@@ -174,3 +183,23 @@ def outcome_rows(catalog: Catalog, ticket_type_id: int | None) -> list[models.Ou
             )
         )
     return rows
+
+
+def client_row(client: Client) -> models.ClientRow:
+    return models.ClientRow(id=client.id, name=_name(client.name) or "")
+
+
+def user_row(user: User) -> models.UserRow:
+    return models.UserRow(
+        id=user.id,
+        name=_name(user.name) or "",
+        email=_name(user.email),
+        site_id=user.site_id,
+        site=_name(user.site_name),
+        client_id=user.client_id,
+        client=_name(user.client_name),
+    )
+
+
+def agent_row(agent: Agent) -> models.AgentRow:
+    return models.AgentRow(id=agent.id, name=_name(agent.name) or "", team=_name(agent.team))

@@ -12,9 +12,10 @@ from halopsa_mcp.rules.actions import NewAction, newest_first, plan_action
 from halopsa_mcp.rules.tickets import ticket_state
 from halopsa_mcp.server.errors import halo_errors, refused
 from halopsa_mcp.server.models import ActionList, ActionWriteResult
+from halopsa_mcp.server.names import named_ids
 from halopsa_mcp.server.results import action_row
 from halopsa_mcp.server.services import ACTION_WRITES, Services, no_such_ticket, services
-from halopsa_mcp.server.tools.params import MAX_ID, DryRun, TicketId
+from halopsa_mcp.server.tools.params import DryRun, IdOrName1, TicketId
 
 Note = Annotated[
     str | None,
@@ -22,16 +23,12 @@ Note = Annotated[
 ]
 TimeMinutes = Annotated[float | None, Field(description="Time worked, in MINUTES, e.g. 30.")]
 OutcomeId = Annotated[
-    int | None,
-    Field(
-        ge=1,
-        le=MAX_ID,
-        description="The kind of action; see list_outcomes. Server default if absent.",
-    ),
+    IdOrName1 | None,
+    Field(description="The kind of action, by ID or name; see list_outcomes. Has a default."),
 ]
 NewStatusId = Annotated[
-    int | None,
-    Field(ge=1, le=MAX_ID, description="Move the ticket to this status with the action."),
+    IdOrName1 | None,
+    Field(description="Move the ticket to this status (ID or name) with the action."),
 ]
 VisibleToCustomer = Annotated[
     bool, Field(description="True: the end user can see it. Default: internal note.")
@@ -62,6 +59,8 @@ async def add_action(
     succeeded or that may have been applied.
     """
     svc = services(ctx)
+    ids = await named_ids(svc, write=True, outcome_id=outcome_id, new_status_id=new_status_id)
+    outcome_id, new_status_id = ids["outcome_id"], ids["new_status_id"]
     catalog = await svc.catalog(*ACTION_WRITES, uses=("agents",), write=True)
     ticket = await svc.ticket_or_none(ticket_id, write=True)
     plan = plan_action(

@@ -16,23 +16,29 @@ TicketId = Annotated[
     int, Field(ge=1, le=MAX_ID, description="The ticket's ID (from search_tickets).")
 ]
 ClientId = Annotated[int, Field(ge=1, le=MAX_ID, description="The client (customer company) ID.")]
+# A client as an agent knows it: its ID, or its name (see server/names.py).
+ClientRef = Annotated[int, Field(ge=1, le=MAX_ID)] | Annotated[str, Field(max_length=200)]
+ClientIdOrName = Annotated[
+    ClientRef, Field(description="The client (customer company): its ID, or its name.")
+]
+# An ID, or the name of what it identifies (see server/names.py).
+_Name = Annotated[str, Field(max_length=100)]
+IdOrName0 = Annotated[int, Field(ge=0, le=MAX_ID)] | _Name
+IdOrName1 = Annotated[int, Field(ge=1, le=MAX_ID)] | _Name
 StatusId = Annotated[
-    int | None,
-    Field(ge=0, le=MAX_ID, description="A status ID of this instance; see list_statuses."),
+    IdOrName0 | None, Field(description="A status, by ID or name; see list_statuses.")
 ]
 PriorityId = Annotated[
-    int | None,
-    Field(
-        ge=0,
-        le=MAX_ID,
-        description="A priority ID valid for the ticket type's SLA; see list_priorities.",
-    ),
+    IdOrName0 | None,
+    Field(description="A priority of the ticket type's SLA, by ID or name; see list_priorities."),
 ]
 AgentId = Annotated[
-    int | None, Field(ge=0, le=MAX_ID, description="The agent (technician) to assign; 0 unassigns.")
+    IdOrName0 | None,
+    Field(description="The agent (technician) to assign, by ID or name; 0 unassigns."),
 ]
 TicketTypeId = Annotated[
-    int | None, Field(ge=1, le=MAX_ID, description="A ticket type ID; see list_ticket_types.")
+    IdOrName1 | None,
+    Field(description="A ticket type, by ID or name; see list_ticket_types."),
 ]
 ForType = Annotated[
     int | None, Field(ge=1, le=MAX_ID, description="Only those valid for this ticket type.")

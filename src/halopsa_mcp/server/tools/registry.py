@@ -13,7 +13,7 @@ from typing import Any
 from mcp.server import MCPServer
 from mcp.types import ToolAnnotations
 
-from halopsa_mcp.server.tools import actions, attachments, lookups, tickets
+from halopsa_mcp.server.tools import actions, attachments, directory, lookups, tickets
 from halopsa_mcp.server.tools.params import ADD, CHANGE, READ
 
 
@@ -41,6 +41,7 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(actions.list_actions, "List a ticket's actions", READ),
     ToolSpec(attachments.upload_attachment, "Upload an attachment", ADD),
     ToolSpec(attachments.list_attachments, "List a ticket's attachments", READ),
+    ToolSpec(directory.search_directory, "Find clients, end users, agents, teams", READ),
     ToolSpec(lookups.list_statuses, "List statuses", READ),
     ToolSpec(lookups.list_priorities, "List priorities", READ),
     ToolSpec(lookups.list_ticket_types, "List ticket types", READ),

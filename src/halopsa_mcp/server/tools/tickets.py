@@ -41,6 +41,7 @@ from halopsa_mcp.rules.wording import label, shown, use_one_of
 from halopsa_mcp.server.errors import halo_errors, invalid, refused
 from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import ActionRow, TicketDetail, TicketPage, TicketWriteResult
+from halopsa_mcp.server.names import client_id_of, named_ids, user_id_of
 from halopsa_mcp.server.open_search import open_tickets
 from halopsa_mcp.server.results import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.services import NAMES, TICKET_WRITES, Services, no_such_ticket, services
@@ -48,8 +49,11 @@ from halopsa_mcp.server.tools.params import (
     MAX_ID,
     AgentId,
     Category,
-    ClientId,
+    ClientIdOrName,
+    ClientRef,
     DryRun,
+    IdOrName0,
+    IdOrName1,
     NewSummary,
     PriorityId,
     StatusId,
@@ -72,10 +76,10 @@ SearchText = Annotated[
     str | None,
     Field(max_length=200, description="Words to find in summaries and details, or an ID."),
 ]
-OnlyClient = Annotated[int | None, Field(ge=1, le=MAX_ID, description="Only this client.")]
-OnlyStatus = Annotated[int | None, Field(ge=0, le=MAX_ID, description="Only this status.")]
-OnlyAgent = Annotated[int | None, Field(ge=0, le=MAX_ID, description="Only this agent's.")]
-OnlyType = Annotated[int | None, Field(ge=1, le=MAX_ID, description="Only this type.")]
+OnlyClient = Annotated[ClientRef | None, Field(description="Only this client (ID or name).")]
+OnlyStatus = Annotated[IdOrName0 | None, Field(description="Only this status (ID or name).")]
+OnlyAgent = Annotated[IdOrName0 | None, Field(description="Only this agent's (ID or name).")]
+OnlyType = Annotated[IdOrName1 | None, Field(description="Only this type (ID or name).")]
 OpenOnly = Annotated[
     bool, Field(description="Leave out resolved and closed (ignored with status_id).")
 ]
@@ -107,7 +111,10 @@ ExtraFields = Annotated[
 
 # create_ticket's and update_ticket's own fields.
 SiteId = Annotated[int | None, Field(ge=1, le=MAX_ID, description="The client's site.")]
-UserId = Annotated[int | None, Field(ge=1, le=MAX_ID, description="The reporting end user.")]
+UserId = Annotated[
+    IdOrName1 | None,
+    Field(description="The reporting end user, by ID or name; see search_directory."),
+]
 Details = Annotated[str | None, Field(max_length=50_000, description="Description, plain text.")]
 NewDetails = Annotated[
     str | None, Field(max_length=50_000, description="New description, plain text.")
@@ -158,6 +165,11 @@ async def search_tickets(
     false or a status_id is given. A ticket number as text finds that ticket.
     """
     svc = services(ctx)
+    if client_id is not None:
+        client_id = await client_id_of(svc, client_id, write=False, include_inactive=True)
+    named = {"status_id": status_id, "agent_id": agent_id, "ticket_type_id": ticket_type_id}
+    ids = await named_ids(svc, write=False, **named)
+    status_id, agent_id, ticket_type_id = ids["status_id"], ids["agent_id"], ids["ticket_type_id"]
     catalog = await _checked_filters(svc, status_id, agent_id, ticket_type_id, date_from, date_to)
     search = TicketSearch(
         text=_search_text(text),
@@ -261,7 +273,7 @@ async def get_ticket(
 async def create_ticket(
     ctx: Context[Services],
     summary: Summary,
-    client_id: ClientId,
+    client_id: ClientIdOrName,
     ticket_type_id: TicketTypeId = None,
     status_id: StatusId = None,
     priority_id: PriorityId = None,
@@ -286,6 +298,12 @@ async def create_ticket(
     written and the error lists every fix. dry_run=true previews.
     """
     svc = services(ctx)
+    client_id = await client_id_of(svc, client_id, write=True)
+    user_id = await user_id_of(svc, client_id, user_id, write=True)
+    named = {"ticket_type_id": ticket_type_id, "status_id": status_id, "agent_id": agent_id}
+    ids = await named_ids(svc, write=True, **named, priority_id=priority_id)
+    ticket_type_id, status_id, agent_id = ids["ticket_type_id"], ids["status_id"], ids["agent_id"]
+    priority_id = ids["priority_id"]
     catalog = await svc.catalog(*TICKET_WRITES, uses=_TICKET_WRITES_USE, write=True)
     with halo_errors(f"look up client {client_id}", write=True):
         client = await svc.catalogs.client(client_id)
@@ -336,6 +354,9 @@ async def update_ticket(
     previews.
     """
     svc = services(ctx)
+    named = {"status_id": status_id, "agent_id": agent_id, "priority_id": priority_id}
+    ids = await named_ids(svc, write=True, **named)
+    status_id, agent_id, priority_id = ids["status_id"], ids["agent_id"], ids["priority_id"]
     catalog = await svc.catalog(*TICKET_WRITES, uses=_TICKET_WRITES_USE, write=True)
     ticket = await svc.ticket_or_none(ticket_id, write=True)
     if ticket is None:
@@ -583,7 +604,7 @@ def _filter_problems(
             Problem(
                 "agent_id",
                 f"agent {agent_id} does not exist",
-                "use an agent ID from a ticket (agent_id), or leave the filter out",
+                "find the agent's ID with search_directory (kind=agents), or leave it out",
             )
         )
     return problems
