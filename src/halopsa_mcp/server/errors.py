@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -164,9 +165,17 @@ def halo_failed(
 def _can_pass(exc: HaloError, doing: str, written: str) -> ToolError | None:
     """The failures worth retrying later (429, a timeout, 5xx) told so; else None."""
     if isinstance(exc, HaloRateLimited):
+        # The quota frees on its own schedule: the one thing the model can do is come
+        # back then, so it is told when.
+        when = (
+            f"in about {max(1, math.ceil(exc.retry_in))} seconds"
+            if exc.retry_in is not None
+            else "in a few minutes"
+        )
         return ToolError(
-            f"HaloPSA is rate limiting requests, so it could not {doing}.{written} "
-            "Wait a minute or two before trying again."
+            f"The server could not {doing} now: {_halo_message(exc)}.{written} This is "
+            f"transient, the budget frees on its own: try again {when}. Retrying sooner "
+            "will be refused the same way."
         )
     if isinstance(exc, HaloTimedOut):
         return ToolError(
