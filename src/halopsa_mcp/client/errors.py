@@ -82,11 +82,16 @@ class HaloRateLimited(HaloError):
         self.retry_in = retry_in
         super().__init__(message, status=status, method=method, path=path)
 
+    @property
+    def retry_seconds(self) -> int | None:
+        """``retry_in`` in whole seconds, rounded up so that coming back then works."""
+        return None if self.retry_in is None else max(1, math.ceil(self.retry_in))
+
     def __str__(self) -> str:
         text = super().__str__()
-        if self.retry_in is None:
+        if self.retry_seconds is None:
             return text
-        return f"{text}; try again in about {max(1, math.ceil(self.retry_in))} s"
+        return f"{text}; try again in about {self.retry_seconds} s"
 
 
 class HaloServerError(HaloError):

@@ -361,9 +361,8 @@ class HaloTransport:
         kind = _body_kind(response)
         is_token = url == self._settings.token_url
         if is_token:
-            wrong = (
-                status < 500 and status != 429 and (status not in (200, 400, 401) or kind != "JSON")
-            )
+            oauth = status in (200, 400, 401) and kind == "JSON"
+            wrong = status < 500 and status != 429 and not oauth
         else:
             wrong = kind == "HTML" and status not in (401, 429) and status < 500
         if wrong:

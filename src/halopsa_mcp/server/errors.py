@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -167,11 +166,8 @@ def _can_pass(exc: HaloError, doing: str, written: str) -> ToolError | None:
     if isinstance(exc, HaloRateLimited):
         # The quota frees on its own schedule: the one thing the model can do is come
         # back then, so it is told when.
-        when = (
-            f"in about {max(1, math.ceil(exc.retry_in))} seconds"
-            if exc.retry_in is not None
-            else "in a few minutes"
-        )
+        seconds = exc.retry_seconds
+        when = "in a few minutes" if seconds is None else f"in about {seconds} seconds"
         return ToolError(
             f"The server could not {doing} now: {_halo_message(exc)}.{written} This is "
             f"transient, the budget frees on its own: try again {when}. Retrying sooner "
