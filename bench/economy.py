@@ -141,11 +141,43 @@ async def context_economy(box: SandboxServer) -> list[list[Any]]:
     return rows
 
 
+# Issue 11's context budgets, in KB (1,000 bytes) of compact JSON.
+BUDGET_KB = {"tools/list, model-read": 12, "tools/list, whole": 20, "search, 50 rows, text": 8}
+
+
+def _compact(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+async def context_budgets(box: SandboxServer) -> list[list[Any]]:
+    """What every session pays before its first call (tools/list) and what the largest
+    everyday answer costs, against the budgets."""
+    tokenizer = bpe_openai.get_encoding("o200k_base")
+    async with Client(mcp_server(box)) as c:
+        tools = [
+            t.model_dump(by_alias=True, exclude_none=True) for t in (await c.list_tools()).tools
+        ]
+        search = await c.call_tool("search_tickets", {"limit": 50, "open_only": False})
+    read = [{k: t[k] for k in ("name", "description", "inputSchema") if k in t} for t in tools]
+    sizes = {
+        "tools/list, model-read": _compact(read),
+        "tools/list, whole": _compact(tools),
+        "search, 50 rows, text": search.content[0].text.encode(),  # type: ignore[union-attr]
+    }
+    rows = []
+    for label, data in sizes.items():
+        kb, budget = len(data) / 1000, BUDGET_KB[label]
+        tokens = len(tokenizer.encode(data.decode("utf-8")))
+        rows.append([label, len(tools), kb, tokens, budget, "within" if kb <= budget else "OVER"])
+    return rows
+
+
 def run() -> list[Table]:
     with sandbox() as box:
         api = anyio.run(api_economy, box)
         box.state.reset()
         context = anyio.run(context_economy, box)
+        budgets = anyio.run(context_budgets, box)
     return [
         Table(
             "API economy: HaloPSA requests per tool call",
@@ -176,6 +208,16 @@ def run() -> list[Table]:
                 "tool's structured result (names resolved, HTML reduced to text). text "
                 "block: the JSON text the SDK also sends in the result's content for "
                 "clients that do not read structured results."
+            ),
+        ),
+        Table(
+            "Context budgets (compact JSON; tokens: o200k_base)",
+            ["what", "tools", "KB", "tokens", "budget KB", "verdict"],
+            budgets,
+            note=(
+                "model-read: each tool's name, description and inputSchema, as a model is "
+                "shown them. whole: the tools/list answer, output schemas included. search: "
+                "the text content of a 50-row search_tickets result."
             ),
         ),
     ]

@@ -246,3 +246,35 @@ def test_ctrl_c_while_it_starts_is_as_quiet_as_once_it_serves() -> None:
                 process.kill()
     assert process.returncode == 130, rest
     assert "Traceback" not in rest
+
+
+def test_the_unkind_sandbox_serves_ids_unlike_the_defaults() -> None:
+    import httpx
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    process = subprocess.Popen(  # noqa: S603 - our own console script
+        [COMMAND, "sandbox", "--unkind", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        assert "serving" in process.stderr.readline()
+        base = f"http://127.0.0.1:{port}"
+        form = {"grant_type": "client_credentials", "client_id": "sandbox-client",
+                "client_secret": "sandbox-secret", "scope": "all"}  # fmt: skip
+        assert httpx.post(f"{base}/auth/token", data=form, timeout=HANG).status_code != 200
+        token = httpx.post(f"{base}/auth/token?tenant=unkind", data=form, timeout=HANG).json()
+        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        statuses = httpx.get(f"{base}/api/Status", headers=headers, timeout=HANG).json()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=HANG)
+        process.stderr.close()  # type: ignore[union-attr]
+    by_id = {s["id"]: s["name"] for s in statuses}
+    assert by_id[8] != "Resolved"
+    assert "New" in by_id.values()
+    assert by_id.get(1) != "New"

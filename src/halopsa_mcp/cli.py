@@ -13,6 +13,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from importlib.metadata import version
 from typing import TYPE_CHECKING, ParamSpec
 
@@ -108,6 +109,13 @@ def _sandbox_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         default=300.0,
         help="rolling window in seconds (default: %(default)s)",
     )
+    p.add_argument(
+        "--unkind",
+        action="store_true",
+        help="behave as unlike the defaults as a customer's tenant can: IDs renumbered, "
+        "'Internal Note', no Medium, agents and teams unreadable, tenant 'unkind' "
+        "unless --tenant is given (see src/halopsa_mcp/sandbox/unkind.py)",
+    )
 
 
 def _add_version(parser: argparse.ArgumentParser) -> None:
@@ -117,11 +125,14 @@ def _add_version(parser: argparse.ArgumentParser) -> None:
 def _run_sandbox(args: argparse.Namespace) -> int:
     # Imported here so the MCP server's start-up never pays for the sandbox.
     from halopsa_mcp.sandbox import CannotListen, SandboxConfig, run
+    from halopsa_mcp.sandbox.unkind import unkind
 
-    config = SandboxConfig(
+    base = unkind() if args.unkind else SandboxConfig()
+    config = replace(
+        base,
         client_id=args.client_id,
         client_secret=args.client_secret,
-        tenant=args.tenant,
+        tenant=args.tenant if args.tenant is not None else base.tenant,
         seed=args.seed,
         ticket_count=args.tickets,
         token_lifetime=args.token_lifetime,

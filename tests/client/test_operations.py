@@ -192,16 +192,53 @@ async def test_attachments_upload_list_and_read_back(
             AttachmentWrite(ticket.id, "notes.txt", encoded, description="log")
         )
         listed = await halo.list_attachments(ticket.id)
-        one = await halo.get_attachment(saved.id, include_data=True)
+        content = await halo.attachment_content(saved.id)
     assert saved.filename == "notes.txt"
     assert saved.id in {a.id for a in listed}
-    assert base64.b64decode(one.data_base64) == data
+    assert content == ("notes.txt", data)
     (body,) = [
         r.body
         for r in sandbox.state.request_log
         if r.path == "/api/Attachment" and r.method == "POST"
     ]
     assert body[0]["data_base64"] == base64.b64encode(data).decode()
+
+
+@pytest.mark.parametrize("answer", ["file", "record"])
+@pytest.mark.parametrize(
+    ("filename", "data"),
+    [
+        ('Année 2026 "final".pdf', b"%PDF-1.7\n\x00\xff"),
+        # Markup that looks like a web page: a file, not a wrong HALOPSA_URL.
+        ("page.html", b"<!doctype html><html><body>hello</body></html>"),
+        ("README", b"no extension, so no known type"),
+        # JSON as a download is the file, not HaloPSA's record of it.
+        ("export.json", b'{"id": 7, "filename": "other.txt", "data_base64": "eA=="}'),
+    ],
+)
+async def test_one_attachments_content_in_either_answer(
+    sandbox: SandboxServer,
+    client: Callable[..., HaloClient],
+    answer: str,
+    filename: str,
+    data: bytes,
+) -> None:
+    """Live HaloPSA answers the file itself; the OpenAPI document describes a JSON record."""
+    reconfigure(sandbox, attachment_by_id=answer)
+    async with client() as halo:
+        ticket = (await halo.list_tickets(limit=1)).items[0]
+        encoded = base64.b64encode(data).decode("ascii")
+        saved = await halo.upload_attachment(AttachmentWrite(ticket.id, filename, encoded))
+        content = await halo.attachment_content(saved.id)
+    assert content == (filename, data)
+
+
+async def test_an_unknown_attachments_content_is_not_found(
+    client: Callable[..., HaloClient],
+) -> None:
+    async with client() as halo:
+        with pytest.raises(HaloNotFound):
+            await halo.attachment_content(999_999)
 
 
 async def test_lookups_arrive_as_records(

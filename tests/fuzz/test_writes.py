@@ -358,7 +358,7 @@ def test_a_write_does_what_its_preview_says_or_nothing(
     else:
         answer = preview.structured_content or {}
         assert answer["dry_run"] is True
-        assert answer["would_send"], answer
+        assert answer["would_send"] or answer.get("would_add_action"), answer
     if dry_run:
         event(f"dry run: {'refused' if preview.is_error else 'accepted'}")
         return
@@ -380,12 +380,35 @@ def test_a_write_does_what_its_preview_says_or_nothing(
         event("written")
         answer = result.structured_content or {}
         assert answer["dry_run"] is False
-        sent = (preview.structured_content or {})["would_send"]
-        assert len(posts_since(sandbox, mark)) == 1
+        sent = (preview.structured_content or {})["would_send"] or {}
+        resolving = (preview.structured_content or {}).get("would_add_action")
+        assert len(posts_since(sandbox, mark)) == bool(sent) + bool(resolving)
         if tool == "upload_attachment":
             check(before, after, answer, sent, arguments)
+        elif resolving:
+            event("resolved by an action")
+            after = _resolving_action(before, after, answer, resolving)
+            check(before, after, answer, {**sent, "status_id": resolving["new_status"]})
         else:
             check(before, after, answer, sent)
+
+
+def _resolving_action(
+    before: tuple[Any, ...], after: tuple[Any, ...], answer: dict[str, Any], sent: dict[str, Any]
+) -> tuple[Any, ...]:
+    """The action a resolving ticket write added, checked against its preview; ``after``
+    without it, for the ticket's own check."""
+    action_id = answer["action"]["id"]
+    assert set(after[1]) - set(before[1]) == {action_id}
+    stored = after[1][action_id]
+    assert stored.ticket_id == answer["ticket"]["id"]
+    assert sent.get("ticket_id", stored.ticket_id) == stored.ticket_id
+    assert (stored.outcome_id, stored.new_status) == (sent["outcome_id"], sent["new_status"])
+    assert stored.note_html == sent["note_html"]
+    check_stored_text("note_html", stored.note_html)
+    assert (stored.hiddenfromuser, stored.sendemail) == (True, False)
+    actions = {k: v for k, v in after[1].items() if k != action_id}
+    return (after[0], actions, *after[2:])
 
 
 # --- Found by this fuzzing: references the rules did not check -------------------------

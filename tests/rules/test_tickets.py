@@ -31,6 +31,7 @@ from tests.rules.plans import written
 
 VALID = NewTicket(summary="Outlook not syncing", client_id=12, ticket_type_id=INCIDENT)
 PRIORITIES_SLA_1 = "use one of: 1 Critical, 2 High, 3 Medium, 4 Low"
+PRIORITIES_LISTED = " (list_priorities shows them by ticket type)"
 AGENTS = "use one of: 2 Priya Natarajan, 3 Tom Whitaker"
 TYPES = "use one of: 1 Incident, 2 Change Request, 3 Problem, 6 Internal"
 # Zero-width space and joiner, word joiner, BOM, a bidi override: text nobody can see.
@@ -265,7 +266,7 @@ def test_bad_default_ticket_type() -> None:
 def test_priority_not_in_the_types_sla(type_id: int, priority_id: int, fix: str) -> None:
     plan = create(replace(VALID, ticket_type_id=type_id, priority_id=priority_id))
     error = only_error(plan)
-    assert (error.field, error.fix) == ("priority_id", fix)
+    assert (error.field, error.fix) == ("priority_id", fix + PRIORITIES_LISTED)
     assert error.message.startswith(f"priority {priority_id} is not available for ")
 
 
@@ -508,7 +509,7 @@ def test_update_priority_against_the_tickets_sla(
     current: TicketState, priority_id: int, fix: str
 ) -> None:
     error = only_error(update(TicketChanges(priority_id=priority_id), current))
-    assert (error.field, error.fix) == ("priority_id", fix)
+    assert (error.field, error.fix) == ("priority_id", fix + PRIORITIES_LISTED)
     assert error.message == f"priority {priority_id} is not available for ticket 1116"
 
 
@@ -539,3 +540,28 @@ def test_update_reports_every_violation() -> None:
         "status_id",
         "priority_id",
     ]
+
+
+def test_with_no_sla_known_the_priority_is_checked_against_every_sla_and_said() -> None:
+    plan = create(replace(VALID, ticket_type_id=INTERNAL, priority_id=1))
+    assert plan.verdict.ok
+    assert plan.verdict.warnings == (
+        "HaloPSA named no SLA for tickets of type 6 Internal, so priority 1 was checked "
+        "against every SLA's priorities; HaloPSA refuses it on a ticket of SLA 3; "
+        "list_priorities shows which SLA offers which",
+    )
+    current = replace(OPEN, sla_id=None, ticket_type_id=INTERNAL)
+    changed = update(TicketChanges(priority_id=4), current)
+    assert changed.verdict.ok
+    (warning,) = changed.verdict.warnings
+    assert warning.startswith("HaloPSA named no SLA for ticket 1116, so priority 4 was checked")
+    assert "refuses it on a ticket of SLA 2;" in warning
+
+
+def test_with_no_sla_known_on_an_instance_of_one_sla_that_sla_is_meant() -> None:
+    one_sla = replace(DEFAULT, priorities=tuple(p for p in DEFAULT.priorities if p.sla_id == 1))
+    refused = create(replace(VALID, ticket_type_id=INTERNAL, priority_id=9), one_sla)
+    assert only_error(refused).fix == PRIORITIES_SLA_1 + PRIORITIES_LISTED
+    plan = create(replace(VALID, ticket_type_id=INTERNAL, priority_id=2), one_sla)
+    assert plan.verdict.ok
+    assert plan.verdict.warnings == ()

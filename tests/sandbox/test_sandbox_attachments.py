@@ -32,10 +32,32 @@ def test_upload_list_and_read_back(api: httpx.Client) -> None:
     assert listed["record_count"] == len(listed["attachments"])
     assert saved["id"] in {a["id"] for a in listed["attachments"]}
     assert all("data_base64" not in a for a in listed["attachments"])
-    one = api.get(f"/Attachment/{saved['id']}", params={"includedetails": "true"}).json()
-    assert base64.b64decode(one["data_base64"]) == DATA
-    assert "data_base64" not in api.get(f"/Attachment/{saved['id']}").json()
+    one = api.get(f"/Attachment/{saved['id']}")
+    assert one.content == DATA
     assert api.get("/Tickets/1001").json()["attachment_count"] == listed["record_count"]
+
+
+def test_one_attachment_is_answered_as_the_file(api: httpx.Client) -> None:
+    """As live HaloPSA: the bytes, their type, and the name in Content-Disposition."""
+    saved = upload(api, filename='Année "Q1" \\ plan.pdf').json()
+    one = api.get(f"/Attachment/{saved['id']}", params={"includedetails": "true"})
+    assert one.status_code == 200
+    assert one.content == DATA
+    assert one.headers["content-type"] == "application/pdf"
+    assert one.headers["content-disposition"] == (
+        'attachment; filename="Ann_e _Q1_ _ plan.pdf"; '
+        "filename*=UTF-8''Ann%C3%A9e%20%22Q1%22%20%5C%20plan.pdf"
+    )
+
+
+def test_one_attachment_as_a_json_record_when_configured(
+    start_sandbox: Callable[..., SandboxServer], connect: Callable[..., httpx.Client]
+) -> None:
+    client = connect(start_sandbox(attachment_by_id="record").url)
+    saved = upload(client).json()
+    one = client.get(f"/Attachment/{saved['id']}", params={"includedetails": "true"}).json()
+    assert (one["filename"], base64.b64decode(one["data_base64"])) == ("notes.txt", DATA)
+    assert "data_base64" not in client.get(f"/Attachment/{saved['id']}").json()
 
 
 def test_image_is_recognised_from_the_filename(api: httpx.Client) -> None:

@@ -1,9 +1,12 @@
 """Lookup endpoints: bare arrays where Halo sends them, filters, the per-SLA priorities."""
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
+
+from halopsa_mcp.sandbox import SandboxServer
 
 
 def get(api: httpx.Client, path: str, **params: Any) -> Any:
@@ -116,3 +119,30 @@ def test_sites_and_users(api: httpx.Client) -> None:
     assert {u["site_id"] for u in get(api, "/Users", site_id=first["site_id"])["users"]} == {
         first["site_id"]
     }
+
+
+@pytest.mark.parametrize("key", ["default_sla", "default_sla_id", "sla_id", "slaid", "sla"])
+@pytest.mark.parametrize(
+    ("form", "sent"),
+    [("number", 3), ("text", "3"), ("object", {"id": 3, "name": "Change Management"})],
+)
+def test_a_ticket_types_sla_under_each_versions_key(
+    start_sandbox: Callable[..., SandboxServer],
+    connect: Callable[..., httpx.Client],
+    key: str,
+    form: str,
+    sent: object,
+) -> None:
+    server = start_sandbox(ticket_type_sla_key=key, ticket_type_sla_form=form)
+    change = {t["id"]: t for t in get(connect(server.url), "/TicketType")}[2]
+    others = {"default_sla", "default_sla_id", "sla_id", "slaid", "sla"} - {key}
+    assert not others & change.keys()
+    assert change[key] == sent
+
+
+def test_a_ticket_type_without_an_sla(
+    start_sandbox: Callable[..., SandboxServer], connect: Callable[..., httpx.Client]
+) -> None:
+    server = start_sandbox(ticket_type_sla_key=None)
+    keys = {k for t in get(connect(server.url), "/TicketType") for k in t}
+    assert not {"default_sla", "default_sla_id", "sla_id", "slaid", "sla"} & keys

@@ -18,14 +18,26 @@ from .conftest import ok, refusal, writes
 Make = Callable[..., MCPServer[Services]]
 
 
-async def test_an_answer_that_will_not_change_is_not_called_transient(
+async def test_a_read_by_id_answered_with_the_listing_takes_the_row_asked_for(
     sandbox: SandboxServer, make_server: Make
 ) -> None:
     reconfigure(sandbox, client_by_id="listing")
     args = {"summary": "Printer offline", "client_id": 23, "ticket_type_id": 1}
     async with Client(make_server()) as c:
+        created = ok(await c.call_tool("create_ticket", args))["ticket"]
+    assert created["client_id"] == 23
+    assert writes(sandbox) == ["POST /api/Tickets"]
+
+
+async def test_an_answer_that_will_not_change_is_not_called_transient(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    # The listing GET /Client/{id} answers with here leaves the inactive client 34 out.
+    reconfigure(sandbox, client_by_id="listing")
+    args = {"summary": "Printer offline", "client_id": 34, "ticket_type_id": 1}
+    async with Client(make_server()) as c:
         text = refusal(await c.call_tool("create_ticket", args))
-    assert "expected one record in clients" in text
+    assert "expected one record in clients, got 0" in text
     assert "again" not in text.lower()
     assert "operator" in text
     assert writes(sandbox) == []
@@ -167,3 +179,23 @@ async def test_a_timeout_can_pass_so_it_says_try_again_later(sandbox: SandboxSer
     assert "did not answer in time" in text
     assert "try again later" in text
     assert "not something to retry" not in text
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        FaultRule(kind="server_error", times=4, status=503, path="/api/Status"),
+        FaultRule(kind="expire_token", times=4, path="/api/Status"),
+    ],
+    ids=["5xx", "token"],
+)
+async def test_a_lookup_failure_that_can_pass_is_not_remembered(
+    sandbox: SandboxServer, make_server: Make, fault: FaultRule
+) -> None:
+    """Only a refusal that will not change (403, 404) is remembered; a failure that can
+    pass is asked again by the next call."""
+    sandbox.state.faults.add(fault)
+    async with Client(make_server()) as c:
+        refusal(await c.call_tool("list_statuses", {}))
+        sandbox.state.faults.clear()
+        ok(await c.call_tool("list_statuses", {}))

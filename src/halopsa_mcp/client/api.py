@@ -146,7 +146,8 @@ class HaloClient:
             path,
             params={"includedetails": include_details, "includelastaction": include_last_action},
         )
-        return _parse(wire.ticket, _one(body, "tickets", "GET", f"/api/{path}"), "GET", path)
+        row = _one(body, "tickets", "GET", f"/api/{path}", record_id=ticket_id)
+        return _parse(wire.ticket, row, "GET", path)
 
     async def create_ticket(self, ticket: TicketWrite) -> Ticket:
         body = [TicketFields.of(ticket).wire()]
@@ -180,12 +181,20 @@ class HaloClient:
         rows = records(body, "attachments")
         return [_parse(wire.attachment, row, "GET", "/api/Attachment") for row in rows]
 
-    async def get_attachment(self, attachment_id: int, *, include_data: bool = False) -> Attachment:
-        path = f"/api/Attachment/{attachment_id}"
-        body = await self._http.request(
-            "GET", f"Attachment/{attachment_id}", params={"includedetails": include_data}
+    async def attachment_content(self, attachment_id: int) -> tuple[str | None, bytes]:
+        """One attachment's file name (None when HaloPSA gives none) and bytes.
+
+        Live HaloPSA answers with the file itself; an answer in JSON, the record the
+        OpenAPI document describes, is read too: includedetails asks it for the content.
+        """
+        answer = await self._http.request_file(
+            "GET", f"Attachment/{attachment_id}", params={"includedetails": True}
         )
-        return _parse(wire.attachment, _one(body, "attachments", "GET", path), "GET", path)
+        try:
+            return wire.attachment_file(answer)
+        except HaloResponseError as exc:
+            path = f"/api/Attachment/{attachment_id}"
+            raise HaloResponseError(exc.message, method="GET", path=path) from None
 
     async def upload_attachment(self, attachment: AttachmentWrite) -> Attachment:
         """Attach a file whose content is already in base64 (HaloPSA's own form), so a
@@ -223,7 +232,8 @@ class HaloClient:
     async def get_client(self, client_id: int) -> Client:
         path = f"/api/Client/{client_id}"
         body = await self._http.request("GET", f"Client/{client_id}")
-        return _parse(wire.client, _one(body, "clients", "GET", path), "GET", path)
+        row = _one(body, "clients", "GET", path, record_id=client_id)
+        return _parse(wire.client, row, "GET", path)
 
     async def list_sites(self, *, client_id: int) -> list[Site]:
         return wire.sites(await self._lookup("Site", "sites", {"client_id": client_id}))
@@ -321,9 +331,9 @@ def _progress(
     return read, max(min(limit, total - offset), read)
 
 
-def _one(body: Any, key: str, method: str, path: str) -> Record:
+def _one(body: Any, key: str, method: str, path: str, *, record_id: int | None = None) -> Record:
     try:
-        return single(body, key)
+        return single(body, key, record_id=record_id)
     except HaloResponseError as exc:
         raise HaloResponseError(exc.message, method=method, path=path) from None
 

@@ -36,10 +36,16 @@ def record_count(body: Any) -> int | None:
     return None
 
 
-def single(body: Any, key: str) -> Record:
+def single(body: Any, key: str, *, record_id: int | None = None) -> Record:
     """The one record an answer holds (a read by ID, or a POST of a one-element array),
-    however wrapped."""
+    however wrapped.
+
+    A read by ID has been seen answered with the whole listing (GET /Client/{id} on one
+    live tenant): given ``record_id``, the row with that ID is taken from such a list.
+    """
     rows = records(body, key)
+    if record_id is not None and len(rows) > 1:
+        rows = [row for row in rows if integer(row.get("id")) == record_id]
     if len(rows) != 1:
         raise HaloResponseError(f"expected one record in {key}, got {len(rows)}")
     return rows[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import anyio
@@ -24,6 +24,7 @@ from halopsa_mcp.client.auth import (
     token_request,
 )
 from halopsa_mcp.client.deadline import current_deadline
+from halopsa_mcp.client.download import Download
 from halopsa_mcp.client.errors import (
     HaloAuthError,
     HaloBadRequest,
@@ -96,6 +97,16 @@ class _Failed(Exception):
         self.out_of_time = out_of_time
 
 
+def _json_of(response: httpx.Response) -> Any:
+    status = response.status_code
+    try:
+        return response.json()
+    except (ValueError, RecursionError):
+        # ValueError covers invalid JSON and undecodable text; absurdly deep
+        # nesting exhausts the parser's recursion instead.
+        raise _Failed(Failure.MALFORMED, f"{status} answer is not JSON", status=status) from None
+
+
 class HaloTransport:
     """An authenticated, rate-aware, retrying JSON channel to one HaloPSA instance."""
 
@@ -145,6 +156,14 @@ class HaloTransport:
         url = f"{self._settings.api_url}/{path.lstrip('/')}"
         return await self._send(method, url, params=_query(params), json_body=json_body)
 
+    async def request_file(
+        self, method: str, path: str, *, params: Params | None = None
+    ) -> Download:
+        """Like ``request``, for an answer that may be a file: its bytes, undecoded."""
+        url = f"{self._settings.api_url}/{path.lstrip('/')}"
+        answer: Download = await self._send(method, url, params=_query(params), decode=Download.of)
+        return answer
+
     async def _fetch_token(self) -> Token:
         req = token_request(self._settings)
         try:
@@ -179,11 +198,14 @@ class HaloTransport:
         form: dict[str, str] | None = None,
         authenticate: bool = True,
         replay_safe: bool = False,
+        decode: Callable[[httpx.Response], Any] = _json_of,
     ) -> Any:
         budget = RetryBudget(self._policy)
         while True:
             try:
-                return await self._attempt(method, url, params, json_body, form, authenticate)
+                return await self._attempt(
+                    method, url, params, json_body, form, authenticate, decode
+                )
             except BudgetSpent as spent:
                 raise self._budget_spent(spent, method, url) from None
             except _Failed as failed:
@@ -219,6 +241,7 @@ class HaloTransport:
         json_body: Any,
         form: dict[str, str] | None,
         authenticate: bool,
+        decode: Callable[[httpx.Response], Any],
     ) -> Any:
         if authenticate:
             # Before this attempt's clock starts: the token fetch has attempts and time
@@ -250,7 +273,7 @@ class HaloTransport:
         except httpx.RequestError as exc:
             failure = _failure_of(exc)
             raise _Failed(failure, f"{failure.value}: {type(exc).__name__}") from None
-        return self._judge(method, url, response)
+        return self._judge(method, url, response, decode)
 
     async def _pace(self) -> None:
         """What every request sent does first: wait its turn, then count itself."""
@@ -270,7 +293,13 @@ class HaloTransport:
         if limit is not None and limit.left() <= 0:
             raise _Failed(Failure.NOT_SENT, "no time left to send it", out_of_time=True)
 
-    def _judge(self, method: str, url: str, response: httpx.Response) -> Any:
+    def _judge(
+        self,
+        method: str,
+        url: str,
+        response: httpx.Response,
+        decode: Callable[[httpx.Response], Any],
+    ) -> Any:
         """The decoded answer, or the failure it tells of."""
         status = response.status_code
         self._check_is_halopsa(method, url, response)
@@ -297,14 +326,7 @@ class HaloTransport:
             raise error_for_status(status)(
                 _error_text(response), status=status, method=method, path=_path_of(url)
             )
-        try:
-            return response.json()
-        except (ValueError, RecursionError):
-            # ValueError covers invalid JSON and undecodable text; absurdly deep
-            # nesting exhausts the parser's recursion instead.
-            raise _Failed(
-                Failure.MALFORMED, f"{status} answer is not JSON", status=status
-            ) from None
+        return decode(response)
 
     def _out_of_time(
         self, failed: _Failed, method: str, url: str, replay_safe: bool
@@ -364,7 +386,9 @@ class HaloTransport:
             oauth = status in (200, 400, 401) and kind == "JSON"
             wrong = status < 500 and status != 429 and not oauth
         else:
-            wrong = kind == "HTML" and status not in (401, 429) and status < 500
+            # A file sent as a download may be markup; a wrong URL's page is not a download.
+            download = "content-disposition" in response.headers
+            wrong = kind == "HTML" and status not in (401, 429) and status < 500 and not download
         if wrong:
             raise HaloNotHaloPSA(
                 f"{method} {_without_query(url)} answered {status} ({kind}, not HaloPSA's "

@@ -8,11 +8,16 @@ other missing or mistyped value falls back to a default; nothing else raises.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import base64
+import binascii
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
+from halopsa_mcp.client.download import Download
+from halopsa_mcp.client.envelopes import single
 from halopsa_mcp.client.errors import HaloResponseError
 from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields, TicketQuery
 from halopsa_mcp.client.statuses import with_roles
@@ -90,12 +95,18 @@ def ticket_types(rows: Iterable[object]) -> tuple[TicketType, ...]:
         TicketType(
             id=id_,
             name=name(row.get("name")),
-            sla_id=reference(first(row, *SLA_KEYS)),
+            sla_id=_sla(row),
             initial_status_id=reference(row.get("initial_status")),
             can_create=flag(row.get("cancreate"), default=True),
         )
         for row, id_ in identified(rows)
     )
+
+
+def _sla(row: Row) -> int | None:
+    """A ticket type's SLA: an ID, its digits as text, or (on some versions) an object."""
+    value = first(row, *SLA_KEYS)
+    return reference(value.get("id") if isinstance(value, Mapping) else value)
 
 
 def outcomes(rows: Iterable[object]) -> tuple[Outcome, ...]:
@@ -190,6 +201,7 @@ def action(row: Row) -> Action:
         hours=number(row.get("timetaken")),
         hidden_from_user=flag(row.get("hiddenfromuser"), default=True),
         new_status_id=reference(row.get("new_status")),
+        outcome_id=reference(row.get("outcome_id")),
     )
 
 
@@ -203,8 +215,26 @@ def attachment(row: Row) -> Attachment:
         created=optional_text(row.get("datecreated")),
         description=text(row.get("desc")),
         action_id=reference(row.get("action_id")),
-        data_base64=optional_text(row.get("data_base64")),
     )
+
+
+def attachment_file(answer: Download) -> tuple[str | None, bytes]:
+    """``GET /api/Attachment/{id}``: the file itself (a download, named in its headers),
+    or the attachment's record in JSON with the content in ``data_base64``."""
+    if not answer.is_json or answer.filename is not None:
+        return answer.filename, answer.content
+    try:
+        row = single(json.loads(answer.content), "attachments")
+    except (ValueError, RecursionError):
+        raise HaloResponseError("HaloPSA sent an attachment record that is not JSON") from None
+    data = row.get("data_base64")
+    if not isinstance(data, str):
+        raise HaloResponseError("HaloPSA sent an attachment record without data_base64")
+    try:
+        content = base64.b64decode(data, validate=True)
+    except binascii.Error:
+        raise HaloResponseError("HaloPSA sent a data_base64 that is not base64") from None
+    return optional_text(row.get("filename")) or answer.filename, content
 
 
 def _id(row: Row, kind: str) -> int:

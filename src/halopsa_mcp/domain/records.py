@@ -159,6 +159,7 @@ class Action:
     hours: float | None = None
     hidden_from_user: bool = True
     new_status_id: int | None = None
+    outcome_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -170,5 +171,3 @@ class Attachment:
     created: str | None = None
     description: str = ""
     action_id: int | None = None
-    # The content, only when it was asked for.
-    data_base64: str | None = field(default=None, repr=False)

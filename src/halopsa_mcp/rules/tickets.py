@@ -116,9 +116,10 @@ def plan_new_ticket(
     type_id = ticket.ticket_type_id if ticket.ticket_type_id is not None else default_ticket_type_id
     type_, type_verdict = _creatable_type(type_id, catalog)
     status_id, status_verdict = _initial_status(ticket, type_, catalog)
-    priorities = _priorities(type_.sla_id if type_ else None, catalog)
     where = f"tickets of type {label(type_.id, type_.name)}" if type_ else "this ticket"
-    priority_id, priority_verdict = _priority(ticket.priority_id, priorities, where)
+    priority_id, priority_verdict = _sla_priority(
+        ticket.priority_id, type_.sla_id if type_ else None, catalog, where
+    )
     verdict = (
         _summary(ticket.summary, required=True)
         + _client(ticket.client_id, client_exists=client_exists, client_active=client_active)
@@ -172,9 +173,8 @@ def plan_ticket_update(
             catalog=catalog,
         )
     if changes.priority_id is not None:
-        priorities = _priorities(_sla_of(current, catalog), catalog)
         where = f"ticket {current.id}"
-        verdict += _priority(changes.priority_id, priorities, where)[1]
+        verdict += _sla_priority(changes.priority_id, _sla_of(current, catalog), catalog, where)[1]
     return TicketPlan(write, verdict)
 
 
@@ -334,6 +334,33 @@ def _initial_status(
     return status_id, verdict
 
 
+def _sla_priority(
+    priority_id: int | None, sla_id: int | None, catalog: Catalog, where: str
+) -> tuple[int | None, Verdict]:
+    """The priority checked against the SLA's, or, when HaloPSA named no SLA, against
+    every SLA's (the one HaloPSA applies is not known) and said so: the check is looser."""
+    slas = sorted({p.sla_id for p in catalog.priorities if not p.hidden})
+    if sla_id is None and len(slas) == 1:
+        sla_id = slas[0]
+    chosen, verdict = _priority(priority_id, _priorities(sla_id, catalog), where)
+    if sla_id is None and chosen is not None and verdict.ok:
+        verdict += Verdict(warnings=(_sla_unknown(chosen, slas, catalog, where),))
+    return chosen, verdict
+
+
+def _sla_unknown(priority_id: int, slas: list[int], catalog: Catalog, where: str) -> str:
+    lacking = [
+        str(sla)
+        for sla in slas
+        if all(p.priority_id != priority_id for p in catalog.priorities_for(sla))
+    ]
+    risk = f"; HaloPSA refuses it on a ticket of SLA {' or '.join(lacking)}" if lacking else ""
+    return (
+        f"HaloPSA named no SLA for {where}, so priority {priority_id} was checked against "
+        f"every SLA's priorities{risk}; list_priorities shows which SLA offers which"
+    )
+
+
 def _priorities(sla_id: int | None, catalog: Catalog) -> tuple[Priority, ...]:
     """The priorities open to a ticket on this SLA; with no SLA, those of any SLA."""
     if sla_id is not None:
@@ -360,7 +387,9 @@ def _priority(
         return default.priority_id, Verdict(warnings=(warning,))
     if all(p.priority_id != priority_id for p in priorities):
         return priority_id, one_error(
-            "priority_id", f"priority {priority_id} is not available for {where}", fix
+            "priority_id",
+            f"priority {priority_id} is not available for {where}",
+            f"{fix} (list_priorities shows them by ticket type)",
         )
     return priority_id, Verdict()
 

@@ -39,7 +39,7 @@ class SandboxConfig:
     # returning the list unfiltered, as a live instance may.
     datesearch_documented_only: bool = False
     # How GET /Client/{id} answers: the one "record", or (as one live tenant did) the
-    # client "listing" with every client in it.
+    # client "listing", which holds the active clients only.
     client_by_id: Literal["record", "listing"] = "record"
     # Lookup endpoints (e.g. "Agent", "Outcome") that refuse this API application, each
     # with the status it answers (403 or 404), as on tenants configured unlike ours.
@@ -52,6 +52,10 @@ class SandboxConfig:
     approval_types: tuple[int, ...] = ()
     # Actions listed oldest first, as one instance did (HaloPSA documents no order).
     actions_oldest_first: bool = False
+    # Statuses, outcomes, ticket types and priorities numbered unlike HaloPSA's defaults
+    # (each list's IDs reversed: status 8 is not Resolved, priority 3 not Medium).
+    # Applies from the next reset(); see sandbox/renumber.py.
+    renumbered_ids: bool = False
     # An action that does not say sendemail emails the end user, as an outcome set to.
     emails_unless_told: bool = False
     # Ticket rows carry client_id, site_id and user_id but not their names.
@@ -62,3 +66,15 @@ class SandboxConfig:
     # The stock private-note outcome's name; other instances call it "Internal Note".
     # Applies from the next reset().
     private_note_name: str = "Private Note"
+    # The key a ticket type row carries its SLA under, which differs by HaloPSA version
+    # ("default_sla", "default_sla_id", "sla_id", "slaid", "sla"); None sends no SLA.
+    ticket_type_sla_key: str | None = "default_sla"
+    # How that SLA is written: a "number", digits as "text", or an "object" {"id": ...}.
+    ticket_type_sla_form: Literal["number", "text", "object"] = "number"
+    # How GET /Attachment/{id} answers: the "file" itself (bytes with Content-Type and
+    # Content-Disposition, as live tenants do), or the "record" as JSON, as HaloPSA's
+    # OpenAPI document describes it ("a single instance of Attachment").
+    attachment_by_id: Literal["file", "record"] = "file"
+    # POST /Tickets does not save closure_note, as a live instance may not (no public
+    # client is known to write it); a resolution survives only in an action's note.
+    closure_note_ignored: bool = False

@@ -78,13 +78,20 @@ async def list_attachments(call: ApiRequest) -> Response:
 
 
 async def get_attachment(call: ApiRequest) -> Response:
-    """One attachment; includedetails=true adds its bytes as data_base64."""
+    """The file itself, named in Content-Disposition, as live HaloPSA answers; or, when
+    configured so, its record as JSON, where includedetails=true adds data_base64."""
     attachment_id = call.path_id()
     state = call.state
     with state.lock:
         attachment = state.attachments.get(attachment_id)
         if attachment is None:
             raise not_found("Attachment", attachment_id)
+        if state.config.attachment_by_id == "file":
+            return Response(
+                attachment.data,
+                media_type=attachment.content_type,
+                headers={"Content-Disposition": shapes.disposition(attachment.filename)},
+            )
         body = shapes.attachment_row(attachment, with_data=call.query.flag("includedetails"))
     return JSONResponse(body)
 

@@ -46,7 +46,7 @@ async def list_tickettypes(call: ApiRequest) -> Response:
     query, state = call.query, call.state
     with state.lock:
         rows = [
-            shapes.tickettype_row(t)
+            shapes.tickettype_row(state, t)
             for t in sorted(state.tickettypes.values(), key=lambda t: t.sequence)
             if (t.active or query.flag("showinactive"))
             and (t.cancreate or not query.flag("can_create_only"))
@@ -126,7 +126,9 @@ async def get_client(call: ApiRequest) -> Response:
         if client is None:
             raise not_found("Client", client_id)
         if state.config.client_by_id == "listing":
-            rows = [shapes.client_row(state, c) for c in state.clients.values()]
+            # The listing as GET /Client gives it: active clients only.
+            active = [c for c in state.clients.values() if not c.inactive]
+            rows = [shapes.client_row(state, c) for c in active]
             return JSONResponse({"record_count": len(rows), "clients": rows})
         body = shapes.client_row(state, client)
     return JSONResponse(body)

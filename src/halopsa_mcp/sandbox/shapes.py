@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 from typing import Any
+from urllib.parse import quote
 
 from halopsa_mcp.sandbox.models import (
     Action,
@@ -154,6 +155,13 @@ def attachment_row(attachment: Attachment, *, with_data: bool = False) -> Json:
     return row
 
 
+def disposition(filename: str) -> str:
+    """Content-Disposition for a download: a plain-ASCII name for old readers and the
+    exact one in RFC 6266's ``filename*``."""
+    plain = "".join(c if " " <= c < "\x7f" and c not in '"\\' else "_" for c in filename)
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 # --- lookups ---------------------------------------------------------------------------
 
 
@@ -188,14 +196,18 @@ def priority_row(priority: Priority) -> Json:
     }
 
 
-def tickettype_row(tickettype: TicketType) -> Json:
-    """Schema RequestType; `visible` false marks the inactive type."""
+def tickettype_row(state: SandboxState, tickettype: TicketType) -> Json:
+    """Schema RequestType; `visible` false marks the inactive type. Its SLA goes under
+    the key and in the form the instance is configured with."""
+    config = state.config
+    sla = _sla_written(state, tickettype.default_sla, config.ticket_type_sla_form)
+    key = config.ticket_type_sla_key
     return {
         "id": tickettype.id,
         "name": tickettype.name,
         "use": tickettype.use,
         "sequence": tickettype.sequence,
-        "default_sla": tickettype.default_sla,
+        **({key: sla} if key else {}),
         "initial_status": tickettype.initial_status,
         "workflow_id": 0,
         "cancreate": tickettype.cancreate,
@@ -204,6 +216,14 @@ def tickettype_row(tickettype: TicketType) -> Json:
         "hasmandatorytechfields": False,
         "allowattachments": True,
     }
+
+
+def _sla_written(state: SandboxState, sla_id: int, form: str) -> object:
+    if form == "text":
+        return str(sla_id)
+    if form == "object":
+        return {"id": sla_id, "name": state.slas[sla_id].name}
+    return sla_id
 
 
 def outcome_row(state: SandboxState, outcome: Outcome) -> Json:

@@ -32,6 +32,7 @@ from halopsa_mcp.sandbox.models import (
     TicketType,
     User,
 )
+from halopsa_mcp.sandbox.renumber import renumber
 from halopsa_mcp.sandbox.seed import (
     FIRST_ACTION_ID,
     FIRST_ATTACHMENT_ID,
@@ -82,6 +83,8 @@ class SandboxState:
     def reset(self) -> None:
         """Reseed the records and forget tokens, faults, the rate window and the log."""
         seed = build_seed(self.config)
+        if self.config.renumbered_ids:
+            renumber(seed)
         with self.lock:
             self.clients: dict[int, Client] = seed.clients
             self.sites: dict[int, Site] = seed.sites

@@ -42,6 +42,8 @@ WRITABLE = _REQUIRED | _OPTIONAL
 
 
 def save_ticket(state: SandboxState, item: dict[str, Any]) -> Ticket:
+    if state.config.closure_note_ignored:
+        item = {name: value for name, value in item.items() if name != "closure_note"}
     ticket_id = item.get("id")
     if ticket_id:
         return _update(state, ticket_id, item)

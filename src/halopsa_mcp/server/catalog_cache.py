@@ -17,17 +17,27 @@ from typing import Any
 
 import anyio
 
-from halopsa_mcp.client import HaloClient, HaloError, HaloNotFound
+from halopsa_mcp.client import (
+    HaloClient,
+    HaloError,
+    HaloForbidden,
+    HaloNotFound,
+    HaloResponseError,
+)
 from halopsa_mcp.client.fetch_once import FetchOnce
 from halopsa_mcp.domain.records import Client, Team
 from halopsa_mcp.rules.catalog import LOOKUPS, OPTIONAL_LOOKUPS, Catalog, Lookup
 
 log = logging.getLogger("halopsa_mcp.lookups")
 
-# How long a lookup that failed is not asked for again: long enough that a busy agent
-# does not repeat a refused request on every call, short enough that a permission
+# How long a lookup that was refused is not asked for again: long enough that a busy
+# agent does not repeat a refused request on every call, short enough that a permission
 # granted meanwhile is soon seen.
 FAILURE_MEMORY = 30.0
+# Answers that will be the same next time: a missing permission or endpoint, an answer
+# of the wrong shape. A 5xx, a timeout, a rate limit or a token that failed can pass,
+# and the model is told to try again, so the next call must really ask again.
+_LASTING = (HaloForbidden, HaloNotFound, HaloResponseError)
 
 
 class CatalogCache:
@@ -99,7 +109,8 @@ class CatalogCache:
         except HaloError as exc:
             if name in OPTIONAL_LOOKUPS:
                 log.warning("could not read the instance's %s; their names are omitted", name)
-            self._failed[name] = (self._clock(), exc)
+            if isinstance(exc, _LASTING):
+                self._failed[name] = (self._clock(), exc)
             raise
         self._failed.pop(name, None)
         return value

@@ -92,13 +92,16 @@ def halo_errors(
     write: bool,
     check_with: str = "get_ticket",
     inputs: Mapping[str, int | None] | None = None,
+    already: str = "",
 ) -> Iterator[None]:
     """Around a call to HaloPSA: its failure becomes the tool error ``halo_failed`` words,
     without the client's traceback (which names internals the model cannot use)."""
     try:
         yield
     except HaloError as exc:
-        raise halo_failed(exc, doing, write=write, check_with=check_with, inputs=inputs) from None
+        raise halo_failed(
+            exc, doing, write=write, check_with=check_with, inputs=inputs, already=already
+        ) from None
 
 
 def halo_failed(
@@ -108,11 +111,26 @@ def halo_failed(
     write: bool,
     check_with: str = "get_ticket",
     inputs: Mapping[str, int | None] | None = None,
+    already: str = "",
 ) -> ToolError:
     """``exc`` told as the outcome of ``doing`` (e.g. "create the ticket"); ``check_with``
     names the tool that shows whether an uncertain write happened; ``inputs`` are the
     tool inputs HaloPSA ties its permissions and mandatory fields to (e.g. outcome_id),
-    named when it refuses on their account."""
+    named when it refuses on their account. ``already`` tells what an earlier write of
+    the same call saved, when this failure came after it."""
+    told = _told(exc, doing, write=write, check_with=check_with, inputs=inputs, more=bool(already))
+    return ToolError(f"{already} {told}") if already else told
+
+
+def _told(
+    exc: HaloError,
+    doing: str,
+    *,
+    write: bool,
+    check_with: str,
+    inputs: Mapping[str, int | None] | None,
+    more: bool,
+) -> ToolError:
     if exc.may_have_applied:
         status = f"HTTP {exc.status}" if exc.status is not None else "no answer"
         return ToolError(
@@ -120,7 +138,7 @@ def halo_failed(
             f"{_halo_message(exc)}), and it may already have done it. Do NOT repeat the call: "
             f"check first with {check_with}, and repeat only if the change is missing."
         )
-    written = " Nothing was written." if write else ""
+    written = (" Nothing more was written." if more else " Nothing was written.") if write else ""
     given = {name: value for name, value in (inputs or {}).items() if value is not None}
     if given and (tied := _tied_to_inputs(exc, doing, written, given)) is not None:
         return tied

@@ -43,11 +43,16 @@ class ActionRow(BaseModel):
     id: int
     ticket_id: int
     when: str | None = None
+    who_agent_id: int | None = Field(
+        default=None, description="The agent who logged it, if one did."
+    )
     who: str | None = None
+    outcome_id: int | None = None
     outcome: str | None = None
     note: str = Field(description="The action's text, as plain text.")
     time_minutes: float | None = Field(default=None, description="Time logged, in minutes.")
     visible_to_customer: bool = Field(description="False: an internal note.")
+    new_status_id: int | None = None
     new_status: str | None = Field(default=None, description="Status the action set, if any.")
 
 
@@ -66,8 +71,8 @@ class TicketDetail(TicketRow):
     category: str | None = None
     resolution: str | None = Field(
         default=None,
-        description="Closure note set by update_ticket. A ticket resolved by an action has "
-        "its resolution in that action's note instead.",
+        description="What fixed the problem: the ticket's closure note, else, while it is "
+        "resolved or closed, the note of the action that resolved or closed it.",
     )
     closed: str | None = None
     sla_id: int | None = None
@@ -85,8 +90,20 @@ class TicketWriteResult(BaseModel):
     ticket: TicketRow | None = Field(
         default=None, description="The saved ticket (not on dry runs)."
     )
+    action: ActionRow | None = Field(
+        default=None,
+        description="The action that recorded the resolution, when the write resolved or "
+        "closed the ticket with one (not on dry runs).",
+    )
     would_send: dict[str, Any] | None = Field(
-        default=None, description="On dry runs: the fields that would be sent to HaloPSA."
+        default=None,
+        description="On dry runs: the ticket fields that would be sent to HaloPSA (null: "
+        "none, only the action).",
+    )
+    would_add_action: dict[str, Any] | None = Field(
+        default=None,
+        description="On dry runs that resolve or close with a resolution: the action that "
+        "would record it, sent after the ticket fields.",
     )
     warnings: list[str] = Field(
         default_factory=list, description="Rule warnings: allowed, but worth telling the user."

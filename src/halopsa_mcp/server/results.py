@@ -87,11 +87,14 @@ def action_row(action: Action, catalog: Catalog) -> models.ActionRow:
         id=action.id,
         ticket_id=action.ticket_id,
         when=action.when,
+        who_agent_id=action.who_agent_id,
         who=who.name if who else _name(action.who),
+        outcome_id=action.outcome_id,
         outcome=_name(action.outcome),
         note=readable(action.note, limit=_NOTE_LIMIT),
         time_minutes=round(action.hours * 60, 2) if action.hours else None,
         visible_to_customer=not action.hidden_from_user,
+        new_status_id=action.new_status_id,
         new_status=new_status.name if new_status else None,
     )
 

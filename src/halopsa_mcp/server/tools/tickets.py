@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
+from dataclasses import fields, replace
 from datetime import date
 from typing import Annotated, Any
 
@@ -15,11 +16,18 @@ from pydantic import Field
 from halopsa_mcp.client import preview
 from halopsa_mcp.client.api import OnPage
 from halopsa_mcp.domain import search as ticket_search
-from halopsa_mcp.domain.records import Site, Ticket, User
+from halopsa_mcp.domain.records import Action, Site, Ticket, User
 from halopsa_mcp.domain.search import TicketSearch
+from halopsa_mcp.domain.writes import ActionWrite, TicketWrite
 from halopsa_mcp.rules.actions import newest_first
 from halopsa_mcp.rules.catalog import Catalog, Lookup
 from halopsa_mcp.rules.duplicates import duplicates_verdict, scan_verdict, similar_tickets
+from halopsa_mcp.rules.resolution import (
+    ResolvingWrites,
+    resolution_of,
+    resolving_writes,
+    unkept,
+)
 from halopsa_mcp.rules.tickets import (
     NewTicket,
     TicketChanges,
@@ -29,10 +37,10 @@ from halopsa_mcp.rules.tickets import (
     ticket_state,
 )
 from halopsa_mcp.rules.verdict import Problem, Verdict
-from halopsa_mcp.rules.wording import shown, use_one_of
+from halopsa_mcp.rules.wording import label, shown, use_one_of
 from halopsa_mcp.server.errors import halo_errors, invalid, refused
 from halopsa_mcp.server.for_the_model import readable
-from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
+from halopsa_mcp.server.models import ActionRow, TicketDetail, TicketPage, TicketWriteResult
 from halopsa_mcp.server.open_search import open_tickets
 from halopsa_mcp.server.results import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.services import NAMES, TICKET_WRITES, Services, no_such_ticket, services
@@ -51,6 +59,8 @@ from halopsa_mcp.server.tools.params import (
     TicketTypeId,
 )
 
+# Outcomes too: a resolution is recorded by an action with one (the lookup is cached).
+_TICKET_WRITES_USE: tuple[Lookup, ...] = ("agents", "teams", "outcomes")
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 # Open tickets of one client compared against a new summary, newest first: five pages.
 # A client with more open tickets than this gets a warning that older ones were not read.
@@ -104,13 +114,18 @@ NewDetails = Annotated[
 ]
 Resolution = Annotated[
     str | None,
-    Field(max_length=50_000, description="Closure note; required to create it resolved."),
+    Field(
+        max_length=50_000,
+        description="What fixed the problem, plain text; required to create it resolved or "
+        "closed. Also recorded as an internal action after the create.",
+    ),
 ]
 NewResolution = Annotated[
     str | None,
     Field(
         max_length=50_000,
-        description="Closure note; required when moving to Resolved or Closed.",
+        description="What fixed the problem, plain text; required when moving to Resolved "
+        "or Closed. Recorded as an internal action moving the ticket there.",
     ),
 ]
 NotDuplicate = Annotated[
@@ -223,17 +238,24 @@ async def get_ticket(
     ticket = await svc.ticket_or_none(ticket_id)
     if ticket is None:
         raise no_such_ticket(ticket_id)
-    actions = []
-    if include_actions:
+    closes = catalog.closes(ticket.status_id)
+    # A resolved ticket without a closure note has its resolution in an action: only then
+    # is the history read for it alone.
+    from_actions = closes and not ticket.resolution.strip()
+    history: list[Action] = []
+    if include_actions or from_actions:
+        if from_actions:
+            # An action may name only its outcome: which status that sets is the outcome's.
+            catalog = await svc.catalog(uses=(*NAMES, "outcomes"))
         with halo_errors(f"read the actions of ticket {ticket_id}", write=False):
             # The whole history, sorted here: see list_actions.
-            page = await svc.halo.list_actions(ticket_id)
-        recent = newest_first(page.items)[:include_actions]
-        actions = [action_row(a, catalog) for a in recent]
+            history = newest_first((await svc.halo.list_actions(ticket_id)).items)
+    actions = [action_row(a, catalog) for a in history[:include_actions]]
+    found = resolution_of(ticket.resolution, closes=closes, actions=history, catalog=catalog)
     # Asked for by HaloPSA's own names: passed through as the ticket came.
     extra = {name: _shown_raw(ticket.raw[name]) for name in extra_fields if name in ticket.raw}
     missing = [name for name in extra_fields if name not in ticket.raw]
-    return ticket_detail(ticket, catalog, actions, extra, missing)
+    return ticket_detail(replace(ticket, resolution=found), catalog, actions, extra, missing)
 
 
 async def create_ticket(
@@ -264,14 +286,13 @@ async def create_ticket(
     written and the error lists every fix. dry_run=true previews.
     """
     svc = services(ctx)
-    catalog = await svc.catalog(*TICKET_WRITES, uses=("agents", "teams"), write=True)
+    catalog = await svc.catalog(*TICKET_WRITES, uses=_TICKET_WRITES_USE, write=True)
     with halo_errors(f"look up client {client_id}", write=True):
         client = await svc.catalogs.client(client_id)
         sites = await _names_by_id(svc.halo.list_sites, client_id) if client and site_id else None
         found = await svc.halo.list_users(client_id=client_id) if client and user_id else None
     users = _names(found) if found is not None else None
-    # HaloPSA refuses a user without a site; the user's own site is the one meant.
-    site_id = site_id or _site_of(found or [], user_id)
+    site_id, site_note = (site_id, Verdict()) if site_id else _users_site(found, user_id)
     plan = plan_new_ticket(
         NewTicket(
             summary=summary, client_id=client_id, ticket_type_id=ticket_type_id,
@@ -286,6 +307,7 @@ async def create_ticket(
         client_users=users,
         default_ticket_type_id=svc.settings.default_ticket_type_id,
     )  # fmt: skip
+    plan = replace(plan, verdict=plan.verdict + site_note)
     scan = client is not None and bool(summary.strip()) and not not_duplicate
     return await _checked_create(ctx, plan, catalog, client_id, summary, scan=scan, dry_run=dry_run)
 
@@ -307,17 +329,20 @@ async def update_ticket(
 
     A status change follows the rules: Resolved or Closed needs a resolution (here or
     already on the ticket); In Progress without an agent, and closing straight from
-    New, are allowed with a warning. To log work or talk to the customer, use
-    add_action instead. On any broken rule nothing is written and the error lists
-    every fix. dry_run=true previews.
+    New, are allowed with a warning. A resolution for a resolved or closed ticket is
+    recorded as an internal action that moves it to that status (no email), after any
+    other field. To log work or talk to the customer, use add_action instead. On any
+    broken rule nothing is written and the error lists every fix. dry_run=true
+    previews.
     """
     svc = services(ctx)
-    catalog = await svc.catalog(*TICKET_WRITES, uses=("agents", "teams"), write=True)
+    catalog = await svc.catalog(*TICKET_WRITES, uses=_TICKET_WRITES_USE, write=True)
     ticket = await svc.ticket_or_none(ticket_id, write=True)
     if ticket is None:
         raise no_such_ticket(ticket_id, write=True)
+    state = ticket_state(ticket, catalog)
     plan = plan_ticket_update(
-        ticket_state(ticket, catalog),
+        state,
         TicketChanges(
             summary=summary, details=details, status_id=status_id,
             priority_id=priority_id, agent_id=agent_id, team=team, category=category,
@@ -327,13 +352,104 @@ async def update_ticket(
     )  # fmt: skip
     if not plan.verdict.ok:
         raise refused(plan.verdict)
-    warnings = list(plan.verdict.warnings)
+    split = resolving_writes(
+        plan.ticket,
+        state,
+        catalog,
+        default_outcome=svc.settings.default_outcome,
+        stored_note=bool(ticket.resolution.strip()),
+    )
+    warnings = [*plan.verdict.warnings, *split.warnings]
     if dry_run:
-        return TicketWriteResult(dry_run=True, would_send=preview(plan.ticket), warnings=warnings)
-    tied = {"status_id": plan.ticket.status_id, "ticket_type_id": ticket.ticket_type_id}
-    with halo_errors(f"update ticket {ticket_id}", write=True, inputs=tied):
-        saved = await svc.halo.update_ticket(ticket_id, plan.ticket)
-    return TicketWriteResult(dry_run=False, ticket=ticket_row(saved, catalog), warnings=warnings)
+        return _dry_run(split, warnings)
+    return await _write_update(svc, ticket, split, catalog, warnings)
+
+
+async def _write_update(
+    svc: Services, ticket: Ticket, split: ResolvingWrites, catalog: Catalog, warnings: list[str]
+) -> TicketWriteResult:
+    """The ticket's fields, then the action recording its resolution; each sent once."""
+    saved = ticket
+    if split.ticket is not None:
+        tied = {"status_id": split.ticket.status_id, "ticket_type_id": ticket.ticket_type_id}
+        with halo_errors(f"update ticket {ticket.id}", write=True, inputs=tied):
+            saved = await svc.halo.update_ticket(ticket.id, split.ticket)
+    action = None
+    if split.action is not None:
+        already = _fields_saved(ticket.id, split.ticket) if split.ticket else ""
+        action = await _resolving_action(svc, split.action, catalog, already=already)
+        # The action moved the ticket; the ticket's own answer came before it.
+        saved = replace(saved, status_id=split.action.new_status_id)
+    return _written(split, saved, action, catalog, warnings)
+
+
+def _dry_run(split: ResolvingWrites, warnings: list[str]) -> TicketWriteResult:
+    """What a write would send: the ticket's fields, then the resolving action (without
+    a ticket ID while the ticket is yet to be created)."""
+    action = preview(split.action) if split.action else None
+    if action and split.action and not split.action.ticket_id:
+        del action["ticket_id"]
+    return TicketWriteResult(
+        dry_run=True,
+        would_send=preview(split.ticket) if split.ticket else None,
+        would_add_action=action,
+        warnings=warnings,
+    )
+
+
+def _written(
+    split: ResolvingWrites,
+    ticket: Ticket,
+    action: Action | None,
+    catalog: Catalog,
+    warnings: list[str],
+) -> TicketWriteResult:
+    """The result of the writes of ``split``: the ticket as saved, the resolving action."""
+    if action is None:
+        warnings = [*warnings, *unkept(split.ticket, ticket.resolution)]
+    row: ActionRow | None = action_row(action, catalog) if action else None
+    return TicketWriteResult(
+        dry_run=False, ticket=ticket_row(ticket, catalog), action=row, warnings=warnings
+    )
+
+
+# Domain fields named as the tools' arguments, for telling what a partial write saved.
+_ARGUMENTS = {"details_html": "details", "resolution_html": "resolution (as its closure note)"}
+
+
+def _fields_saved(ticket_id: int, write: TicketWrite) -> str:
+    given = [f.name for f in fields(write) if getattr(write, f.name) is not None]
+    names = [_ARGUMENTS.get(name, name) for name in given]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"Part of this update was written: ticket {ticket_id}'s {listed} "
+        f"{'was' if len(names) == 1 else 'were'} saved, without the status change; do not "
+        "send them again. The resolution and the status change go in a separate action,"
+        " and that failed."
+    )
+
+
+async def _resolving_action(
+    svc: Services, action: ActionWrite, catalog: Catalog, *, already: str
+) -> Action:
+    """Add the action recording a resolution; its failure tells what ``already`` was
+    saved, and how to finish without repeating it."""
+    status_id = action.new_status_id or 0
+    status = catalog.status(status_id)
+    name = label(status.id, status.name) if status else str(status_id)
+    doing = (
+        f"add the internal action recording the resolution and moving ticket "
+        f"{action.ticket_id} to {name} (add_action with the resolution as note and "
+        f"new_status_id={status_id} does the same)"
+    )
+    with halo_errors(
+        doing,
+        write=True,
+        check_with=f"list_actions (ticket_id={action.ticket_id})",
+        inputs={"outcome_id": action.outcome_id},
+        already=already,
+    ):
+        return await svc.halo.add_action(action)
 
 
 async def _checked_create(
@@ -349,6 +465,9 @@ async def _checked_create(
     """The plan written (or, for a dry run, shown) once it and, when ``scan``, the
     duplicate check pass."""
     svc = services(ctx)
+    split = resolving_writes(
+        plan.ticket, None, catalog, default_outcome=svc.settings.default_outcome
+    )
     # One checked create per client at a time: the duplicate scan must see the ticket
     # a concurrent call is creating, so the lock spans "scan, then create". A create
     # declared new does not scan, so it need not wait.
@@ -358,13 +477,19 @@ async def _checked_create(
             verdict = verdict + await _duplicate_check(ctx, client_id, summary)
         if not verdict.ok:
             raise refused(verdict)
-        warnings = list(verdict.warnings)
+        warnings = [*verdict.warnings, *split.warnings]
         if dry_run:
-            return TicketWriteResult(
-                dry_run=True, would_send=preview(plan.ticket), warnings=warnings
-            )
+            return _dry_run(split, warnings)
         saved = await _create_and_remember(svc, client_id, plan)
-    return TicketWriteResult(dry_run=False, ticket=ticket_row(saved, catalog), warnings=warnings)
+    action = None
+    if split.action is not None:
+        already = (
+            f"Ticket {saved.id} was created: do NOT create it again. Its resolution is "
+            "recorded by a separate action, and that failed."
+        )
+        action_write = replace(split.action, ticket_id=saved.id)
+        action = await _resolving_action(svc, action_write, catalog, already=already)
+    return _written(split, saved, action, catalog, warnings)
 
 
 async def _duplicate_check(ctx: Context[Services], client_id: int, summary: str) -> Verdict:
@@ -421,8 +546,19 @@ def _names(found: list[Site] | list[User]) -> dict[int, str]:
     return {r.id: readable(r.name, limit=100) for r in found}
 
 
-def _site_of(users: list[User], user_id: int | None) -> int | None:
-    return next((u.site_id for u in users if u.id == user_id), None)
+def _users_site(users: list[User] | None, user_id: int | None) -> tuple[int | None, Verdict]:
+    """HaloPSA refuses a user without a site; the user's own site is the one meant, and
+    the caller is told it was chosen."""
+    user = next((u for u in users or [] if u.id == user_id), None)
+    if user is None or user.site_id is None:
+        return None, Verdict()
+    who = label(user.id, readable(user.name, limit=100))
+    return user.site_id, Verdict(
+        warnings=(
+            f"site_id not given: site {user.site_id} chosen, the own site of user {who}, "
+            "since HaloPSA requires a site with a user; pass site_id to choose another",
+        )
+    )
 
 
 def _filter_problems(
