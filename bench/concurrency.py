@@ -325,6 +325,7 @@ def run() -> list[Table]:
         "HALOPSA_CLIENT_SECRET": CLIENT_SECRET,
         "HALOPSA_MCP_TOKEN": TOKEN,
         "HALOPSA_LOG_LEVEL": "WARNING",
+        "HALOPSA_RATE_LIMIT": "0",  # load beyond hosted HaloPSA's quota: no pacing
     }
     server_args = [
         *halopsa_mcp_command(),

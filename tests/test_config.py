@@ -18,7 +18,9 @@ def test_minimal_environment_gets_documented_defaults() -> None:
     assert s.token_url == "https://acme.halopsa.com/auth/token"
     assert (s.scope, s.tenant, s.auth_url) == ("all", None, None)
     assert (s.timeout, s.connect_timeout, s.max_retries) == (30.0, 10.0, 3)
-    assert s.rate_limit_requests == 0
+    # Paced at hosted HaloPSA's quota, and a spent budget is told at once, not waited out.
+    assert (s.rate_limit_requests, s.rate_limit_window) == (300, 300.0)
+    assert s.max_rate_limit_wait == 5.0
 
 
 @pytest.mark.parametrize(

@@ -135,10 +135,15 @@ class HaloSettings(BaseModel):
     timeout: float = Field(default=30.0, gt=0, le=600, alias="HALOPSA_TIMEOUT")
     connect_timeout: float = Field(default=10.0, gt=0, le=120, alias="HALOPSA_CONNECT_TIMEOUT")
     max_retries: int = Field(default=3, ge=0, le=10, alias="HALOPSA_MAX_RETRIES")
+    # A spent quota frees on its own schedule, often minutes away: rather than hold a
+    # call that long, wait only briefly and tell the caller when to come back.
     max_rate_limit_wait: float = Field(
-        default=60.0, ge=0, le=900, alias="HALOPSA_MAX_RATE_LIMIT_WAIT"
+        default=5.0, ge=0, le=900, alias="HALOPSA_MAX_RATE_LIMIT_WAIT"
     )
-    rate_limit_requests: int = Field(default=0, ge=0, alias="HALOPSA_RATE_LIMIT")
+    # Hosted HaloPSA's quota, on by default: the URL alone does not reliably tell a hosted
+    # tenant from an on-premises server, and a wrong "off" costs refused requests where a
+    # wrong "on" only caps throughput (`check` says which is in force).
+    rate_limit_requests: int = Field(default=300, ge=0, alias="HALOPSA_RATE_LIMIT")
     rate_limit_window: float = Field(default=300.0, gt=0, alias="HALOPSA_RATE_LIMIT_WINDOW")
     call_limit: float | None = Field(
         default=None,

@@ -158,7 +158,7 @@ async def _read(client: HaloClient, halo: HaloSettings, read: _Read, found: Foun
 
 def _general_fix(exc: HaloError) -> str:
     if isinstance(exc, HaloRateLimited):
-        return "wait a few minutes, and set HALOPSA_RATE_LIMIT to pace requests under the quota"
+        return "run the check again once the quota frees (see the rate limit row for pacing)"
     return "check that HALOPSA_URL is the instance's base URL and that HaloPSA is up"
 
 
@@ -215,18 +215,24 @@ def _medium(priorities: tuple[Priority, ...] | None) -> Row:
 
 
 def _pacing(halo: HaloSettings) -> Row:
+    """The client-side pacing in force, and how to change it."""
+    wait = f"waits up to {halo.max_rate_limit_wait:g}s (HALOPSA_MAX_RATE_LIMIT_WAIT) for a slot"
     if halo.rate_limit_requests:
         return Row(
             "rate limit",
             "ok",
-            f"HALOPSA_RATE_LIMIT={halo.rate_limit_requests} per "
-            f"HALOPSA_RATE_LIMIT_WINDOW={halo.rate_limit_window:g}s",
+            f"pacing at {halo.rate_limit_requests} requests per {halo.rate_limit_window:g}s "
+            "(HALOPSA_RATE_LIMIT per HALOPSA_RATE_LIMIT_WINDOW; hosted HaloPSA allows 300 per "
+            f"300s); a call {wait}, else is told when to come back; on-premises HaloPSA has "
+            "no such quota: set HALOPSA_RATE_LIMIT=0 there to turn pacing off",
         )
     return Row(
         "rate limit",
         "note",
-        "off (HALOPSA_RATE_LIMIT=0)",
-        "hosted HaloPSA allows 300 requests per 5 minutes: set HALOPSA_RATE_LIMIT=300",
+        "pacing off (HALOPSA_RATE_LIMIT=0): right for on-premises HaloPSA, which has no "
+        "request quota",
+        "hosted HaloPSA allows 300 requests per 300s: unset HALOPSA_RATE_LIMIT (or set it "
+        "to 300) to pace under it",
     )
 
 

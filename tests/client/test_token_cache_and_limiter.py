@@ -81,7 +81,7 @@ async def test_limiter_admits_max_requests_per_rolling_window() -> None:
     limiter = RollingWindowLimiter(3, 10.0, clock=clock, sleep=clock.sleep)
     starts = []
     for _ in range(7):
-        await limiter.acquire()
+        await limiter.acquire(max_wait=60.0)
         starts.append(clock.now - 1000.0)
     assert starts == [0, 0, 0, 10, 10, 10, 20]
     for i, start in enumerate(starts):

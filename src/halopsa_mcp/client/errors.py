@@ -6,6 +6,8 @@ message, so the layer above can tell the model exactly what happened and what to
 
 from __future__ import annotations
 
+import math
+
 # HaloPSA's error bodies are free text and can be whole HTML pages; enough to read,
 # not enough to flood a model's context.
 _MAX_MESSAGE = 500
@@ -64,7 +66,32 @@ class HaloNotFound(HaloError):
 
 
 class HaloRateLimited(HaloError):
-    """429 that persisted past the configured total wait."""
+    """The request budget is spent: HaloPSA's 429 persisted past the short total wait,
+    or the client-side pacing would have to hold the request too long, so it was not
+    sent. ``retry_in`` is when trying again should work, in seconds, when known."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        method: str = "",
+        path: str = "",
+        retry_in: float | None = None,
+    ) -> None:
+        self.retry_in = retry_in
+        super().__init__(message, status=status, method=method, path=path)
+
+    @property
+    def retry_seconds(self) -> int | None:
+        """``retry_in`` in whole seconds, rounded up so that coming back then works."""
+        return None if self.retry_in is None else max(1, math.ceil(self.retry_in))
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.retry_seconds is None:
+            return text
+        return f"{text}; try again in about {self.retry_seconds} s"
 
 
 class HaloServerError(HaloError):

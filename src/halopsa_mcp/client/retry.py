@@ -55,10 +55,11 @@ def may_have_applied(method: str, failure: Failure) -> bool:
 class RetryPolicy:
     """Bounds on retrying. ``max_retries`` counts repeats after 5xx, timeouts and
     dropped connections; 429s are bounded by the total time spent waiting instead,
-    since a rolling-window quota frees up on its own schedule."""
+    since a rolling-window quota frees up on its own schedule: a short total, after
+    which the caller is told when to come back rather than held for minutes."""
 
     max_retries: int = 3
-    max_rate_limit_wait: float = 60.0
+    max_rate_limit_wait: float = 5.0
     backoff_base: float = 0.5
     backoff_cap: float = 10.0
 

@@ -39,7 +39,7 @@ from halopsa_mcp.client.errors import (
     error_for_status,
 )
 from halopsa_mcp.client.metering import count_request
-from halopsa_mcp.client.ratelimit import RollingWindowLimiter
+from halopsa_mcp.client.ratelimit import BudgetSpent, RollingWindowLimiter
 from halopsa_mcp.client.retry import (
     Failure,
     RetryBudget,
@@ -206,6 +206,8 @@ class HaloTransport:
                 return await self._attempt(
                     method, url, params, json_body, form, authenticate, decode
                 )
+            except BudgetSpent as spent:
+                raise self._budget_spent(spent, method, url) from None
             except _Failed as failed:
                 if failed.out_of_time:
                     raise self._out_of_time(failed, method, url, replay_safe) from None
@@ -279,16 +281,15 @@ class HaloTransport:
         count_request()
 
     async def _wait_for_quota(self) -> None:
-        """Wait for the client-side rate limit, and give up, unsent, when the call's
-        deadline comes first."""
+        """Wait for the client-side rate limit when the wait is short; raise
+        BudgetSpent, unsent, when it would outlast HALOPSA_MAX_RATE_LIMIT_WAIT or the
+        call's deadline, so the caller learns at once when to come back."""
         limit = current_deadline()
+        if limit is not None and limit.left() <= 0:
+            raise _Failed(Failure.NOT_SENT, "no time left to send it", out_of_time=True)
         if self._limiter is not None:
-            with anyio.move_on_after(limit.left() if limit else float("inf")) as waited:
-                await self._limiter.acquire()
-            if waited.cancelled_caught:
-                raise _Failed(
-                    Failure.NOT_SENT, "waited for HALOPSA_RATE_LIMIT's pacing", out_of_time=True
-                )
+            bound = self._policy.max_rate_limit_wait
+            await self._limiter.acquire(bound if limit is None else min(bound, limit.left()))
         if limit is not None and limit.left() <= 0:
             raise _Failed(Failure.NOT_SENT, "no time left to send it", out_of_time=True)
 
@@ -340,18 +341,50 @@ class HaloTransport:
             may_have_applied=not replay_safe and may_have_applied(method, failed.failure),
         )
 
+    def _budget_spent(self, spent: BudgetSpent, method: str, url: str) -> HaloRateLimited:
+        return HaloRateLimited(
+            f"the request budget of {spent.max_requests} per {spent.window:g}s "
+            "(HALOPSA_RATE_LIMIT per HALOPSA_RATE_LIMIT_WINDOW) is spent, so it was not sent",
+            method=method,
+            path=_path_of(url),
+            retry_in=spent.free_in,
+        )
+
+    def _rate_limited(
+        self, failed: _Failed, method: str, path: str, budget: RetryBudget
+    ) -> HaloRateLimited:
+        """HaloPSA's 429 outlasted the short backoff: when to come back is Retry-After
+        when it was sent, else the latest a request of ours leaves HaloPSA's window."""
+        asked = f", Retry-After {failed.retry_after:.0f}s" if failed.retry_after else ""
+        if failed.retry_after:
+            retry_in = failed.retry_after
+        elif self._limiter is not None:
+            retry_in = self._limiter.frees_in()
+        else:
+            retry_in = self._settings.rate_limit_window
+        return HaloRateLimited(
+            f"HaloPSA's rate limit persisted ({failed.detail}{asked}) after "
+            f"{budget.rate_limit_waited:.1f}s of backing off (HALOPSA_MAX_RATE_LIMIT_WAIT is "
+            f"{self._policy.max_rate_limit_wait:g}s)",
+            status=429,
+            method=method,
+            path=path,
+            retry_in=retry_in,
+        )
+
     def _check_is_halopsa(self, method: str, url: str, response: httpx.Response) -> None:
         """Raise when the answer shows that the URL does not lead to HaloPSA.
 
-        HaloPSA's token endpoint answers OAuth JSON (a token, or a 400/401 error) and its
-        API never answers a web page; anything else means a wrong HALOPSA_URL or
-        HALOPSA_AUTH_URL, which no retry can fix.
+        HaloPSA's token endpoint answers OAuth JSON (a token, or a 400/401 error) or its
+        rate limit's 429 (plain text), and its API never answers a web page; anything else
+        means a wrong HALOPSA_URL or HALOPSA_AUTH_URL, which no retry can fix.
         """
         status = response.status_code
         kind = _body_kind(response)
         is_token = url == self._settings.token_url
         if is_token:
-            wrong = status < 500 and (status not in (200, 400, 401) or kind != "JSON")
+            oauth = status in (200, 400, 401) and kind == "JSON"
+            wrong = status < 500 and status != 429 and not oauth
         else:
             # A file sent as a download may be markup; a wrong URL's page is not a download.
             download = "content-disposition" in response.headers
@@ -392,16 +425,7 @@ class HaloTransport:
                 )
             return HaloAuthError(message, status=401, method=method, path=path)
         if failed.failure is Failure.RATE_LIMITED:
-            asked = f", Retry-After {failed.retry_after:.0f}s" if failed.retry_after else ""
-            return HaloRateLimited(
-                f"HaloPSA's rate limit persisted ({failed.detail}{asked}) after "
-                f"{budget.rate_limit_waited:.1f}s of waiting (HALOPSA_MAX_RATE_LIMIT_WAIT is "
-                f"{self._policy.max_rate_limit_wait:.0f}s). Wait a few minutes, or set "
-                "HALOPSA_RATE_LIMIT to pace requests under the tenant's quota",
-                status=429,
-                method=method,
-                path=path,
-            )
+            return self._rate_limited(failed, method, path, budget)
         if failed.failure is Failure.SERVER_ERROR:
             detail = failed.detail
             if url == self._settings.token_url:

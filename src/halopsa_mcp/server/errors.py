@@ -182,9 +182,14 @@ def _told(
 def _can_pass(exc: HaloError, doing: str, written: str) -> ToolError | None:
     """The failures worth retrying later (429, a timeout, 5xx) told so; else None."""
     if isinstance(exc, HaloRateLimited):
+        # The quota frees on its own schedule: the one thing the model can do is come
+        # back then, so it is told when.
+        seconds = exc.retry_seconds
+        when = "in a few minutes" if seconds is None else f"in about {seconds} seconds"
         return ToolError(
-            f"HaloPSA is rate limiting requests, so it could not {doing}.{written} "
-            "Wait a minute or two before trying again."
+            f"The server could not {doing} now: {_halo_message(exc)}.{written} This is "
+            f"transient, the budget frees on its own: try again {when}. Retrying sooner "
+            "will be refused the same way."
         )
     if isinstance(exc, HaloTimedOut):
         return ToolError(
