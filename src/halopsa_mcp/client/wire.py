@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -38,6 +39,7 @@ from halopsa_mcp.domain.records import (
     Client,
     Outcome,
     Priority,
+    SlaFacts,
     Site,
     Status,
     Target,
@@ -174,8 +176,39 @@ def ticket(row: Row) -> Ticket:
         category=text(row.get("category_1")),
         resolution=text(row.get("closure_note")),
         closed=optional_text(row.get("dateclosed")),
+        sla=sla_facts(row),
         raw=MappingProxyType(dict(row)),
     )
+
+
+# Before any real deadline: what HaloPSA sends for a date it has not set.
+_NO_DATE_BEFORE = datetime(1901, 1, 1, tzinfo=UTC)
+
+
+def sla_facts(row: Row) -> SlaFacts:
+    """The ticket's own SLA fields (Faults: fixbydate, respondbydate, onhold, dateclosed).
+    The skill's names (deadlinedate, slahold, dateresolved) are read where those are
+    missing; a tenant may send any or none of them."""
+    on_hold = first(row, "onhold", "slahold")
+    return SlaFacts(
+        respond_by=_moment(row.get("respondbydate")),
+        fix_by=_moment(row.get("fixbydate")) or _moment(row.get("deadlinedate")),
+        on_hold=on_hold if isinstance(on_hold, bool) else None,
+        done_at=_moment(row.get("dateclosed")) or _moment(row.get("dateresolved")),
+    )
+
+
+def _moment(value: object) -> datetime | None:
+    """A date-time as HaloPSA writes it: UTC, with or without an offset. Empty text and
+    placeholders such as "1900-01-01T00:00:00" or "0001-01-01T00:00:00" mean unset."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+    return moment if moment >= _NO_DATE_BEFORE else None
 
 
 def action(row: Row) -> Action:
