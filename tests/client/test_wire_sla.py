@@ -71,7 +71,9 @@ def test_the_fix_by_date_wins_over_the_deadline() -> None:
     assert parsed.fix_by == DUE
 
 
-@pytest.mark.parametrize(("sent", "on_hold"), [(True, True), (False, False), ("yes", None), (1, None)])
+@pytest.mark.parametrize(
+    ("sent", "on_hold"), [(True, True), (False, False), ("yes", None), (1, None)]
+)
 def test_on_hold_only_when_said_as_a_flag(sent: object, on_hold: bool | None) -> None:
     assert facts(onhold=sent).on_hold is on_hold
 

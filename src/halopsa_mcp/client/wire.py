@@ -39,8 +39,8 @@ from halopsa_mcp.domain.records import (
     Client,
     Outcome,
     Priority,
-    SlaFacts,
     Site,
+    SlaFacts,
     Status,
     Target,
     Team,
@@ -249,7 +249,13 @@ def _id(row: Row, kind: str) -> int:
 
 # --- Searches --------------------------------------------------------------------------------
 
-_ORDER_FIELDS = {"id": "id", "created": "datecreated", "last_action": "lastactiondate"}
+_ORDER_FIELDS = {
+    "id": "id",
+    "created": "datecreated",
+    "last_action": "lastactiondate",
+    # A Faults column, as HaloPSA's order takes: the SLA fix-by deadline.
+    "fix_by": "fixbydate",
+}
 # datesearch's documented columns, in HaloPSA's spelling ("dateoccured").
 _DATE_FIELDS = {"opened": "dateoccured", "closed": "datecleared"}
 

@@ -66,3 +66,7 @@ class SandboxConfig:
     # The stock private-note outcome's name; other instances call it "Internal Note".
     # Applies from the next reset().
     private_note_name: str = "Private Note"
+    # A tenant that tracks no SLA: its tickets' SLA dates (fixbydate, respondbydate,
+    # deadlinedate) are "absent" (with onhold) or sent as "placeholders"
+    # ("1900-01-01T00:00:00"), as HaloPSA writes a date it has not set.
+    sla_dates: Literal["set", "absent", "placeholders"] = "set"

@@ -10,6 +10,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from halopsa_mcp.domain.records import StatusRole
+from halopsa_mcp.rules.sla import SlaState
+
+
+def _unset(value: object) -> bool:
+    return value is None
 
 
 class TicketRow(BaseModel):
@@ -29,6 +34,13 @@ class TicketRow(BaseModel):
     ticket_type: str | None = None
     created: str | None = Field(default=None, description="When the ticket was logged (UTC).")
     last_action: str | None = Field(default=None, description="Last activity (UTC).")
+    # Left out when unknown: most bytes of a long list would otherwise say nothing.
+    sla: SlaState | None = Field(
+        default=None, exclude_if=_unset, description="SLA state; absent: no SLA known."
+    )
+    fix_by: str | None = Field(
+        default=None, exclude_if=_unset, description="SLA fix-by deadline (UTC), open tickets."
+    )
 
 
 class TicketPage(BaseModel):
@@ -37,6 +49,7 @@ class TicketPage(BaseModel):
     page: int
     limit: int
     has_more: bool = Field(description="True when a later page holds more matches.")
+    note: str | None = Field(default=None, exclude_if=_unset, description="Limits of the search.")
 
 
 class ActionRow(BaseModel):
@@ -71,6 +84,9 @@ class TicketDetail(TicketRow):
     )
     closed: str | None = None
     sla_id: int | None = None
+    respond_by: str | None = Field(
+        default=None, exclude_if=_unset, description="SLA response deadline (UTC)."
+    )
     recent_actions: list[ActionRow] = Field(default_factory=list)
     extra_fields: dict[str, Any] = Field(
         default_factory=dict, description="Raw HaloPSA fields asked for with extra_fields."

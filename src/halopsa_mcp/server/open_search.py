@@ -3,16 +3,21 @@
 HaloPSA documents open_only only as "open tickets"; an instance may count a Resolved
 status as open. The server knows which statuses close a ticket, so it leaves those out
 itself, and counts them so that the total and the paging stay true.
+
+An SLA search filters on a state this server computes, which HaloPSA cannot: it reads
+the tickets soonest deadline first and judges each one here.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from halopsa_mcp.client.api import HaloClient, OnPage, Page
 from halopsa_mcp.domain.records import Ticket
 from halopsa_mcp.domain.search import TicketSearch
 from halopsa_mcp.rules.catalog import Catalog
+from halopsa_mcp.rules.sla import SlaState, sla_state
 
 
 async def open_tickets(
@@ -51,3 +56,47 @@ async def _closed_kept(halo: HaloClient, search: TicketSearch, catalog: Catalog)
 
 def _still_open(tickets: list[Ticket], catalog: Catalog) -> list[Ticket]:
     return [t for t in tickets if not catalog.closes(t.status_id)]
+
+
+# How many tickets an SLA search reads at most, soonest fix-by first: five pages.
+SLA_SCAN = 500
+
+
+@dataclass(frozen=True)
+class SlaFound:
+    page: Page[Ticket]
+    # False: more tickets matched the search than were read, so some may be missing.
+    complete: bool
+
+
+async def sla_tickets(
+    halo: HaloClient,
+    search: TicketSearch,
+    catalog: Catalog,
+    states: frozenset[SlaState],
+    *,
+    now: datetime,
+    limit: int,
+    offset: int,
+    on_page: OnPage | None = None,
+) -> SlaFound:
+    """``search``'s tickets whose SLA state at ``now`` is one of ``states``, soonest
+    fix-by first. HaloPSA cannot filter on a state this server computes, so the tickets
+    are read (asked for soonest fix-by first, where the states that need acting on
+    are) and judged here; the total counts every match among those read."""
+    soonest = replace(search, order_by="fix_by", descending=False)
+    rows = await halo.list_tickets(soonest, limit=SLA_SCAN, offset=0, on_page=on_page)
+    kept = [t for t in rows.items if _state(t, catalog, now) in states]
+    if search.open_only:
+        kept = _still_open(kept, catalog)
+    # Sorted here too: an instance may ignore the order it was asked for.
+    kept.sort(key=lambda t: (t.sla.fix_by or _NEVER, t.id))
+    page = Page(items=kept[offset : offset + limit], total=len(kept), offset=offset)
+    return SlaFound(page=page, complete=not rows.has_more)
+
+
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def _state(ticket: Ticket, catalog: Catalog, now: datetime) -> SlaState | None:
+    return sla_state(ticket.sla, done=catalog.closes(ticket.status_id), now=now)

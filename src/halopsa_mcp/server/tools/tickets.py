@@ -6,20 +6,21 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
 from halopsa_mcp.client import preview
-from halopsa_mcp.client.api import OnPage
+from halopsa_mcp.client.api import OnPage, Page
 from halopsa_mcp.domain import search as ticket_search
 from halopsa_mcp.domain.records import Site, Ticket, User
 from halopsa_mcp.domain.search import TicketSearch
 from halopsa_mcp.rules.actions import newest_first
 from halopsa_mcp.rules.catalog import Catalog, Lookup
 from halopsa_mcp.rules.duplicates import duplicates_verdict, scan_verdict, similar_tickets
+from halopsa_mcp.rules.sla import SlaState
 from halopsa_mcp.rules.tickets import (
     NewTicket,
     TicketChanges,
@@ -33,7 +34,7 @@ from halopsa_mcp.rules.wording import shown, use_one_of
 from halopsa_mcp.server.errors import halo_errors, invalid, refused
 from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
-from halopsa_mcp.server.open_search import open_tickets
+from halopsa_mcp.server.open_search import SLA_SCAN, open_tickets, sla_tickets
 from halopsa_mcp.server.results import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.services import NAMES, TICKET_WRITES, Services, no_such_ticket, services
 from halopsa_mcp.server.tools.params import (
@@ -52,6 +53,10 @@ from halopsa_mcp.server.tools.params import (
 )
 
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+_SLA_PARTIAL = (
+    f"Only the {SLA_SCAN} tickets with the soonest fix-by dates were checked: narrow the "
+    "search (client_id, agent_id, ticket_type_id) to check the rest."
+)
 # Open tickets of one client compared against a new summary, newest first: five pages.
 # A client with more open tickets than this gets a warning that older ones were not read.
 DUPLICATE_SCAN = 500
@@ -75,7 +80,19 @@ DateField = Annotated[
 ]
 DateFrom = Annotated[date | None, Field(description="On or after (YYYY-MM-DD).")]
 DateTo = Annotated[date | None, Field(description="On or before (YYYY-MM-DD).")]
-OrderBy = Annotated[ticket_search.OrderBy, Field(description="Sort key.")]
+OrderBy = Annotated[
+    ticket_search.OrderBy, Field(description="Sort key; fix_by: the SLA fix-by deadline.")
+]
+OnlySla = Annotated[
+    list[SlaState] | None,
+    Field(
+        max_length=5,
+        description=(
+            'Only tickets in these SLA states, e.g. ["breached", "at_risk"] (under an '
+            "hour left); soonest fix-by first. Tickets without an SLA never match."
+        ),
+    ),
+]
 Descending = Annotated[bool, Field(description="Newest / highest first.")]
 RowsPerPage = Annotated[int, Field(ge=1, le=100, description="Rows per page.")]
 PageNumber = Annotated[int, Field(ge=1, le=10_000, description="Page number, from 1.")]
@@ -129,6 +146,7 @@ async def search_tickets(
     date_field: DateField = "opened",
     date_from: DateFrom = None,
     date_to: DateTo = None,
+    sla: OnlySla = None,
     order_by: OrderBy = "id",
     descending: Descending = True,
     limit: RowsPerPage = 20,
@@ -158,20 +176,41 @@ async def search_tickets(
         order_by=order_by,
         descending=descending,
     )
+    now = datetime.now(UTC)
     with halo_errors("search tickets", write=False):
-        window = {"limit": limit, "offset": (page - 1) * limit}
-        on_page = _progress_to(ctx, "tickets")
-        if search.open_only:
-            found = await open_tickets(svc.halo, search, catalog, **window, on_page=on_page)
-        else:
-            found = await svc.halo.list_tickets(search, **window, on_page=on_page)
+        found, note = await _found(ctx, search, catalog, sla, now, limit=limit, page=page)
     return TicketPage(
-        tickets=[ticket_row(t, catalog) for t in found.items],
+        tickets=[ticket_row(t, catalog, now=now) for t in found.items],
         total=found.total,
         page=page,
         limit=limit,
         has_more=found.has_more,
+        note=note,
     )
+
+
+async def _found(
+    ctx: Context[Services],
+    search: TicketSearch,
+    catalog: Catalog,
+    sla: list[SlaState] | None,
+    now: datetime,
+    *,
+    limit: int,
+    page: int,
+) -> tuple[Page[Ticket], str | None]:
+    """One page of the search's tickets, and what the reader must know of its limits."""
+    halo = services(ctx).halo
+    window = {"limit": limit, "offset": (page - 1) * limit}
+    on_page = _progress_to(ctx, "tickets")
+    if sla:
+        found = await sla_tickets(
+            halo, search, catalog, frozenset(sla), now=now, **window, on_page=on_page
+        )
+        return found.page, None if found.complete else _SLA_PARTIAL
+    if search.open_only:
+        return await open_tickets(halo, search, catalog, **window, on_page=on_page), None
+    return await halo.list_tickets(search, **window, on_page=on_page), None
 
 
 async def _checked_filters(
