@@ -10,7 +10,6 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from halopsa_mcp.domain.records import StatusRole
-from halopsa_mcp.rules.sla import SlaState
 
 
 def _unset(value: object) -> bool:
@@ -35,12 +34,10 @@ class TicketRow(BaseModel):
     created: str | None = Field(default=None, description="When the ticket was logged (UTC).")
     last_action: str | None = Field(default=None, description="Last activity (UTC).")
     # Left out when unknown: most bytes of a long list would otherwise say nothing.
-    sla: SlaState | None = Field(
-        default=None, exclude_if=_unset, description="SLA state; absent: no SLA known."
-    )
-    fix_by: str | None = Field(
-        default=None, exclude_if=_unset, description="SLA fix-by deadline (UTC), open tickets."
-    )
+    # One of search_tickets' sla values; typed loosely so the three result schemas
+    # that repeat this row do not repeat the list.
+    sla: str | None = Field(default=None, exclude_if=_unset, description="SLA state, if known.")
+    fix_by: str | None = Field(default=None, exclude_if=_unset, description="SLA fix-by (UTC).")
 
 
 class TicketPage(BaseModel):
@@ -85,7 +82,7 @@ class TicketDetail(TicketRow):
     closed: str | None = None
     sla_id: int | None = None
     respond_by: str | None = Field(
-        default=None, exclude_if=_unset, description="SLA response deadline (UTC)."
+        default=None, exclude_if=_unset, description="SLA respond-by (UTC)."
     )
     recent_actions: list[ActionRow] = Field(default_factory=list)
     extra_fields: dict[str, Any] = Field(

@@ -152,13 +152,16 @@ async def search_tickets(
     limit: RowsPerPage = 20,
     page: PageNumber = 1,
 ) -> TicketPage:
-    """Find tickets by text, client, status, agent, type or date; newest first by default.
+    """Find tickets by text, client, status, agent, type, date or SLA state; newest
+    first by default.
 
-    Returns compact rows (ID, summary, client, status, priority, agent, dates) with
-    names resolved, the total number of matches and whether more pages exist. Use it
-    to find a ticket's ID before get_ticket, update_ticket or add_action, and to check
-    for an existing ticket before creating one. Open tickets only unless open_only is
-    false or a status_id is given. A ticket number as text finds that ticket.
+    Returns compact rows (ID, summary, client, status, priority, agent, dates, SLA
+    state when HaloPSA sends its deadlines) with names resolved, the total number of
+    matches and whether more pages exist. Use it to find a ticket's ID before
+    get_ticket, update_ticket or add_action, and to check for an existing ticket
+    before creating one. Open tickets only unless open_only is false or a status_id is
+    given. A ticket number as text finds that ticket. Tickets about to breach their
+    SLA: sla=["breached", "at_risk"].
     """
     svc = services(ctx)
     catalog = await _checked_filters(svc, status_id, agent_id, ticket_type_id, date_from, date_to)
@@ -243,7 +246,8 @@ async def get_ticket(
     extra_fields: ExtraFields = [],  # noqa: B006
 ) -> TicketDetail:
     """One ticket in full: details, client, site, user, status, priority, agent, team,
-    resolution and its most recent actions, with every ID resolved to a name.
+    resolution, SLA state and deadlines (when HaloPSA sends them) and its most recent
+    actions, with every ID resolved to a name.
 
     Use it before changing a ticket, to see its current status and history.
     """
