@@ -172,6 +172,16 @@ async def test_a_tenant_that_tracks_no_sla_gets_no_state_invented(
         assert not {"sla", "fix_by", "respond_by"} & set(row)
     assert breaching["tickets"] == []
     assert breaching["total"] == 0
+    # An empty answer must not read as "nothing at risk": nothing could be judged.
+    assert "no SLA deadline" in breaching["note"]
+
+
+async def test_an_answer_with_deadlines_has_no_such_note(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    found = await one_call(make_server(), {"sla": ["met"], "limit": 5})
+    assert found["total"] == 0, "met is for done tickets, and the search is open only"
+    assert "note" not in found
 
 
 async def test_past_the_scan_the_answer_says_so(sandbox: SandboxServer, make_server: Make) -> None:
@@ -179,7 +189,7 @@ async def test_past_the_scan_the_answer_says_so(sandbox: SandboxServer, make_ser
     now = datetime.now(UTC)
     arguments = {"sla": ["breached", "met"], "open_only": False, "limit": 5}
     found = await one_call(make_server(), arguments)
-    assert "500 tickets" in found["note"]
+    assert "first 500 tickets" in found["note"]
     assert len(found["tickets"]) == 5
     assert found["has_more"]
     for row in found["tickets"]:

@@ -65,8 +65,8 @@ SLA_SCAN = 500
 @dataclass(frozen=True)
 class SlaFound:
     page: Page[Ticket]
-    # False: more tickets matched the search than were read, so some may be missing.
-    complete: bool
+    # What the reader must know about the answer's limits, if anything.
+    note: str | None = None
 
 
 async def sla_tickets(
@@ -92,7 +92,23 @@ async def sla_tickets(
     # Sorted here too: an instance may ignore the order it was asked for.
     kept.sort(key=lambda t: (t.sla.fix_by or _NEVER, t.id))
     page = Page(items=kept[offset : offset + limit], total=len(kept), offset=offset)
-    return SlaFound(page=page, complete=not rows.has_more)
+    return SlaFound(page=page, note=_sla_note(rows))
+
+
+def _sla_note(rows: Page[Ticket]) -> str | None:
+    """An empty or short answer must not read as "nothing at risk" when it is not."""
+    if rows.has_more:
+        # Some instances list tickets without a deadline first: the cap may hide them all.
+        return (
+            f"Only the first {SLA_SCAN} tickets by fix-by date were checked: narrow the "
+            "search (client_id, agent_id, ticket_type_id) to check the rest."
+        )
+    if rows.items and all(t.sla.fix_by is None for t in rows.items):
+        return (
+            f"HaloPSA sent no SLA deadline for any of the {len(rows.items)} tickets read, "
+            "so no SLA state could be judged: the instance may not track SLAs on them."
+        )
+    return None
 
 
 _NEVER = datetime.max.replace(tzinfo=UTC)

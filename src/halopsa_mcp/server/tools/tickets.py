@@ -34,7 +34,7 @@ from halopsa_mcp.rules.wording import shown, use_one_of
 from halopsa_mcp.server.errors import halo_errors, invalid, refused
 from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import TicketDetail, TicketPage, TicketWriteResult
-from halopsa_mcp.server.open_search import SLA_SCAN, open_tickets, sla_tickets
+from halopsa_mcp.server.open_search import open_tickets, sla_tickets
 from halopsa_mcp.server.results import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.services import NAMES, TICKET_WRITES, Services, no_such_ticket, services
 from halopsa_mcp.server.tools.params import (
@@ -53,10 +53,6 @@ from halopsa_mcp.server.tools.params import (
 )
 
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
-_SLA_PARTIAL = (
-    f"Only the {SLA_SCAN} tickets with the soonest fix-by dates were checked: narrow the "
-    "search (client_id, agent_id, ticket_type_id) to check the rest."
-)
 # Open tickets of one client compared against a new summary, newest first: five pages.
 # A client with more open tickets than this gets a warning that older ones were not read.
 DUPLICATE_SCAN = 500
@@ -210,7 +206,7 @@ async def _found(
         found = await sla_tickets(
             halo, search, catalog, frozenset(sla), now=now, **window, on_page=on_page
         )
-        return found.page, None if found.complete else _SLA_PARTIAL
+        return found.page, found.note
     if search.open_only:
         return await open_tickets(halo, search, catalog, **window, on_page=on_page), None
     return await halo.list_tickets(search, **window, on_page=on_page), None
