@@ -80,3 +80,9 @@ def test_on_hold_only_when_said_as_a_flag(sent: object, on_hold: bool | None) ->
 
 def test_a_ticket_without_sla_fields_has_no_sla_facts() -> None:
     assert facts(summary="Printer", status_id=1) == SlaFacts()
+
+
+def test_a_ticket_excluded_from_the_sla_has_no_deadlines() -> None:
+    sent = {"fixbydate": "2026-11-29T16:00:00", "respondbydate": "2026-11-29T10:00:00"}
+    assert facts(excludefromsla=True, onhold=False, **sent) == SlaFacts(on_hold=False)
+    assert facts(excludefromsla=False, **sent).fix_by == DUE

@@ -186,16 +186,20 @@ _NO_DATE_BEFORE = datetime(1901, 1, 1, tzinfo=UTC)
 
 
 def sla_facts(row: Row) -> SlaFacts:
-    """The ticket's own SLA fields (Faults: fixbydate, respondbydate, onhold, dateclosed).
+    """The ticket's own SLA fields (Faults: fixbydate, respondbydate, onhold, dateclosed,
+    excludefromsla).
     The skill's names (deadlinedate, slahold, dateresolved) are read where those are
     missing; a tenant may send any or none of them."""
     on_hold = first(row, "onhold", "slahold")
-    return SlaFacts(
+    facts = SlaFacts(
         respond_by=_moment(row.get("respondbydate")),
         fix_by=_moment(row.get("fixbydate")) or _moment(row.get("deadlinedate")),
         on_hold=on_hold if isinstance(on_hold, bool) else None,
         done_at=_moment(row.get("dateclosed")) or _moment(row.get("dateresolved")),
     )
+    # Dates may still be filled in on a ticket excluded from the SLA: none of them count.
+    excluded = row.get("excludefromsla") is True
+    return replace(facts, respond_by=None, fix_by=None) if excluded else facts
 
 
 def _moment(value: object) -> datetime | None:

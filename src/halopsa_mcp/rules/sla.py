@@ -14,7 +14,6 @@ from typing import Literal
 from halopsa_mcp.domain.records import SlaFacts
 
 SlaState = Literal["met", "breached", "paused", "at_risk", "on_track"]
-SLA_STATES: tuple[SlaState, ...] = ("breached", "at_risk", "on_track", "paused", "met")
 
 # Less than this left before the fix-by date is "at risk" (the skill's one hour).
 AT_RISK = timedelta(hours=1)

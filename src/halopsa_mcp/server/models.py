@@ -33,9 +33,9 @@ class TicketRow(BaseModel):
     ticket_type: str | None = None
     created: str | None = Field(default=None, description="When the ticket was logged (UTC).")
     last_action: str | None = Field(default=None, description="Last activity (UTC).")
-    # Left out when unknown: most bytes of a long list would otherwise say nothing.
-    # One of search_tickets' sla values; typed loosely so the three result schemas
-    # that repeat this row do not repeat the list.
+    # Left out when unknown, as most bytes of a long list would say nothing. sla holds
+    # one of search_tickets' sla values, typed loosely so that the three result schemas
+    # repeating this row do not repeat the list.
     sla: str | None = Field(default=None, exclude_if=_unset, description="SLA state, if known.")
     fix_by: str | None = Field(default=None, exclude_if=_unset, description="SLA fix-by (UTC).")
 
