@@ -2,7 +2,7 @@
 fields: every shape quirk an instance may send is absorbed here, tested once."""
 
 from dataclasses import fields
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from halopsa_mcp.domain.records import (
     Attachment,
     Outcome,
     Priority,
+    SlaFacts,
     Status,
     Target,
     Team,
@@ -174,7 +175,7 @@ def test_a_ticket_from_halopsas_fields() -> None:
         priority_id=3, sla_id=1, agent_id=0, ticket_type_id=1, created="2026-01-02T09:00:00",
         last_action="2026-01-03T10:00:00", details="<p>html</p>", site_name="HQ",
         user_name="Jo", team="Service Desk", category="Printing", resolution="<p>Fixed</p>",
-        closed=None,
+        closed=None, sla=SlaFacts(fix_by=datetime(2026, 1, 5, tzinfo=UTC)),
     )  # fmt: skip
     assert ticket.raw["fixbydate"] == "2026-01-05"
 

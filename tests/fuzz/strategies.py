@@ -233,7 +233,9 @@ def valid_value(f: Field) -> st.SearchStrategy[Any]:
     elif f.type == "boolean":
         base = st.booleans()
     elif f.type == "array":
-        base = st.lists(hostile_text(30), max_size=s.get("maxItems", 5))
+        items = s.get("items", {})
+        element = st.sampled_from(items["enum"]) if "enum" in items else hostile_text(30)
+        base = st.lists(element, max_size=s.get("maxItems", 5))
     elif s.get("format") == "date":
         base = st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(dt.date.isoformat)
     else:

@@ -5,16 +5,17 @@ from collections import Counter
 import pytest
 
 from halopsa_mcp.sandbox import SandboxConfig
-from halopsa_mcp.sandbox.seed import SeedData, build_seed
+from halopsa_mcp.sandbox.seed import REFERENCE_NOW, SeedData, build_seed
 
 
 @pytest.fixture(scope="module")
 def seed() -> SeedData:
-    return build_seed(SandboxConfig())
+    return build_seed(SandboxConfig(), now=REFERENCE_NOW)
 
 
 def test_the_same_config_seeds_the_same_data(seed: SeedData) -> None:
-    again = build_seed(SandboxConfig())
+    # The same clock too: open tickets' deadlines follow it.
+    again = build_seed(SandboxConfig(), now=REFERENCE_NOW)
     assert again.tickets == seed.tickets
     assert again.actions == seed.actions
     assert again.attachments == seed.attachments

@@ -27,7 +27,7 @@ async def test_search_returns_compact_named_rows(sandbox: SandboxServer, make_se
     assert set(row) == {
         "id", "summary", "client_id", "client", "site_id", "user_id", "status_id", "status",
         "priority_id", "priority", "agent_id", "agent", "ticket_type_id", "ticket_type", "created",
-        "last_action",
+        "last_action", "sla", "fix_by",
     }  # fmt: skip
     assert row["status"]
     assert row["priority"]

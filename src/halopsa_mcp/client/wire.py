@@ -13,6 +13,7 @@ import binascii
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -44,6 +45,7 @@ from halopsa_mcp.domain.records import (
     Outcome,
     Priority,
     Site,
+    SlaFacts,
     Status,
     Target,
     Team,
@@ -200,8 +202,43 @@ def ticket(row: Row) -> Ticket:
         category=text(row.get("category_1")),
         resolution=text(row.get("closure_note")),
         closed=optional_text(row.get("dateclosed")),
+        sla=sla_facts(row),
         raw=MappingProxyType(dict(row)),
     )
+
+
+# Before any real deadline: what HaloPSA sends for a date it has not set.
+_NO_DATE_BEFORE = datetime(1901, 1, 1, tzinfo=UTC)
+
+
+def sla_facts(row: Row) -> SlaFacts:
+    """The ticket's own SLA fields (Faults: fixbydate, respondbydate, onhold, dateclosed,
+    excludefromsla).
+    The skill's names (deadlinedate, slahold, dateresolved) are read where those are
+    missing; a tenant may send any or none of them."""
+    on_hold = first(row, "onhold", "slahold")
+    facts = SlaFacts(
+        respond_by=_moment(row.get("respondbydate")),
+        fix_by=_moment(row.get("fixbydate")) or _moment(row.get("deadlinedate")),
+        on_hold=on_hold if isinstance(on_hold, bool) else None,
+        done_at=_moment(row.get("dateclosed")) or _moment(row.get("dateresolved")),
+    )
+    # Dates may still be filled in on a ticket excluded from the SLA: none of them count.
+    excluded = row.get("excludefromsla") is True
+    return replace(facts, respond_by=None, fix_by=None) if excluded else facts
+
+
+def _moment(value: object) -> datetime | None:
+    """A date-time as HaloPSA writes it: UTC, with or without an offset. Empty text and
+    placeholders such as "1900-01-01T00:00:00" or "0001-01-01T00:00:00" mean unset."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+    return moment if moment >= _NO_DATE_BEFORE else None
 
 
 def action(row: Row) -> Action:
@@ -261,7 +298,13 @@ def _id(row: Row, kind: str) -> int:
 
 # --- Searches --------------------------------------------------------------------------------
 
-_ORDER_FIELDS = {"id": "id", "created": "datecreated", "last_action": "lastactiondate"}
+_ORDER_FIELDS = {
+    "id": "id",
+    "created": "datecreated",
+    "last_action": "lastactiondate",
+    # A Faults column, as HaloPSA's order takes: the SLA fix-by deadline.
+    "fix_by": "fixbydate",
+}
 # datesearch's documented columns, in HaloPSA's spelling ("dateoccured").
 _DATE_FIELDS = {"opened": "dateoccured", "closed": "datecleared"}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import MappingProxyType
 from typing import Literal
 
@@ -113,6 +114,18 @@ class User:
 
 
 @dataclass(frozen=True)
+class SlaFacts:
+    """What a ticket itself says about its SLA: deadlines (aware, UTC) and whether its
+    clock is stopped. None where the service desk sent nothing usable."""
+
+    respond_by: datetime | None = None
+    fix_by: datetime | None = None
+    on_hold: bool | None = None
+    # When the ticket was resolved or closed, to judge a done ticket against fix_by.
+    done_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class TicketRow:
     """A ticket as a list shows it. Dates are the service desk's own text (UTC)."""
 
@@ -130,6 +143,7 @@ class TicketRow:
     ticket_type_id: int | None = None
     created: str | None = None
     last_action: str | None = None
+    sla: SlaFacts = SlaFacts()
 
 
 @dataclass(frozen=True)

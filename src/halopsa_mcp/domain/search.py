@@ -9,7 +9,7 @@ from typing import Literal
 # Only the dates HaloPSA's datesearch documents: a live instance may ignore any other
 # column and answer unfiltered.
 DateField = Literal["opened", "closed"]
-OrderBy = Literal["id", "created", "last_action"]
+OrderBy = Literal["id", "created", "last_action", "fix_by"]
 
 
 @dataclass(frozen=True)

@@ -78,3 +78,7 @@ class SandboxConfig:
     # POST /Tickets does not save closure_note, as a live instance may not (no public
     # client is known to write it); a resolution survives only in an action's note.
     closure_note_ignored: bool = False
+    # A tenant that tracks no SLA: its tickets' SLA dates (fixbydate, respondbydate,
+    # deadlinedate) are "absent" (with onhold) or sent as "placeholders"
+    # ("1900-01-01T00:00:00"), as HaloPSA writes a date it has not set.
+    sla_dates: Literal["set", "absent", "placeholders"] = "set"

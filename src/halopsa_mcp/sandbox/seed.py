@@ -1,9 +1,11 @@
 """Deterministic demo data: an MSP's customers and their tickets, notes, time and files.
 
-Everything derives from random.Random(config.seed) and the fixed REFERENCE_NOW, never
-from the wall clock, so two resets with the same config give identical data and tests
-may refer to seeded records by id. Ticket dates spread over the HISTORY before
-REFERENCE_NOW and rise with the ticket id, as in a real instance.
+Everything derives from random.Random(config.seed) and the fixed REFERENCE_NOW, so two
+resets with the same config give identical data and tests may refer to seeded records
+by id; the one exception is open tickets' SLA fix-by deadlines, set relative to the
+clock at reset so that every SLA state is there to be found (see _TIME_LEFT). Ticket
+dates spread over the HISTORY before REFERENCE_NOW and rise with the ticket id, as in a
+real instance.
 
 Status `type` is a sandbox convention (Halo leaves it to each instance), defined in
 models.StatusType: 0 open, 1 paused (SLA on hold), 2 resolved, 3 closed. Older tickets
@@ -107,7 +109,9 @@ class SeedData:
     landmarks: Landmarks = Landmarks()
 
 
-def build_seed(config: SandboxConfig) -> SeedData:
+def build_seed(config: SandboxConfig, *, now: datetime | None = None) -> SeedData:
+    """The data for ``config``; open tickets' fix-by deadlines are set relative to
+    ``now`` (the clock by default), everything else to REFERENCE_NOW."""
     rng = random.Random(config.seed)
     data = SeedData(
         clients={},
@@ -125,7 +129,32 @@ def build_seed(config: SandboxConfig) -> SeedData:
     )
     _add_customers(rng, data)
     _TicketWriter(rng, data).write(config.ticket_count)
+    _set_open_deadlines(data, now or datetime.now(UTC).replace(microsecond=0))
     return data
+
+
+# Time left before an open ticket's fix-by deadline, chosen by its id, so that every
+# reset shows every SLA state the skill names whatever the day: one in seven breached,
+# two at risk (under an hour left), the rest on track. A paused status keeps its
+# deadline and shows on hold instead.
+_TIME_LEFT = (
+    timedelta(hours=-5),
+    timedelta(minutes=40),
+    timedelta(hours=7),
+    timedelta(days=2),
+    timedelta(minutes=15),
+    timedelta(hours=30),
+    timedelta(days=4),
+)
+
+
+def _set_open_deadlines(data: SeedData, now: datetime) -> None:
+    """Open tickets were created before REFERENCE_NOW, so deadlines counted from their
+    creation would all have passed by now: set them from ``now`` instead. Done tickets
+    keep theirs, judged against when they were done."""
+    for ticket in data.tickets.values():
+        if ticket.fixbydate is not None and not data.statuses[ticket.status_id].is_closed:
+            ticket.fixbydate = now + _TIME_LEFT[ticket.id % len(_TIME_LEFT)]
 
 
 class _HasId(Protocol):

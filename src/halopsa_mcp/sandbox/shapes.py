@@ -69,7 +69,22 @@ def ticket_row(state: SandboxState, ticket: Ticket) -> Json:
     if state.config.ticket_rows_without_names:
         for name in ("client_name", "site_name", "user_name"):
             del row[name]
-    return row
+    return _sla_shown(state, row)
+
+
+# How a tenant that tracks no SLA writes a date it has not set.
+_UNSET_DATE = "1900-01-01T00:00:00"
+_SLA_DATES = ("fixbydate", "respondbydate", "deadlinedate")
+
+
+def _sla_shown(state: SandboxState, shown: Json) -> Json:
+    """``shown`` as a tenant configured by sla_dates would send it."""
+    mode = state.config.sla_dates
+    if mode == "absent":
+        return {k: v for k, v in shown.items() if k not in (*_SLA_DATES, "onhold")}
+    if mode == "placeholders":
+        return shown | dict.fromkeys(_SLA_DATES, _UNSET_DATE)
+    return shown
 
 
 def ticket_full(
@@ -90,6 +105,7 @@ def ticket_full(
         "timetaken": ticket.timetaken,
         "attachment_count": len(attachments),
     }
+    full = _sla_shown(state, full)
     if with_attachments:
         full["attachments"] = [attachment_row(a) for a in attachments]
     if with_last_action:

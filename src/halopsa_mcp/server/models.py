@@ -12,6 +12,10 @@ from pydantic import BaseModel, Field
 from halopsa_mcp.domain.records import StatusRole
 
 
+def _unset(value: object) -> bool:
+    return value is None
+
+
 class TicketRow(BaseModel):
     id: int = Field(description="Ticket ID, for get_ticket, update_ticket and add_action.")
     summary: str
@@ -29,6 +33,11 @@ class TicketRow(BaseModel):
     ticket_type: str | None = None
     created: str | None = Field(default=None, description="When the ticket was logged (UTC).")
     last_action: str | None = Field(default=None, description="Last activity (UTC).")
+    # Left out when unknown, as most bytes of a long list would say nothing. sla holds
+    # one of search_tickets' sla values, typed loosely so that the three result schemas
+    # repeating this row do not repeat the list.
+    sla: str | None = Field(default=None, exclude_if=_unset, description="SLA state, if known.")
+    fix_by: str | None = Field(default=None, exclude_if=_unset, description="SLA fix-by (UTC).")
 
 
 class TicketPage(BaseModel):
@@ -37,6 +46,7 @@ class TicketPage(BaseModel):
     page: int
     limit: int
     has_more: bool = Field(description="True when a later page holds more matches.")
+    note: str | None = Field(default=None, exclude_if=_unset, description="Limits of the search.")
 
 
 class ActionRow(BaseModel):
@@ -76,6 +86,9 @@ class TicketDetail(TicketRow):
     )
     closed: str | None = None
     sla_id: int | None = None
+    respond_by: str | None = Field(
+        default=None, exclude_if=_unset, description="SLA respond-by (UTC)."
+    )
     recent_actions: list[ActionRow] = Field(default_factory=list)
     extra_fields: dict[str, Any] = Field(
         default_factory=dict, description="Raw HaloPSA fields asked for with extra_fields."

@@ -3,16 +3,21 @@
 HaloPSA documents open_only only as "open tickets"; an instance may count a Resolved
 status as open. The server knows which statuses close a ticket, so it leaves those out
 itself, and counts them so that the total and the paging stay true.
+
+An SLA search filters on a state this server computes, which HaloPSA cannot: it reads
+the tickets soonest deadline first and judges each one here.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from halopsa_mcp.client.api import HaloClient, OnPage, Page
 from halopsa_mcp.domain.records import Ticket
 from halopsa_mcp.domain.search import TicketSearch
 from halopsa_mcp.rules.catalog import Catalog
+from halopsa_mcp.rules.sla import SlaState, sla_state
 
 
 async def open_tickets(
@@ -51,3 +56,63 @@ async def _closed_kept(halo: HaloClient, search: TicketSearch, catalog: Catalog)
 
 def _still_open(tickets: list[Ticket], catalog: Catalog) -> list[Ticket]:
     return [t for t in tickets if not catalog.closes(t.status_id)]
+
+
+# How many tickets an SLA search reads at most, soonest fix-by first: five pages.
+SLA_SCAN = 500
+
+
+@dataclass(frozen=True)
+class SlaFound:
+    page: Page[Ticket]
+    # What the reader must know about the answer's limits, if anything.
+    note: str | None = None
+
+
+async def sla_tickets(
+    halo: HaloClient,
+    search: TicketSearch,
+    catalog: Catalog,
+    states: frozenset[SlaState],
+    *,
+    now: datetime,
+    limit: int,
+    offset: int,
+    on_page: OnPage | None = None,
+) -> SlaFound:
+    """``search``'s tickets whose SLA state at ``now`` is one of ``states``, soonest
+    fix-by first. HaloPSA cannot filter on a state this server computes, so the tickets
+    are read (asked for soonest fix-by first, where the states that need acting on
+    are) and judged here; the total counts every match among those read."""
+    soonest = replace(search, order_by="fix_by", descending=False)
+    rows = await halo.list_tickets(soonest, limit=SLA_SCAN, offset=0, on_page=on_page)
+    kept = [t for t in rows.items if _state(t, catalog, now) in states]
+    if search.open_only:
+        kept = _still_open(kept, catalog)
+    # Sorted here too: an instance may ignore the order it was asked for.
+    kept.sort(key=lambda t: (t.sla.fix_by or _NEVER, t.id))
+    page = Page(items=kept[offset : offset + limit], total=len(kept), offset=offset)
+    return SlaFound(page=page, note=_sla_note(rows))
+
+
+def _sla_note(rows: Page[Ticket]) -> str | None:
+    """An empty or short answer must not read as "nothing at risk" when it is not."""
+    if rows.has_more:
+        # Some instances list tickets without a deadline first: the cap may hide them all.
+        return (
+            f"Only the first {SLA_SCAN} tickets by fix-by date were checked: narrow the "
+            "search (client_id, agent_id, ticket_type_id) to check the rest."
+        )
+    if rows.items and all(t.sla.fix_by is None for t in rows.items):
+        return (
+            f"HaloPSA sent no SLA deadline for any of the {len(rows.items)} tickets read, "
+            "so no SLA state could be judged: the instance may not track SLAs on them."
+        )
+    return None
+
+
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+def _state(ticket: Ticket, catalog: Catalog, now: datetime) -> SlaState | None:
+    return sla_state(ticket.sla, done=catalog.closes(ticket.status_id), now=now)

@@ -6,6 +6,8 @@ written by strangers and must reach the model as plain, visible text.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from halopsa_mcp.domain.records import (
     Action,
     Agent,
@@ -17,6 +19,7 @@ from halopsa_mcp.domain.records import (
     User,
 )
 from halopsa_mcp.rules.catalog import Catalog
+from halopsa_mcp.rules.sla import sla_state
 from halopsa_mcp.server import models
 from halopsa_mcp.server.for_the_model import readable
 
@@ -40,7 +43,10 @@ def priority_name(catalog: Catalog, sla_id: int | None, priority_id: int | None)
     return chosen[0].name if chosen else None
 
 
-def ticket_row(ticket: TicketRow, catalog: Catalog) -> models.TicketRow:
+def ticket_row(
+    ticket: TicketRow, catalog: Catalog, *, now: datetime | None = None
+) -> models.TicketRow:
+    """``now`` judges the SLA; the caller's clock by default."""
     status = catalog.status(ticket.status_id) if ticket.status_id is not None else None
     type_id = ticket.ticket_type_id
     ticket_type = catalog.ticket_type(type_id) if type_id is not None else None
@@ -62,7 +68,22 @@ def ticket_row(ticket: TicketRow, catalog: Catalog) -> models.TicketRow:
         ticket_type=ticket_type.name if ticket_type else None,
         created=ticket.created,
         last_action=ticket.last_action,
+        **_sla(ticket, catalog, now or datetime.now(UTC)),
     )
+
+
+def _sla(ticket: TicketRow, catalog: Catalog, now: datetime) -> dict[str, str | None]:
+    """The row's SLA state, and its fix-by deadline while that still matters (open)."""
+    done = catalog.closes(ticket.status_id)
+    return {
+        "sla": sla_state(ticket.sla, done=done, now=now),
+        "fix_by": None if done else _when(ticket.sla.fix_by),
+    }
+
+
+def _when(moment: datetime | None) -> str | None:
+    """A deadline written as the service desk writes its dates (UTC, no offset)."""
+    return moment.replace(tzinfo=None).isoformat(timespec="seconds") if moment else None
 
 
 def ticket_detail(
@@ -71,10 +92,14 @@ def ticket_detail(
     actions: list[models.ActionRow],
     extra: dict[str, object],
     missing: list[str],
+    *,
+    now: datetime | None = None,
 ) -> models.TicketDetail:
-    row = ticket_row(ticket, catalog)
+    row = ticket_row(ticket, catalog, now=now)
     return models.TicketDetail(
-        **row.model_dump(),
+        **row.model_dump(exclude={"fix_by"}),
+        fix_by=_when(ticket.sla.fix_by),
+        respond_by=_when(ticket.sla.respond_by),
         details=readable(ticket.details, limit=_DETAILS_LIMIT),
         site=_name(ticket.site_name),
         user=_name(ticket.user_name),

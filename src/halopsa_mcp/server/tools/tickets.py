@@ -7,14 +7,14 @@ import re
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
 from dataclasses import fields, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
 from halopsa_mcp.client import preview
-from halopsa_mcp.client.api import OnPage
+from halopsa_mcp.client.api import OnPage, Page
 from halopsa_mcp.domain import search as ticket_search
 from halopsa_mcp.domain.records import Action, Site, Ticket, User
 from halopsa_mcp.domain.search import TicketSearch
@@ -28,6 +28,7 @@ from halopsa_mcp.rules.resolution import (
     resolving_writes,
     unkept,
 )
+from halopsa_mcp.rules.sla import SlaState
 from halopsa_mcp.rules.tickets import (
     NewTicket,
     TicketChanges,
@@ -42,7 +43,7 @@ from halopsa_mcp.server.errors import halo_errors, invalid, refused
 from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import ActionRow, TicketDetail, TicketPage, TicketWriteResult
 from halopsa_mcp.server.names import client_id_of, named_ids, user_id_of
-from halopsa_mcp.server.open_search import open_tickets
+from halopsa_mcp.server.open_search import open_tickets, sla_tickets
 from halopsa_mcp.server.results import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.services import NAMES, TICKET_WRITES, Services, no_such_ticket, services
 from halopsa_mcp.server.tools.params import (
@@ -89,7 +90,19 @@ DateField = Annotated[
 ]
 DateFrom = Annotated[date | None, Field(description="On or after (YYYY-MM-DD).")]
 DateTo = Annotated[date | None, Field(description="On or before (YYYY-MM-DD).")]
-OrderBy = Annotated[ticket_search.OrderBy, Field(description="Sort key.")]
+OrderBy = Annotated[
+    ticket_search.OrderBy, Field(description="Sort key; fix_by: the SLA fix-by deadline.")
+]
+OnlySla = Annotated[
+    list[SlaState] | None,
+    Field(
+        max_length=5,
+        description=(
+            'Only tickets in these SLA states, e.g. ["breached", "at_risk"] (under an '
+            "hour left); soonest fix-by first. Tickets without an SLA never match."
+        ),
+    ),
+]
 Descending = Annotated[bool, Field(description="Newest / highest first.")]
 RowsPerPage = Annotated[int, Field(ge=1, le=100, description="Rows per page.")]
 PageNumber = Annotated[int, Field(ge=1, le=10_000, description="Page number, from 1.")]
@@ -151,18 +164,22 @@ async def search_tickets(
     date_field: DateField = "opened",
     date_from: DateFrom = None,
     date_to: DateTo = None,
+    sla: OnlySla = None,
     order_by: OrderBy = "id",
     descending: Descending = True,
     limit: RowsPerPage = 20,
     page: PageNumber = 1,
 ) -> TicketPage:
-    """Find tickets by text, client, status, agent, type or date; newest first by default.
+    """Find tickets by text, client, status, agent, type, date or SLA state; newest
+    first by default.
 
-    Returns compact rows (ID, summary, client, status, priority, agent, dates) with
-    names resolved, the total number of matches and whether more pages exist. Use it
-    to find a ticket's ID before get_ticket, update_ticket or add_action, and to check
-    for an existing ticket before creating one. Open tickets only unless open_only is
-    false or a status_id is given. A ticket number as text finds that ticket.
+    Returns compact rows (ID, summary, client, status, priority, agent, dates, SLA
+    state when HaloPSA sends its deadlines) with names resolved, the total number of
+    matches and whether more pages exist. Use it to find a ticket's ID before
+    get_ticket, update_ticket or add_action, and to check for an existing ticket
+    before creating one. Open tickets only unless open_only is false or a status_id is
+    given. A ticket number as text finds that ticket. Tickets about to breach their
+    SLA: sla=["breached", "at_risk"].
     """
     svc = services(ctx)
     if client_id is not None:
@@ -185,20 +202,41 @@ async def search_tickets(
         order_by=order_by,
         descending=descending,
     )
+    now = datetime.now(UTC)
     with halo_errors("search tickets", write=False):
-        window = {"limit": limit, "offset": (page - 1) * limit}
-        on_page = _progress_to(ctx, "tickets")
-        if search.open_only:
-            found = await open_tickets(svc.halo, search, catalog, **window, on_page=on_page)
-        else:
-            found = await svc.halo.list_tickets(search, **window, on_page=on_page)
+        found, note = await _found(ctx, search, catalog, sla, now, limit=limit, page=page)
     return TicketPage(
-        tickets=[ticket_row(t, catalog) for t in found.items],
+        tickets=[ticket_row(t, catalog, now=now) for t in found.items],
         total=found.total,
         page=page,
         limit=limit,
         has_more=found.has_more,
+        note=note,
     )
+
+
+async def _found(
+    ctx: Context[Services],
+    search: TicketSearch,
+    catalog: Catalog,
+    sla: list[SlaState] | None,
+    now: datetime,
+    *,
+    limit: int,
+    page: int,
+) -> tuple[Page[Ticket], str | None]:
+    """One page of the search's tickets, and what the reader must know of its limits."""
+    halo = services(ctx).halo
+    window = {"limit": limit, "offset": (page - 1) * limit}
+    on_page = _progress_to(ctx, "tickets")
+    if sla:
+        found = await sla_tickets(
+            halo, search, catalog, frozenset(sla), now=now, **window, on_page=on_page
+        )
+        return found.page, found.note
+    if search.open_only:
+        return await open_tickets(halo, search, catalog, **window, on_page=on_page), None
+    return await halo.list_tickets(search, **window, on_page=on_page), None
 
 
 async def _checked_filters(
@@ -231,7 +269,8 @@ async def get_ticket(
     extra_fields: ExtraFields = [],  # noqa: B006
 ) -> TicketDetail:
     """One ticket in full: details, client, site, user, status, priority, agent, team,
-    resolution and its most recent actions, with every ID resolved to a name.
+    resolution, SLA state and deadlines (when HaloPSA sends them) and its most recent
+    actions, with every ID resolved to a name.
 
     Use it before changing a ticket, to see its current status and history.
     """
