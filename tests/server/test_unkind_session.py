@@ -138,6 +138,7 @@ async def _create_tickets(s: Session, *, client_id: int, user_id: int) -> int:
     assert row["status_id"] == s.role["new"]
     assert row["user_id"] == user_id
     assert any("Normal" in w for w in incident["warnings"]), incident["warnings"]
+    assert any(f"site {row['site_id']}" in w for w in incident["warnings"]), incident["warnings"]
     change = await s.ok(
         "create_ticket",
         summary="Replace core switch in comms room",
