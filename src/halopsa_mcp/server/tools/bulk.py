@@ -44,7 +44,7 @@ TicketIds = Annotated[
     list[Annotated[int, Field(ge=1, le=MAX_ID)]],
     Field(
         max_length=MAX_TICKETS,
-        description="The tickets to change, each once (IDs from search_tickets).",
+        description="Each ticket once.",
     ),
 ]
 
@@ -59,13 +59,12 @@ async def update_tickets(
     resolution: NewResolution = None,
     dry_run: DryRun = False,
 ) -> BulkUpdateResult:
-    """Make the same change to up to 50 tickets, e.g. close every resolved ticket that
-    search_tickets found.
+    """Make one change to up to 50 tickets (IDs from search_tickets), e.g. close every
+    resolved ticket it found.
 
-    Each ticket is checked by update_ticket's rules before anything is written: if any
-    fails, nothing is written and the error lists the fix per ticket. dry_run=true
-    previews every ticket. Written in the order given; a failed write stops the batch,
-    and the error says which tickets were done, which failed and which were not tried.
+    Every ticket must pass update_ticket's rules, or nothing is written and the error
+    lists each ticket's fix. dry_run=true previews each. A failed write stops the batch;
+    the error says which tickets were done, which failed and which were not tried.
     """
     svc = services(ctx)
     _check_listed(ticket_ids)
