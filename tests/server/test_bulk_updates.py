@@ -15,7 +15,7 @@ from halopsa_mcp.server.services import Services
 from .conftest import ok, records, refusal, writes
 
 Make = Callable[..., MCPServer[Services]]
-IN_PROGRESS, RESOLVED, CLOSED = 2, 8, 9
+NEW, IN_PROGRESS, RESOLVED, CLOSED = 1, 2, 8, 9
 
 
 def tickets_in(sandbox: SandboxServer, status_id: int, count: int) -> list[int]:
@@ -170,3 +170,15 @@ async def test_nothing_to_change_is_refused(sandbox: SandboxServer, make_server:
     assert "nothing to change" in text
     assert writes(sandbox) == []
     assert not [r for r in sandbox.state.request_log if r.path.startswith("/api/Tickets/")]
+
+
+async def test_each_ticket_carries_its_own_warnings(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    new, working = tickets_in(sandbox, NEW, 1), tickets_in(sandbox, IN_PROGRESS, 1)
+    args = {"ticket_ids": [*new, *working], "status_id": RESOLVED, "resolution": "New cable.",
+            "dry_run": True}  # fmt: skip
+    async with Client(make_server()) as c:
+        rows = ok(await c.call_tool("update_tickets", args))["tickets"]
+    assert "without an In Progress step" in " ".join(rows[0]["warnings"])
+    assert "warnings" not in rows[1]
