@@ -17,6 +17,7 @@ JSON types are judged here independently of jsonschema and of the server:
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -217,6 +218,26 @@ def fields_of(input_schema: Schema) -> list[Field]:
 # --- Valid values ------------------------------------------------------------------------
 
 
+def _item(items: Schema) -> st.SearchStrategy[Any]:
+    """A valid element of an array argument: IDs in their range, else text."""
+    if "enum" in items:
+        return st.sampled_from(items["enum"])
+    if items.get("type") == "integer":
+        return st.integers(items.get("minimum", -(10**6)), items.get("maximum", 10**12))
+    return hostile_text(30)
+
+
+def _fits(items: Schema, value: Any) -> bool:
+    """Whether ``value`` is a valid element of an array argument whose elements are
+    ``items``."""
+    if items.get("type") != "integer":
+        return isinstance(value, str)
+    whole = isinstance(value, float) and value.is_integer()
+    if not whole and (isinstance(value, bool) or not isinstance(value, int)):
+        return False
+    return bool(items.get("minimum", -math.inf) <= value <= items.get("maximum", math.inf))
+
+
 def valid_value(f: Field) -> st.SearchStrategy[Any]:
     s = f.schema
     if "enum" in s:
@@ -233,9 +254,7 @@ def valid_value(f: Field) -> st.SearchStrategy[Any]:
     elif f.type == "boolean":
         base = st.booleans()
     elif f.type == "array":
-        items = s.get("items", {})
-        element = st.sampled_from(items["enum"]) if "enum" in items else hostile_text(30)
-        base = st.lists(element, max_size=s.get("maxItems", 5))
+        base = st.lists(_item(s.get("items", {})), max_size=s.get("maxItems", 5))
     elif s.get("format") == "date":
         base = st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(dt.date.isoformat)
     else:
@@ -314,14 +333,15 @@ def invalid_value(f: Field) -> st.SearchStrategy[Any]:
     if "maxItems" in s:
         choices.append(
             st.lists(
-                st.sampled_from(["fixbydate", "x"]),
+                _item(s.get("items", {})),
                 min_size=s["maxItems"] + 1,
                 max_size=s["maxItems"] + 30,
             )
         )
     if f.type == "array":
-        items = json_values.filter(lambda v: not isinstance(v, str))
-        choices.append(st.lists(items, min_size=1, max_size=4))
+        items = s.get("items", {})
+        misfits = json_values.filter(lambda v: not _fits(items, v))
+        choices.append(st.lists(misfits, min_size=1, max_size=4))
     if "enum" in s:
         choices.append(hostile_text(20).filter(lambda v: v not in s["enum"]))
     if s.get("format") == "date":

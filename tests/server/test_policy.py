@@ -18,7 +18,7 @@ from .served import served
 from .test_http import TOKEN, mcp_client
 
 Make = Callable[..., MCPServer[Services]]
-WRITES = {"create_ticket", "update_ticket", "add_action", "upload_attachment"}
+WRITES = {"create_ticket", "update_ticket", "update_tickets", "add_action", "upload_attachment"}
 CREATE = {"summary": "Scanner offline", "client_id": 23, "ticket_type_id": 1}
 
 

@@ -9,6 +9,7 @@ needs and does not know is taken from the refusal that lists the choices.
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -139,3 +140,34 @@ async def test_tell_a_clients_user_we_are_waiting_on_their_reply_in_three_calls(
         assert action.outcome_id == named(sandbox, "outcomes", "Waiting on Client")
         assert not action.hiddenfromuser
         assert sandbox.state.tickets[ticket["id"]].client_id == 15
+
+
+async def test_close_every_resolved_ticket_of_a_client_older_than_a_week_in_three_calls() -> None:
+    async with fresh_session() as (agent, sandbox):
+        week_ago = date.today() - timedelta(days=7)
+        closed = named(sandbox, "statuses", "Closed")
+        resolved = named(sandbox, "statuses", "Resolved")
+        meant = {
+            t.id
+            for t in sandbox.state.tickets.values()
+            if t.client_id == 15 and t.status_id == resolved and t.dateoccurred.date() <= week_ago
+        }
+        found = ok(
+            await agent.call(
+                "search_tickets",
+                client_id="northgate",
+                status_id="resolved",
+                date_to=week_ago.isoformat(),
+                limit=50,
+            )
+        )
+        ids = [t["id"] for t in found["tickets"]]
+        change = {"ticket_ids": ids, "status_id": "closed"}
+        preview = ok(await agent.call("update_tickets", **change, dry_run=True))
+        assert [t["status"] for t in preview["tickets"]] == ["Closed"] * len(ids)
+        done = ok(await agent.call("update_tickets", **change))
+        assert agent.calls <= 3
+        assert set(ids) == meant
+        assert len(meant) >= 2
+        assert [t["id"] for t in done["tickets"]] == ids
+        assert {sandbox.state.tickets[i].status_id for i in meant} == {closed}

@@ -18,11 +18,11 @@ from halopsa_mcp.server.services import Services
 
 SNAPSHOT = Path(__file__).resolve().parents[1] / "snapshots" / "tools.json"
 EXPECTED_TOOLS = {
-    "search_tickets", "get_ticket", "create_ticket", "update_ticket", "add_action",
-    "list_actions", "upload_attachment", "list_attachments", "list_statuses",
+    "search_tickets", "get_ticket", "create_ticket", "update_ticket", "update_tickets",
+    "add_action", "list_actions", "upload_attachment", "list_attachments", "list_statuses",
     "list_priorities", "list_ticket_types", "list_outcomes", "search_directory",
 }  # fmt: skip
-WRITES = {"create_ticket", "update_ticket", "add_action", "upload_attachment"}
+WRITES = {"create_ticket", "update_ticket", "update_tickets", "add_action", "upload_attachment"}
 
 
 async def listed_tools(make_server: Callable[..., MCPServer[Services]]) -> list[dict[str, Any]]:

@@ -67,6 +67,7 @@ EVERY_TOOL: dict[str, dict[str, Any]] = {
         "dry_run": True,
     },
     "update_ticket": {"ticket_id": 1001, "summary": "Printer offline again", "dry_run": True},
+    "update_tickets": {"ticket_ids": [1001, 1002], "agent_id": 0, "dry_run": True},
     "add_action": {"ticket_id": 1001, "note": "Checked the cable.", "dry_run": True},
     "list_actions": {"ticket_id": 1001},
     "upload_attachment": {
@@ -85,6 +86,7 @@ EVERY_TOOL: dict[str, dict[str, Any]] = {
 NEEDS: dict[str, set[str]] = {
     "create_ticket": {"Status", "Priority", "TicketType"},
     "update_ticket": {"Status", "Priority", "TicketType"},
+    "update_tickets": {"Status", "Priority", "TicketType"},
     "add_action": {"Status", "TicketType", "Outcome"},
     "list_statuses": {"Status"},
     "list_priorities": {"Priority"},

@@ -239,3 +239,20 @@ class DirectoryPage(BaseModel):
     total: int = Field(description="How many match in all, across every page.")
     page: int
     has_more: bool
+
+
+def _empty(value: list[str]) -> bool:
+    return not value
+
+
+class BulkRow(BaseModel):
+    id: int
+    summary: str
+    status_id: int | None = None
+    status: str | None = Field(default=None, description="After the change (dry run: would be).")
+    warnings: list[str] = Field(default_factory=list, exclude_if=_empty)
+
+
+class BulkUpdateResult(BaseModel):
+    dry_run: bool = Field(description="True: nothing was written.")
+    tickets: list[BulkRow] = Field(description="Each ticket, in the order given.")

@@ -13,7 +13,7 @@ from typing import Any
 from mcp.server import MCPServer
 from mcp.types import ToolAnnotations
 
-from halopsa_mcp.server.tools import actions, attachments, directory, lookups, tickets
+from halopsa_mcp.server.tools import actions, attachments, bulk, directory, lookups, tickets
 from halopsa_mcp.server.tools.params import ADD, CHANGE, READ
 
 
@@ -37,6 +37,7 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(tickets.get_ticket, "Get a ticket", READ),
     ToolSpec(tickets.create_ticket, "Create a ticket", ADD),
     ToolSpec(tickets.update_ticket, "Update a ticket", CHANGE),
+    ToolSpec(bulk.update_tickets, "Update several tickets", CHANGE),
     ToolSpec(actions.add_action, "Add an action (note, time, status change)", ADD),
     ToolSpec(actions.list_actions, "List a ticket's actions", READ),
     ToolSpec(attachments.upload_attachment, "Upload an attachment", ADD),

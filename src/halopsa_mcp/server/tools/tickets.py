@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -393,42 +393,77 @@ async def update_ticket(
     previews.
     """
     svc = services(ctx)
-    named = {"status_id": status_id, "agent_id": agent_id, "priority_id": priority_id}
-    ids = await named_ids(svc, write=True, **named)
-    status_id, agent_id, priority_id = ids["status_id"], ids["agent_id"], ids["priority_id"]
-    catalog = await svc.catalog(*TICKET_WRITES, uses=_TICKET_WRITES_USE, write=True)
+    given = TicketChanges(summary=summary, details=details, team=team, category=category,
+                         resolution=resolution)  # fmt: skip
+    changes, catalog = await update_inputs(svc, given, status_id, agent_id, priority_id)
     ticket = await svc.ticket_or_none(ticket_id, write=True)
     if ticket is None:
         raise no_such_ticket(ticket_id, write=True)
+    planned = planned_update(ticket, changes, catalog, svc.settings.default_outcome)
+    if not planned.verdict.ok:
+        raise refused(planned.verdict)
+    if dry_run:
+        return _dry_run(planned.split, planned.warnings)
+    return await write_update(svc, planned, catalog)
+
+
+async def update_inputs(
+    svc: Services,
+    changes: TicketChanges,
+    status_id: int | str | None,
+    agent_id: int | str | None,
+    priority_id: int | str | None,
+) -> tuple[TicketChanges, Catalog]:
+    """An update's ``changes`` with the IDs given by name made IDs, and the lookups the
+    rules judge it by. A name unknown or ambiguous is refused here, before any ticket is
+    read."""
+    named = {"status_id": status_id, "agent_id": agent_id, "priority_id": priority_id}
+    ids = await named_ids(svc, write=True, **named)
+    catalog = await svc.catalog(*TICKET_WRITES, uses=_TICKET_WRITES_USE, write=True)
+    changes = replace(
+        changes,
+        status_id=ids["status_id"],
+        agent_id=ids["agent_id"],
+        priority_id=ids["priority_id"],
+    )
+    return changes, catalog
+
+
+@dataclass(frozen=True)
+class PlannedUpdate:
+    """One ticket's update as the rules judged it, split into the writes that carry it.
+    Write only when ``verdict.ok``."""
+
+    ticket: Ticket
+    verdict: Verdict
+    split: ResolvingWrites
+
+    @property
+    def warnings(self) -> list[str]:
+        return [*self.verdict.warnings, *self.split.warnings]
+
+
+def planned_update(
+    ticket: Ticket, changes: TicketChanges, catalog: Catalog, default_outcome: str
+) -> PlannedUpdate:
+    """``changes`` to ``ticket`` judged by the rules, and the writes they become."""
     state = ticket_state(ticket, catalog)
-    plan = plan_ticket_update(
-        state,
-        TicketChanges(
-            summary=summary, details=details, status_id=status_id,
-            priority_id=priority_id, agent_id=agent_id, team=team, category=category,
-            resolution=resolution,
-        ),
-        catalog,
-    )  # fmt: skip
-    if not plan.verdict.ok:
-        raise refused(plan.verdict)
+    plan = plan_ticket_update(state, changes, catalog)
     split = resolving_writes(
         plan.ticket,
         state,
         catalog,
-        default_outcome=svc.settings.default_outcome,
+        default_outcome=default_outcome,
         stored_note=bool(ticket.resolution.strip()),
     )
-    warnings = [*plan.verdict.warnings, *split.warnings]
-    if dry_run:
-        return _dry_run(split, warnings)
-    return await _write_update(svc, ticket, split, catalog, warnings)
+    return PlannedUpdate(ticket, plan.verdict, split)
 
 
-async def _write_update(
-    svc: Services, ticket: Ticket, split: ResolvingWrites, catalog: Catalog, warnings: list[str]
+async def write_update(
+    svc: Services, planned: PlannedUpdate, catalog: Catalog
 ) -> TicketWriteResult:
     """The ticket's fields, then the action recording its resolution; each sent once."""
+    ticket, split = planned.ticket, planned.split
     saved = ticket
     if split.ticket is not None:
         tied = {"status_id": split.ticket.status_id, "ticket_type_id": ticket.ticket_type_id}
@@ -440,7 +475,7 @@ async def _write_update(
         action = await _resolving_action(svc, split.action, catalog, already=already)
         # The action moved the ticket; the ticket's own answer came before it.
         saved = replace(saved, status_id=split.action.new_status_id)
-    return _written(split, saved, action, catalog, warnings)
+    return _written(split, saved, action, catalog, planned.warnings)
 
 
 def _dry_run(split: ResolvingWrites, warnings: list[str]) -> TicketWriteResult:
