@@ -126,6 +126,8 @@ class TicketWriteResult(BaseModel):
 class ActionWriteResult(BaseModel):
     dry_run: bool
     action: ActionRow | None = None
+    ticket_status_id: int | None = Field(default=None, description="The ticket's status now.")
+    ticket_status: str | None = None
     would_send: dict[str, Any] | None = None
     warnings: list[str] = Field(default_factory=list)
 

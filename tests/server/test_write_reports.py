@@ -1,0 +1,55 @@
+"""Writes report what happened (issue 11): the ticket's status after an action and who
+wrote it, duplicate refusals that fit each candidate, warnings nobody else would give,
+and text attachments. Through a real MCP client against the sandbox."""
+
+from collections.abc import Callable
+
+from mcp import Client
+from mcp.server import MCPServer
+
+from halopsa_mcp.sandbox import SandboxServer
+from halopsa_mcp.sandbox.action_writes import API_AGENT_ID, API_APPLICATION
+from halopsa_mcp.server.services import Services
+from tests.helpers import reconfigure
+
+from .conftest import ok
+from .test_tools_actions import open_incident
+
+Make = Callable[..., MCPServer[Services]]
+
+
+async def test_add_action_says_the_tickets_status_after_it_and_who_wrote_it(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    ticket_id = open_incident(sandbox)
+    async with Client(make_server()) as c:
+        resolved = ok(
+            await c.call_tool(
+                "add_action",
+                {"ticket_id": ticket_id, "note": "Replaced the PSU", "outcome_id": "Resolve"},
+            )
+        )
+        noted = ok(
+            await c.call_tool("add_action", {"ticket_id": ticket_id, "note": "Customer rang"})
+        )
+        listed = ok(await c.call_tool("list_actions", {"ticket_id": ticket_id, "limit": 2}))
+    assert (resolved["ticket_status_id"], resolved["ticket_status"]) == (8, "Resolved")
+    # A note changes no status: the ticket stays where the action before left it.
+    assert (noted["ticket_status_id"], noted["ticket_status"]) == (8, "Resolved")
+    # The API application's own agent is not in the agent list: what is known is said.
+    for row in (resolved["action"], noted["action"], *listed["actions"]):
+        assert row["who_agent_id"] == API_AGENT_ID
+        assert row["who"] == f"API application {API_APPLICATION}"
+
+
+async def test_an_action_the_api_wrote_without_an_agent_names_the_application(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    reconfigure(sandbox, api_actions_without_agent=True)
+    ticket_id = open_incident(sandbox)
+    async with Client(make_server()) as c:
+        noted = ok(await c.call_tool("add_action", {"ticket_id": ticket_id, "note": "Checked"}))
+        listed = ok(await c.call_tool("list_actions", {"ticket_id": ticket_id, "limit": 1}))
+    for row in (noted["action"], *listed["actions"]):
+        assert row["who_agent_id"] is None
+        assert row["who"] == f"API application {API_APPLICATION}"
