@@ -12,7 +12,7 @@ from halopsa_mcp.sandbox.action_writes import API_AGENT_ID, API_APPLICATION
 from halopsa_mcp.server.services import Services
 from tests.helpers import reconfigure
 
-from .conftest import ok
+from .conftest import ok, refusal
 from .test_tools_actions import open_incident
 
 Make = Callable[..., MCPServer[Services]]
@@ -53,3 +53,29 @@ async def test_an_action_the_api_wrote_without_an_agent_names_the_application(
     for row in (noted["action"], *listed["actions"]):
         assert row["who_agent_id"] is None
         assert row["who"] == f"API application {API_APPLICATION}"
+
+
+async def test_a_duplicate_refusal_gives_each_candidate_its_status_and_fitting_advice(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    # This instance's open_only keeps Resolved tickets, so one can be a candidate.
+    reconfigure(sandbox, open_only_keeps_resolved=True)
+    tickets = sandbox.state.tickets
+    resolved = next(t for t in tickets.values() if t.status_id == 8 and t.tickettype_id == 1)
+    with sandbox.state.lock:
+        resolved.summary = "Badge reader at the loading dock rejects every card"
+        open_ = next(
+            t for t in tickets.values()
+            if t.client_id == resolved.client_id and t.status_id == 2 and t.tickettype_id == 1
+        )  # fmt: skip
+        open_.summary = "Badge reader at loading dock rejects all cards"
+    new = {"summary": resolved.summary, "client_id": resolved.client_id, "ticket_type_id": 1}
+    async with Client(make_server()) as c:
+        text = refusal(await c.call_tool("create_ticket", new))
+    assert f"#{resolved.id} '{resolved.summary}' (100% similar, Resolved)" in text
+    assert f"#{resolved.id} is Resolved: " in text
+    assert f"reopen it with update_ticket (ticket_id={resolved.id}" in text
+    assert (
+        f"#{open_.id} is In Progress: add a note to it with add_action (ticket_id={open_.id})"
+        in text
+    )

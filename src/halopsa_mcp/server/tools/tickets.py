@@ -534,7 +534,7 @@ async def _checked_create(
     async with svc.creates.held(client_id) if scan else nullcontext():
         verdict = plan.verdict
         if scan:
-            verdict = verdict + await _duplicate_check(ctx, client_id, summary)
+            verdict = verdict + await _duplicate_check(ctx, client_id, summary, catalog)
         if not verdict.ok:
             raise refused(verdict)
         warnings = [*verdict.warnings, *split.warnings]
@@ -552,7 +552,9 @@ async def _checked_create(
     return _written(split, saved, action, catalog, warnings)
 
 
-async def _duplicate_check(ctx: Context[Services], client_id: int, summary: str) -> Verdict:
+async def _duplicate_check(
+    ctx: Context[Services], client_id: int, summary: str, catalog: Catalog
+) -> Verdict:
     """The client's open tickets like ``summary``: the newest first, since a duplicate is
     most likely of a recent ticket, plus the ones this process just created (HaloPSA's
     list may not show them yet)."""
@@ -567,9 +569,18 @@ async def _duplicate_check(ctx: Context[Services], client_id: int, summary: str)
     unlisted = [(i, s) for i, s in svc.creates.recent(client_id) if i not in listed]
     # These summaries go back to the model inside the refusal: cleaned like any ticket text.
     rows = [(i, readable(s, limit=200)) for i, s in [*listed.items(), *unlisted]]
-    return duplicates_verdict(similar_tickets(summary, rows)) + scan_verdict(
+    # Each candidate's status decides the advice: some instances list resolved tickets
+    # as open.
+    status_of = {t.id: _status_of(t, catalog) for t in open_tickets.items}
+    candidates = similar_tickets(summary, rows, status_of=status_of)
+    return duplicates_verdict(candidates) + scan_verdict(
         len(open_tickets.items), open_tickets.total
     )
+
+
+def _status_of(ticket: Ticket, catalog: Catalog) -> tuple[str, bool]:
+    status = catalog.status(ticket.status_id) if ticket.status_id is not None else None
+    return (status.name if status else "", catalog.closes(ticket.status_id))
 
 
 def _progress_to(ctx: Context[Services], what: str) -> OnPage:
