@@ -79,3 +79,16 @@ async def test_a_duplicate_refusal_gives_each_candidate_its_status_and_fitting_a
         f"#{open_.id} is In Progress: add a note to it with add_action (ticket_id={open_.id})"
         in text
     )
+
+
+async def test_a_customer_visible_note_to_a_ticket_without_an_end_user_warns(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    ticket_id = open_incident(sandbox)
+    with sandbox.state.lock:
+        sandbox.state.tickets[ticket_id].user_id = None
+    note = {"ticket_id": ticket_id, "note": "Fixed", "outcome_id": 2, "visible_to_customer": True}
+    async with Client(make_server()) as c:
+        shown = ok(await c.call_tool("add_action", note))
+    (warning,) = [w for w in shown["warnings"] if "end user" in w]
+    assert f"ticket {ticket_id} has no end user" in warning
