@@ -92,3 +92,60 @@ async def test_a_customer_visible_note_to_a_ticket_without_an_end_user_warns(
         shown = ok(await c.call_tool("add_action", note))
     (warning,) = [w for w in shown["warnings"] if "end user" in w]
     assert f"ticket {ticket_id} has no end user" in warning
+
+
+def resolved_incident(sandbox: SandboxServer, *, recorded: bool) -> int:
+    """A Resolved incident; without ``recorded`` it holds no resolution anywhere."""
+    state = sandbox.state
+    with state.lock:
+        ticket = next(
+            t for t in state.tickets.values() if t.status_id == 8 and t.tickettype_id == 1
+        )
+        if not recorded:
+            ticket.closure_note = None
+            for action in state.actions.values():
+                if action.ticket_id == ticket.id:
+                    action.note = action.note_html = ""
+    return ticket.id
+
+
+async def test_closing_a_ticket_with_no_resolution_anywhere_warns(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    bare = resolved_incident(sandbox, recorded=False)
+    async with Client(make_server()) as c:
+        closed = ok(await c.call_tool("update_ticket", {"ticket_id": bare, "status_id": "Closed"}))
+    (warning,) = [w for w in closed["warnings"] if "no resolution" in w]
+    assert f"ticket {bare}" in warning
+    assert "resolution" in warning.split("; ")[-1]
+    assert sandbox.state.tickets[bare].status_id == 9
+
+
+async def test_closing_a_ticket_whose_resolution_is_on_record_does_not_warn(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    kept = resolved_incident(sandbox, recorded=True)
+    with sandbox.state.lock:
+        sandbox.state.tickets[kept].closure_note = None
+    async with Client(make_server()) as c:
+        closed = ok(await c.call_tool("update_ticket", {"ticket_id": kept, "status_id": "Closed"}))
+        given = ok(
+            await c.call_tool(
+                "update_ticket",
+                {"ticket_id": resolved_incident(sandbox, recorded=False), "status_id": 9,
+                 "resolution": "Swapped the card reader"},
+            )
+        )  # fmt: skip
+    assert not [w for w in (*closed["warnings"], *given["warnings"]) if "no resolution" in w]
+
+
+async def test_closing_by_a_time_entry_with_no_resolution_anywhere_warns(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    bare = resolved_incident(sandbox, recorded=False)
+    entry = {"ticket_id": bare, "time_minutes": 15, "new_status_id": "Closed"}
+    async with Client(make_server()) as c:
+        closed = ok(await c.call_tool("add_action", entry))
+    (warning,) = [w for w in closed["warnings"] if "no resolution" in w]
+    assert f"ticket {bare}" in warning
+    assert closed["ticket_status"] == "Closed"

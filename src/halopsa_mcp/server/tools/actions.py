@@ -16,6 +16,7 @@ from halopsa_mcp.rules.tickets import ticket_state
 from halopsa_mcp.server.errors import halo_errors, refused
 from halopsa_mcp.server.models import ActionList, ActionWriteResult
 from halopsa_mcp.server.names import named_ids
+from halopsa_mcp.server.resolution_check import closing_unrecorded
 from halopsa_mcp.server.results import action_row
 from halopsa_mcp.server.services import ACTION_WRITES, Services, no_such_ticket, services
 from halopsa_mcp.server.tools.params import DryRun, IdOrName1, TicketId
@@ -83,6 +84,12 @@ async def add_action(
     if not plan.verdict.ok:
         raise refused(plan.verdict)
     warnings = list(plan.verdict.warnings)
+    if ticket is not None:
+        warnings += await closing_unrecorded(
+            svc, ticket, plan.action.new_status_id, catalog,
+            resolution_given=bool(plan.action.note_html),
+            fix="add a note saying what fixed it",
+        )  # fmt: skip
     if dry_run:
         return ActionWriteResult(dry_run=True, would_send=preview(plan.action), warnings=warnings)
     with halo_errors(

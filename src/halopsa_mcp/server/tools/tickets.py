@@ -44,6 +44,7 @@ from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import ActionRow, TicketDetail, TicketPage, TicketWriteResult
 from halopsa_mcp.server.names import client_id_of, named_ids, user_id_of
 from halopsa_mcp.server.open_search import open_tickets, sla_tickets
+from halopsa_mcp.server.resolution_check import closing_unrecorded
 from halopsa_mcp.server.results import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.services import NAMES, TICKET_WRITES, Services, no_such_ticket, services
 from halopsa_mcp.server.tools.params import (
@@ -420,6 +421,10 @@ async def update_ticket(
         stored_note=bool(ticket.resolution.strip()),
     )
     warnings = [*plan.verdict.warnings, *split.warnings]
+    warnings += await closing_unrecorded(
+        svc, ticket, plan.ticket.status_id, catalog,
+        resolution_given=resolution is not None, fix="pass resolution to record what fixed it",
+    )  # fmt: skip
     if dry_run:
         return _dry_run(split, warnings)
     return await _write_update(svc, ticket, split, catalog, warnings)
