@@ -145,6 +145,10 @@ class AttachmentRow(BaseModel):
 class AttachmentList(BaseModel):
     ticket_id: int
     attachments: list[AttachmentRow]
+    text: str | None = Field(default=None, exclude_if=_unset, description="read_id's text.")
+    note: str | None = Field(
+        default=None, exclude_if=_unset, description="Why read_id's text is not shown."
+    )
 
 
 class AttachmentWriteResult(BaseModel):
