@@ -10,7 +10,7 @@ from mcp.server import MCPServer
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.sandbox.action_writes import API_AGENT_ID, API_APPLICATION
 from halopsa_mcp.server.services import Services
-from tests.helpers import reconfigure
+from tests.helpers import reconfigure, requests_to
 
 from .conftest import ok, refusal
 from .test_tools_actions import open_incident
@@ -149,3 +149,15 @@ async def test_closing_by_a_time_entry_with_no_resolution_anywhere_warns(
     (warning,) = [w for w in closed["warnings"] if "no resolution" in w]
     assert f"ticket {bare}" in warning
     assert closed["ticket_status"] == "Closed"
+
+
+async def test_a_closure_note_on_the_ticket_spares_the_history_read(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    noted = resolved_incident(sandbox, recorded=False)
+    with sandbox.state.lock:
+        sandbox.state.tickets[noted].closure_note = "Replaced the badge reader"
+    async with Client(make_server()) as c:
+        closed = ok(await c.call_tool("update_ticket", {"ticket_id": noted, "status_id": 9}))
+    assert requests_to(sandbox, "GET", "/api/Actions") == []
+    assert not [w for w in closed["warnings"] if "no resolution" in w]
