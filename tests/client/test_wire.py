@@ -198,11 +198,12 @@ def test_an_action_from_halopsas_fields() -> None:
         "id": 7, "ticket_id": "1116", "actiondatecreated": "2026-01-02", "who_agentid": 3,
         "who": "Tom", "outcome": "Private Note", "note": "n", "note_html": "<p>n</p>",
         "timetaken": 0.25, "hiddenfromuser": False, "new_status": 0,
+        "actionby_application_id": "Claude",
     }  # fmt: skip
     assert wire.action(row) == Action(
         id=7, ticket_id=1116, when="2026-01-02", who_agent_id=3, who="Tom",
         outcome="Private Note", note="<p>n</p>", hours=0.25, hidden_from_user=False,
-        new_status_id=None,
+        new_status_id=None, application="Claude",
     )  # fmt: skip
     # An action that does not say is internal, as HaloPSA's own default is.
     assert wire.action({"id": 8, "timetaken": True}) == Action(id=8, ticket_id=0)

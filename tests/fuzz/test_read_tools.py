@@ -94,6 +94,7 @@ CLEAR_REASONS = re.compile(
     r"|- (status_id|agent_id|ticket_type_id): (status|agent|ticket type) \d+ does not exist\."
     r"|- date_from: is after date_to\."
     r"|- extra_fields: .* is not a field name\."
+    r"|- read_id: attachment \d+ is not one of ticket \d+'s\."
     r"|- client_id: (is empty|only kind=users takes it.*)\. Fix: "
     r"|- (client|status|agent|ticket_type|priority|user)_id: (no [a-z ]+ is named like .*"
     r"|.* matches \d+ [a-z ]+|[a-z ]+ names cannot be matched.*)\. Fix: "

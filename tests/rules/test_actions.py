@@ -415,3 +415,16 @@ def test_the_private_note_is_found_by_its_settings_and_named_a_note_first() -> N
     assert private_note([resolve, update, call, note]) == note
     assert private_note([update, call]) == call
     assert private_note([update, resolve]) is None
+
+
+def test_a_customer_visible_note_to_a_ticket_with_no_end_user_warns() -> None:
+    nobody = replace(TICKET, has_end_user=False)
+    shown = plan(replace(NOTE, visible_to_customer=True, outcome_id=2), nobody)
+    assert shown.verdict.ok
+    (warning,) = [w for w in shown.verdict.warnings if "end user" in w]
+    assert "ticket 1116 has no end user" in warning
+    assert "nobody" in warning
+    # Internal notes, and tickets with an end user, have nothing to warn about.
+    hidden = plan(NOTE, nobody)
+    seen = plan(replace(NOTE, visible_to_customer=True, outcome_id=2), TICKET)
+    assert not [w for w in (*hidden.verdict.warnings, *seen.verdict.warnings) if "end user" in w]

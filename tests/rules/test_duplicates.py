@@ -108,10 +108,7 @@ def test_no_candidates_is_ok() -> None:
     assert duplicates_verdict([]) == Verdict()
 
 
-FIX = (
-    "add a note to the existing ticket with add_action, "
-    "or pass not_duplicate=true if this is a different problem"
-)
+NOT_A_DUPLICATE = "; or pass not_duplicate=true if this is a different problem"
 
 
 def test_one_candidate() -> None:
@@ -119,8 +116,8 @@ def test_one_candidate() -> None:
     assert verdict.errors == (
         Problem(
             "summary",
-            "this may duplicate open ticket #1116 'Outlook not syncing on laptop' (92% similar)",
-            FIX,
+            "this may duplicate ticket #1116 'Outlook not syncing on laptop' (92% similar)",
+            "#1116: add a note to it with add_action (ticket_id=1116)" + NOT_A_DUPLICATE,
         ),
     )
 
@@ -129,9 +126,36 @@ def test_several_candidates_in_one_error() -> None:
     verdict = duplicates_verdict([Candidate(4, "A b", 1.0), Candidate(9, "A c", 0.755)])
     (error,) = verdict.errors
     assert error.message == (
-        "this may duplicate open tickets #4 'A b' (100% similar), #9 'A c' (76% similar)"
+        "this may duplicate tickets #4 'A b' (100% similar), #9 'A c' (76% similar)"
     )
-    assert error.fix == FIX
+    assert error.fix.endswith(NOT_A_DUPLICATE)
+
+
+def test_each_candidate_gets_its_status_and_the_advice_that_fits_it() -> None:
+    verdict = duplicates_verdict(
+        [
+            Candidate(4, "Printer offline", 1.0, status="Resolved", done=True),
+            Candidate(9, "Printer is offline", 0.9, status="In Progress"),
+        ]
+    )
+    (error,) = verdict.errors
+    assert "#4 'Printer offline' (100% similar, Resolved)" in error.message
+    assert "#9 'Printer is offline' (90% similar, In Progress)" in error.message
+    resolved, open_, rest = error.fix.split("; ")
+    assert resolved.startswith("#4 is Resolved: ")
+    assert "reopen it with update_ticket (ticket_id=4" in resolved
+    assert "not_duplicate=true" in resolved
+    assert "#4" in resolved.split("or create")[1]
+    assert "add_action" not in resolved
+    assert open_ == "#9 is In Progress: add a note to it with add_action (ticket_id=9)"
+    assert rest == NOT_A_DUPLICATE[2:]
+
+
+def test_candidates_carry_the_status_they_were_listed_with() -> None:
+    (found,) = similar_tickets(
+        "Printer offline", [(4, "Printer offline")], status_of={4: ("Resolved", True)}
+    )
+    assert (found.status, found.done) == ("Resolved", True)
 
 
 def test_a_full_scan_says_nothing() -> None:

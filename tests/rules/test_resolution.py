@@ -9,7 +9,13 @@ import pytest
 from halopsa_mcp.domain.records import Action, Outcome
 from halopsa_mcp.domain.writes import ActionWrite, TicketWrite
 from halopsa_mcp.rules.catalog import Catalog
-from halopsa_mcp.rules.resolution import resolution_of, resolving_writes, unkept
+from halopsa_mcp.rules.resolution import (
+    history_decides,
+    resolution_of,
+    resolving_writes,
+    unkept,
+    unrecorded,
+)
 from halopsa_mcp.rules.tickets import TicketState
 from tests.rules.catalogs import CHANGE, DEFAULT, INCIDENT, REMAPPED
 
@@ -219,3 +225,29 @@ def test_a_closure_note_not_kept_is_told(
     warnings = unkept(sent, saved_note)
     assert len(warnings) == (1 if warned else 0)
     assert all("add_action" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("target", "given", "note", "decides"),
+    [
+        (9, False, "", True),  # closing, nothing given, nothing on the ticket
+        (9, True, "", False),  # the call gives one
+        (9, False, "Fixed", False),  # the closure note holds one
+        (2, False, "", False),  # not closing
+        (None, False, "", False),  # no status change
+    ],
+)
+def test_only_closing_without_any_resolution_at_hand_reads_the_history(
+    target: int | None, given: bool, note: str, decides: bool
+) -> None:
+    assert (
+        history_decides(target, resolution_given=given, ticket_note=note, catalog=DEFAULT)
+        is decides
+    )
+
+
+def test_closing_with_no_resolution_found_warns_with_the_fix() -> None:
+    (warning,) = unrecorded(1116, "", fix="pass resolution")
+    assert warning.startswith("ticket 1116 is closed with no resolution recorded anywhere")
+    assert warning.endswith("; pass resolution")
+    assert unrecorded(1116, FIX, fix="pass resolution") == ()

@@ -254,6 +254,7 @@ def action(row: Row) -> Action:
         hidden_from_user=flag(row.get("hiddenfromuser"), default=True),
         new_status_id=reference(row.get("new_status")),
         outcome_id=reference(row.get("outcome_id")),
+        application=text(row.get("actionby_application_id")),
     )
 
 

@@ -179,6 +179,9 @@ class Action:
     hidden_from_user: bool = True
     new_status_id: int | None = None
     outcome_id: int | None = None
+    # The API application that wrote it, when one did: all that names the author of an
+    # action whose application acts as no agent.
+    application: str = ""
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,8 @@ def plan_action(
     if outcome is not None:
         verdict += _outcome_overridden(outcome, action.new_status_id, catalog)
         verdict += _visibility(outcome, action.visible_to_customer, has_note=bool(note))
+    if ticket is not None and action.visible_to_customer and note and not ticket.has_end_user:
+        verdict += _nobody_to_see(ticket.id)
     if ticket is not None and target is not None:
         verdict += check_transition(
             ticket.status_id,
@@ -198,6 +200,16 @@ def _visibility(outcome: Outcome, visible_to_customer: bool, *, has_note: bool) 
             f"outcome {label(outcome.id, outcome.name)} is visible to the customer by default, "
             "but the note will be internal; pass visible_to_customer=true to show it to the "
             "customer",
+        )
+    )
+
+
+def _nobody_to_see(ticket_id: int) -> Verdict:
+    return Verdict(
+        warnings=(
+            f"ticket {ticket_id} has no end user, so the note shown to the customer reaches "
+            "nobody (and no email is sent); keep it internal, or set the ticket's end user "
+            "in HaloPSA first",
         )
     )
 

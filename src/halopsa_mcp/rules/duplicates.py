@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -24,6 +24,8 @@ class Candidate:
     id: int
     summary: str
     similarity: float  # 0..1
+    status: str = ""  # the ticket's status by name; "" when not known
+    done: bool = False  # its status resolves or closes it: a note there would go unread
 
 
 # A match refuses the create, so a false alarm costs the user a retry. 0.82 catches
@@ -38,10 +40,16 @@ def similar_tickets(
     open_tickets: Sequence[tuple[int, str]],
     *,
     threshold: float = DEFAULT_THRESHOLD,
+    status_of: Mapping[int, tuple[str, bool]] | None = None,
 ) -> tuple[Candidate, ...]:
     """The open tickets (id, summary) whose summary is at least ``threshold`` similar,
-    most similar first."""
-    found = (Candidate(id_, other, similarity(summary, other)) for id_, other in open_tickets)
+    most similar first, each with its (status name, done) from ``status_of``: an
+    instance's "open" list may hold resolved tickets."""
+    statuses = status_of or {}
+    found = (
+        Candidate(id_, other, similarity(summary, other), *statuses.get(id_, ("", False)))
+        for id_, other in open_tickets
+    )
     return tuple(
         sorted((c for c in found if c.similarity >= threshold), key=lambda c: (-c.similarity, c.id))
     )
@@ -84,15 +92,31 @@ def duplicates_verdict(candidates: Sequence[Candidate]) -> Verdict:
     if not candidates:
         return Verdict()
     named = ", ".join(
-        f"#{c.id} '{c.summary}' ({round(c.similarity * 100)}% similar)" for c in candidates
+        f"#{c.id} '{c.summary}' ({round(c.similarity * 100)}% similar"
+        f"{', ' + c.status if c.status else ''})"
+        for c in candidates
     )
+    advice = [_advice(c) for c in candidates]
     problem = Problem(
         "summary",
-        f"this may duplicate open ticket{'s' if len(candidates) > 1 else ''} {named}",
-        "add a note to the existing ticket with add_action, "
-        "or pass not_duplicate=true if this is a different problem",
+        f"this may duplicate ticket{'s' if len(candidates) > 1 else ''} {named}",
+        "; ".join([*advice, "or pass not_duplicate=true if this is a different problem"]),
     )
     return Verdict(errors=(problem,))
+
+
+def _advice(candidate: Candidate) -> str:
+    """What to do about one candidate: a note on an open ticket reaches whoever works
+    it; a done ticket is reopened if the problem is back, or referred to from a new one."""
+    id_ = candidate.id
+    said = f"#{id_} is {candidate.status}" if candidate.status else f"#{id_}"
+    if not candidate.done:
+        return f"{said}: add a note to it with add_action (ticket_id={id_})"
+    return (
+        f"{said}: if the problem is back, reopen it with update_ticket (ticket_id={id_} "
+        f"and an open status_id), or create this one with not_duplicate=true and #{id_} "
+        "named in details"
+    )
 
 
 def scan_verdict(compared: int, open_total: int) -> Verdict:

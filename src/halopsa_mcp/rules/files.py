@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 import re
 import unicodedata
 from pathlib import PurePath
@@ -44,6 +45,41 @@ def _not_a_device(name: str) -> str:
     if first.rstrip(" ").upper() in _RESERVED:
         return f"{first}_{dot}{rest}"
     return name
+
+
+# A text attachment read back for the model: a log or a note, not an archive. 64 KB of
+# text is some 16,000 tokens, already a large part of a context.
+TEXT_READ_LIMIT = 64 * 1024
+# Text by nature, though the standard type table does not say so (or says application/).
+_TEXT_SUFFIXES = frozenset(
+    {".log", ".txt", ".csv", ".tsv", ".json", ".xml", ".yaml", ".yml", ".ini", ".cfg",
+     ".conf", ".md", ".html", ".htm", ".eml", ".ps1", ".sh", ".bat", ".cmd", ".reg", ".sql"}
+)  # fmt: skip
+
+
+def unreadable_as_text(filename: str, size: int | None) -> str | None:
+    """Why an attachment is not read back as text, or None when it may be: it must be
+    named as a text file and known to be at most ``TEXT_READ_LIMIT`` bytes."""
+    suffix = PurePath(filename).suffix.lower()
+    guessed = mimetypes.guess_type(f"x{suffix}")[0] or ""
+    if suffix not in _TEXT_SUFFIXES and not guessed.startswith("text/"):
+        return "not a text file (by its name); only its details are shown"
+    if size is None:
+        return "HaloPSA did not give its size, so it is not read; only its details are shown"
+    if size > TEXT_READ_LIMIT:
+        return f"{size:,} bytes, over the 64 KB read as text; only its details are shown"
+    return None
+
+
+def text_of(data: bytes) -> str | None:
+    """``data`` as text when it is UTF-8 (a byte-order mark dropped) and holds no NUL,
+    which no text file does; else None."""
+    if b"\x00" in data:
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
 
 
 def size_problem(size: int, limit: int, field: str) -> Problem | None:

@@ -121,6 +121,28 @@ def resolution_of(
     return ""
 
 
+def history_decides(
+    target_status_id: int | None, *, resolution_given: bool, ticket_note: str, catalog: Catalog
+) -> bool:
+    """Whether only the ticket's actions can tell if a write moving it to
+    ``target_status_id`` leaves a resolution on record: it closes the ticket, gives no
+    resolution, and the ticket holds no closure note."""
+    if target_status_id is None or not catalog.closes(target_status_id):
+        return False
+    return not resolution_given and not ticket_note.strip()
+
+
+def unrecorded(ticket_id: int, found: str, *, fix: str) -> tuple[str, ...]:
+    """A warning when a ticket is being closed with no resolution (``found``, from
+    ``resolution_of``) recorded anywhere."""
+    if found.strip():
+        return ()
+    return (
+        f"ticket {ticket_id} is closed with no resolution recorded anywhere (no closure "
+        f"note, and no action that resolved it has a note); {fix}",
+    )
+
+
 def _status_set(action: Action, catalog: Catalog) -> int | None:
     """The status an action moved its ticket to: its own, else its outcome's."""
     if action.new_status_id is not None:

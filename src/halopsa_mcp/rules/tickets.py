@@ -51,6 +51,8 @@ class TicketState:
     sla_id: int | None
     agent_id: int | None
     has_resolution: bool
+    # Someone to see what is shown to the customer; unknown counts as yes.
+    has_end_user: bool = True
 
 
 def ticket_state(ticket: Ticket, catalog: Catalog) -> TicketState:
@@ -70,6 +72,7 @@ def ticket_state(ticket: Ticket, catalog: Catalog) -> TicketState:
         sla_id=ticket.sla_id,
         agent_id=ticket.agent_id,
         has_resolution=catalog.closes(status_id),
+        has_end_user=bool(ticket.user_id),
     )
 
 

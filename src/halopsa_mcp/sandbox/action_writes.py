@@ -21,6 +21,13 @@ from halopsa_mcp.sandbox.ticket_writes import change_status, check_status
 
 NO_OUTCOME = "An Outcome must be entered for this Action"
 NO_ACTION_ACCESS = "You do not have access to this Action at the moment"
+# HaloPSA binds an API application to an agent it acts as, and credits every action the
+# application writes without a who_agentid to that agent; the application itself is
+# named in actionby_application_id. Such agents are API-only, and GET /Agent leaves them
+# out unless asked for API agents, so this one is not among state.agents.
+API_AGENT_ID = 50
+API_AGENT_NAME = "API Integration"
+API_APPLICATION = "HaloPSA MCP"
 
 
 def add_action(state: SandboxState, item: dict[str, Any]) -> Action:
@@ -37,6 +44,8 @@ def add_action(state: SandboxState, item: dict[str, Any]) -> Action:
     who = item.get("who_agentid") or 0
     if who and who not in state.agents:
         raise ErrorAnswer(400, f"Agent {who} not found")
+    if not who and not state.config.api_actions_without_agent:
+        who = API_AGENT_ID
     note, note_html = _note(item)
     now = state.now()
     action = Action(
@@ -50,6 +59,7 @@ def add_action(state: SandboxState, item: dict[str, Any]) -> Action:
         datetime=now,
         new_status=new_status,
         who_agentid=who,
+        application=API_APPLICATION,
         actisbillable=_flag(item, "actisbillable", True),
         important=_flag(item, "important", False),
         sendemail=_flag(item, "sendemail", state.config.emails_unless_told),

@@ -82,3 +82,7 @@ class SandboxConfig:
     # deadlinedate) are "absent" (with onhold) or sent as "placeholders"
     # ("1900-01-01T00:00:00"), as HaloPSA writes a date it has not set.
     sla_dates: Literal["set", "absent", "placeholders"] = "set"
+    # Actions the API writes name no agent (who empty, who_agentid 0), only the API
+    # application (actionby_application_id), as on an instance whose application acts
+    # as no agent.
+    api_actions_without_agent: bool = False

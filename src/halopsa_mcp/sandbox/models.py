@@ -196,6 +196,7 @@ class Action:
     datetime: datetime
     new_status: int = 0  # 0 = the action did not change the status
     who_agentid: int = 0  # 0 = not an agent (the API itself)
+    application: str | None = None  # the API application that wrote it, if one did
     actisbillable: bool = True
     important: bool = False
     sendemail: bool = False

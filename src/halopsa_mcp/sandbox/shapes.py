@@ -14,6 +14,7 @@ import base64
 from typing import Any
 from urllib.parse import quote
 
+from halopsa_mcp.sandbox.action_writes import API_AGENT_ID, API_AGENT_NAME
 from halopsa_mcp.sandbox.models import (
     Action,
     Agent,
@@ -119,21 +120,30 @@ def _last_action(state: SandboxState, ticket_id: int) -> Json:
     if not actions:
         return {}
     last = max(actions, key=lambda a: (a.datetime, a.id))
-    agent = state.agents.get(last.who_agentid)
     return {
         "action_number": last.id,
         "action_outcome": state.outcomes[last.outcome_id].outcome,
         "action_note": last.note,
         "action_datetime": timestamp(last.datetime),
-        "action_agent_name": agent.name if agent else None,
+        "action_agent_name": _agent_name(state, last.who_agentid),
     }
+
+
+def _agent_name(state: SandboxState, agent_id: int) -> str | None:
+    """An agent's name, the API application's own agent included."""
+    agent = state.agents.get(agent_id)
+    if agent is not None:
+        return agent.name
+    return API_AGENT_NAME if agent_id == API_AGENT_ID and agent_id else None
 
 
 # --- actions and attachments -----------------------------------------------------------
 
 
 def action_row(state: SandboxState, action: Action) -> Json:
-    """Schema Actions. timetaken is in hours, as a decimal."""
+    """Schema Actions. timetaken is in hours, as a decimal. The schema has no ``who``
+    (the author's name), which live tenants have been seen to send: its absence is the
+    harder case for a client, whose author then is only an ID no agent list holds."""
     return {
         "id": action.id,
         "ticket_id": action.ticket_id,
@@ -145,6 +155,7 @@ def action_row(state: SandboxState, action: Action) -> Json:
         "timetaken": action.timetaken,
         "new_status": action.new_status,
         "who_agentid": action.who_agentid,
+        "actionby_application_id": action.application,
         "datetime": timestamp(action.datetime),
         "actisbillable": action.actisbillable,
         "important": action.important,

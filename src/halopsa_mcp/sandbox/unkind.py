@@ -40,5 +40,6 @@ def unkind(**changes: Any) -> SandboxConfig:
         closure_note_ignored=True,
         ticket_type_sla_key="sla",
         ticket_type_sla_form="object",
+        api_actions_without_agent=True,
     )
     return replace(config, **changes)

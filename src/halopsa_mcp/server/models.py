@@ -126,6 +126,8 @@ class TicketWriteResult(BaseModel):
 class ActionWriteResult(BaseModel):
     dry_run: bool
     action: ActionRow | None = None
+    ticket_status_id: int | None = Field(default=None, description="The ticket's status now.")
+    ticket_status: str | None = None
     would_send: dict[str, Any] | None = None
     warnings: list[str] = Field(default_factory=list)
 
@@ -143,6 +145,10 @@ class AttachmentRow(BaseModel):
 class AttachmentList(BaseModel):
     ticket_id: int
     attachments: list[AttachmentRow]
+    text: str | None = Field(default=None, exclude_if=_unset, description="read_id's text.")
+    note: str | None = Field(
+        default=None, exclude_if=_unset, description="Why read_id's text is not shown."
+    )
 
 
 class AttachmentWriteResult(BaseModel):

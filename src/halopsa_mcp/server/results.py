@@ -122,7 +122,7 @@ def action_row(action: Action, catalog: Catalog) -> models.ActionRow:
         ticket_id=action.ticket_id,
         when=action.when,
         who_agent_id=action.who_agent_id,
-        who=who.name if who else _name(action.who),
+        who=who.name if who else _author(action),
         outcome_id=action.outcome_id,
         outcome=_name(action.outcome),
         note=readable(action.note, limit=_NOTE_LIMIT),
@@ -131,6 +131,16 @@ def action_row(action: Action, catalog: Catalog) -> models.ActionRow:
         new_status_id=action.new_status_id,
         new_status=new_status.name if new_status else None,
     )
+
+
+def _author(action: Action) -> str | None:
+    """The name HaloPSA gave the action's author, else the API application that wrote
+    it: never a person the action does not name."""
+    name = _name(action.who)
+    if name is None and action.application:
+        application = _name(action.application)
+        return f"API application {application}" if application else None
+    return name
 
 
 def attachment_row(attachment: Attachment) -> models.AttachmentRow:

@@ -8,11 +8,15 @@ from mcp.server.mcpserver import Context
 from pydantic import Field
 
 from halopsa_mcp.client import preview
+from halopsa_mcp.domain.records import Action, Ticket
+from halopsa_mcp.domain.writes import ActionWrite
 from halopsa_mcp.rules.actions import NewAction, newest_first, plan_action
+from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.tickets import ticket_state
 from halopsa_mcp.server.errors import halo_errors, refused
 from halopsa_mcp.server.models import ActionList, ActionWriteResult
 from halopsa_mcp.server.names import named_ids
+from halopsa_mcp.server.resolution_check import closing_unrecorded
 from halopsa_mcp.server.results import action_row
 from halopsa_mcp.server.services import ACTION_WRITES, Services, no_such_ticket, services
 from halopsa_mcp.server.tools.params import DryRun, IdOrName1, TicketId
@@ -80,6 +84,12 @@ async def add_action(
     if not plan.verdict.ok:
         raise refused(plan.verdict)
     warnings = list(plan.verdict.warnings)
+    if ticket is not None:
+        warnings += await closing_unrecorded(
+            svc, ticket, plan.action.new_status_id, catalog,
+            resolution_given=bool(plan.action.note_html),
+            fix="add a note saying what fixed it",
+        )  # fmt: skip
     if dry_run:
         return ActionWriteResult(dry_run=True, would_send=preview(plan.action), warnings=warnings)
     with halo_errors(
@@ -89,7 +99,24 @@ async def add_action(
         inputs={"outcome_id": plan.action.outcome_id},
     ):
         saved = await svc.halo.add_action(plan.action)
-    return ActionWriteResult(dry_run=False, action=action_row(saved, catalog), warnings=warnings)
+    return _written(saved, plan.action, ticket, catalog, warnings)
+
+
+def _written(
+    saved: Action, sent: ActionWrite, ticket: Ticket | None, catalog: Catalog, warnings: list[str]
+) -> ActionWriteResult:
+    """The saved action, and the ticket's status after it: the one HaloPSA accepted with
+    the action, else the ticket's own. A saved action that does not echo the status it
+    set must not leave the ticket's status unknown."""
+    status_id = saved.new_status_id or sent.new_status_id or (ticket and ticket.status_id)
+    status = catalog.status(status_id) if status_id else None
+    return ActionWriteResult(
+        dry_run=False,
+        action=action_row(saved, catalog),
+        ticket_status_id=status_id or None,
+        ticket_status=status.name if status else None,
+        warnings=warnings,
+    )
 
 
 async def list_actions(

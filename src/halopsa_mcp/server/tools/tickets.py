@@ -44,6 +44,7 @@ from halopsa_mcp.server.for_the_model import readable
 from halopsa_mcp.server.models import ActionRow, TicketDetail, TicketPage, TicketWriteResult
 from halopsa_mcp.server.names import client_id_of, named_ids, user_id_of
 from halopsa_mcp.server.open_search import open_tickets, sla_tickets
+from halopsa_mcp.server.resolution_check import closing_unrecorded
 from halopsa_mcp.server.results import action_row, ticket_detail, ticket_row
 from halopsa_mcp.server.services import NAMES, TICKET_WRITES, Services, no_such_ticket, services
 from halopsa_mcp.server.tools.params import (
@@ -402,6 +403,11 @@ async def update_ticket(
     planned = planned_update(ticket, changes, catalog, svc.settings.default_outcome)
     if not planned.verdict.ok:
         raise refused(planned.verdict)
+    found = await closing_unrecorded(
+        svc, ticket, planned.status_id, catalog,
+        resolution_given=resolution is not None, fix="pass resolution to record what fixed it",
+    )  # fmt: skip
+    planned = replace(planned, found=found)
     if dry_run:
         return _dry_run(planned.split, planned.warnings)
     return await write_update(svc, planned, catalog)
@@ -437,10 +443,13 @@ class PlannedUpdate:
     ticket: Ticket
     verdict: Verdict
     split: ResolvingWrites
+    status_id: int | None
+    # Warnings that needed a request to find (a close with no resolution on record).
+    found: tuple[str, ...] = ()
 
     @property
     def warnings(self) -> list[str]:
-        return [*self.verdict.warnings, *self.split.warnings]
+        return [*self.verdict.warnings, *self.split.warnings, *self.found]
 
 
 def planned_update(
@@ -456,7 +465,7 @@ def planned_update(
         default_outcome=default_outcome,
         stored_note=bool(ticket.resolution.strip()),
     )
-    return PlannedUpdate(ticket, plan.verdict, split)
+    return PlannedUpdate(ticket, plan.verdict, split, plan.ticket.status_id)
 
 
 async def write_update(
@@ -569,7 +578,7 @@ async def _checked_create(
     async with svc.creates.held(client_id) if scan else nullcontext():
         verdict = plan.verdict
         if scan:
-            verdict = verdict + await _duplicate_check(ctx, client_id, summary)
+            verdict = verdict + await _duplicate_check(ctx, client_id, summary, catalog)
         if not verdict.ok:
             raise refused(verdict)
         warnings = [*verdict.warnings, *split.warnings]
@@ -587,7 +596,9 @@ async def _checked_create(
     return _written(split, saved, action, catalog, warnings)
 
 
-async def _duplicate_check(ctx: Context[Services], client_id: int, summary: str) -> Verdict:
+async def _duplicate_check(
+    ctx: Context[Services], client_id: int, summary: str, catalog: Catalog
+) -> Verdict:
     """The client's open tickets like ``summary``: the newest first, since a duplicate is
     most likely of a recent ticket, plus the ones this process just created (HaloPSA's
     list may not show them yet)."""
@@ -602,9 +613,18 @@ async def _duplicate_check(ctx: Context[Services], client_id: int, summary: str)
     unlisted = [(i, s) for i, s in svc.creates.recent(client_id) if i not in listed]
     # These summaries go back to the model inside the refusal: cleaned like any ticket text.
     rows = [(i, readable(s, limit=200)) for i, s in [*listed.items(), *unlisted]]
-    return duplicates_verdict(similar_tickets(summary, rows)) + scan_verdict(
+    # Each candidate's status decides the advice: some instances list resolved tickets
+    # as open.
+    status_of = {t.id: _status_of(t, catalog) for t in open_tickets.items}
+    candidates = similar_tickets(summary, rows, status_of=status_of)
+    return duplicates_verdict(candidates) + scan_verdict(
         len(open_tickets.items), open_tickets.total
     )
+
+
+def _status_of(ticket: Ticket, catalog: Catalog) -> tuple[str, bool]:
+    status = catalog.status(ticket.status_id) if ticket.status_id is not None else None
+    return (status.name if status else "", catalog.closes(ticket.status_id))
 
 
 def _progress_to(ctx: Context[Services], what: str) -> OnPage:
