@@ -182,3 +182,24 @@ async def test_each_ticket_carries_its_own_warnings(
         rows = ok(await c.call_tool("update_tickets", args))["tickets"]
     assert "without an In Progress step" in " ".join(rows[0]["warnings"])
     assert "warnings" not in rows[1]
+
+
+async def test_a_ticket_closed_with_no_resolution_anywhere_is_warned_of(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    state = sandbox.state
+    with state.lock:
+        resolved = [t for t in state.tickets.values() if t.status_id == 8][:2]
+        bare, kept = resolved[0].id, resolved[1].id
+        state.tickets[bare].closure_note = None
+        for action in state.actions.values():
+            if action.ticket_id == bare:
+                action.note = action.note_html = ""
+    args = {"ticket_ids": [bare, kept], "status_id": "Closed"}
+    async with Client(make_server()) as c:
+        preview = ok(await c.call_tool("update_tickets", {**args, "dry_run": True}))
+        done = ok(await c.call_tool("update_tickets", args))
+    for rows in (preview["tickets"], done["tickets"]):
+        warned = {row["id"]: " ".join(row.get("warnings", [])) for row in rows}
+        assert "no resolution" in warned[bare]
+        assert "no resolution" not in warned[kept]

@@ -17,6 +17,7 @@ from halopsa_mcp.rules.tickets import TicketChanges
 from halopsa_mcp.rules.verdict import Problem, Verdict
 from halopsa_mcp.server.errors import invalid, refused
 from halopsa_mcp.server.models import BulkRow, BulkUpdateResult, TicketRow
+from halopsa_mcp.server.resolution_check import closing_unrecorded
 from halopsa_mcp.server.results import ticket_row
 from halopsa_mcp.server.services import Services, services
 from halopsa_mcp.server.tools.params import (
@@ -81,9 +82,34 @@ async def update_tickets(
     problems = _batch_problems(ticket_ids, found, plans)
     if problems:
         raise refused(Verdict(errors=problems))
+    plans = await _closes_checked(svc, plans, catalog, resolution_given=resolution is not None)
     if dry_run:
         return BulkUpdateResult(dry_run=True, tickets=[_previewed(p, catalog) for p in plans])
     return BulkUpdateResult(dry_run=False, tickets=await _write_all(ctx, plans, catalog))
+
+
+async def _closes_checked(
+    svc: Services, plans: list[PlannedUpdate], catalog: Catalog, *, resolution_given: bool
+) -> list[PlannedUpdate]:
+    """``plans``, each warned when it closes its ticket with no resolution on record; the
+    histories this needs are read a few at a time."""
+    found: dict[int, tuple[str, ...]] = {}
+    limiter = anyio.CapacityLimiter(_READS_AT_ONCE)
+
+    async def check(plan: PlannedUpdate) -> None:
+        async with limiter:
+            found[plan.ticket.id] = await closing_unrecorded(
+                svc, plan.ticket, plan.status_id, catalog,
+                resolution_given=resolution_given, fix="pass resolution to record what fixed it",
+            )  # fmt: skip
+
+    try:
+        async with anyio.create_task_group() as checks:
+            for plan in plans:
+                checks.start_soon(check, plan)
+    except* ToolError as failed:
+        raise failed.exceptions[0] from None
+    return [replace(plan, found=found[plan.ticket.id]) for plan in plans]
 
 
 def _check_listed(ticket_ids: list[int]) -> None:
