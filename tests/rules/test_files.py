@@ -22,6 +22,9 @@ def fullwidth(text: str) -> str:
         ("zero\u200bwidth\ufeff.txt", "zerowidth.txt"),
         ("", "attachment"),
         ("...", "attachment"),
+        # Dots and blanks that alternate: stripping one kind must not uncover the other.
+        (".\u2028.pdf", "pdf"),
+        (". . .profile", "profile"),
         ("dir/", "dir"),
         # NFKC: fullwidth dots and slashes are dots and slashes.
         (fullwidth("../../etc/passwd"), "passwd"),

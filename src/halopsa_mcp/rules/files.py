@@ -12,6 +12,8 @@ from halopsa_mcp.rules.verdict import Problem
 MAX_FILENAME = 200
 # Characters Windows, HaloPSA's storage or a URL would choke on, plus path separators.
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+# Blanks at either end, and leading dots (a hidden file) mixed with blanks in any order.
+_EDGES = re.compile(r"^[\s.]+|\s+$")
 # Windows opens a device, not a file, for these names whatever the extension ("nul.txt").
 _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"} | {f"{port}{n}" for port in ("COM", "LPT") for n in range(1, 10)}
@@ -27,7 +29,7 @@ def safe_filename(name: str) -> str:
     name = unicodedata.normalize("NFKC", name)
     name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cf", "Cc"))
     name = PurePath(name.replace("\\", "/")).name
-    name = _not_a_device(_UNSAFE.sub("_", name).strip().lstrip(".").strip())
+    name = _not_a_device(_EDGES.sub("", _UNSAFE.sub("_", name)))
     if len(name) > MAX_FILENAME:
         stem, dot, ext = name.rpartition(".")
         if dot and 0 < len(ext) <= 16:
