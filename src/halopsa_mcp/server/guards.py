@@ -182,7 +182,11 @@ def _whole_numbers(validator: Draft202012Validator, arguments: Any) -> Any:
 
 def _takes_integer_not_text(schema: Any) -> bool:
     branches = [schema, *schema.get("anyOf", [])] if isinstance(schema, dict) else []
-    kinds = {b.get("type") for b in branches if isinstance(b, dict)}
+    kinds: set[Any] = set()
+    for branch in branches:
+        # A published schema may list a value's types at once (server/schemas.py).
+        kind = branch.get("type") if isinstance(branch, dict) else None
+        kinds.update(kind if isinstance(kind, list) else [kind])
     return "integer" in kinds and "string" not in kinds
 
 

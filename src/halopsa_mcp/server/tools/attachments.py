@@ -31,17 +31,19 @@ _IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"})
 
 FileName = Annotated[
     str | None,
-    Field(max_length=500, description="Name to store it under; required with content."),
+    Field(max_length=500, description="Required with content_base64."),
 ]
 ContentBase64 = Annotated[str | None, Field(description="The file's bytes, base64-encoded.")]
 FilePath = Annotated[
     str | None,
     Field(
         max_length=4096,
-        description="Absolute path of a file inside the server's allowed folders.",
+        description="Absolute path inside the folders the operator allowed.",
     ),
 ]
-FileDescription = Annotated[str | None, Field(max_length=500)]
+FileDescription = Annotated[
+    str | None, Field(max_length=500, description="Shown beside the file in HaloPSA.")
+]
 
 
 async def upload_attachment(
@@ -53,12 +55,8 @@ async def upload_attachment(
     description: FileDescription = None,
     dry_run: DryRun = False,
 ) -> AttachmentWriteResult:
-    """Attach a file to a ticket, from base64 content or from a file path on the server.
-
-    Give exactly one of content_base64 (with filename) or path. Paths work only
-    inside the folders the server's operator allowed (HALOPSA_ATTACHMENT_DIRS). The
-    size is capped (HALOPSA_MAX_ATTACHMENT_MB, 10 MiB by default) and the file name
-    is made safe. dry_run=true checks everything and uploads nothing.
+    """Attach a file to a ticket: give content_base64 with filename, or a path on
+    the server. The size is capped (HALOPSA_MAX_ATTACHMENT_MB).
     """
     svc = services(ctx)
     async with svc.uploads:
@@ -85,9 +83,8 @@ async def upload_attachment(
 
 
 async def list_attachments(ctx: Context[Services], ticket_id: TicketId) -> AttachmentList:
-    """The files attached to a ticket: name, size, whether it is an image, when it was
-    added and its description. Content is not returned; use it to see what a customer
-    or agent has already attached before asking for or uploading a file."""
+    """The files attached to a ticket: name, size, whether an image, when added, and
+    description (not the content)."""
     svc = services(ctx)
     with halo_errors(f"list attachments of ticket {ticket_id}", write=False):
         rows = await svc.halo.list_attachments(ticket_id)

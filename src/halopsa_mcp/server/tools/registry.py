@@ -13,6 +13,7 @@ from typing import Any
 from mcp.server import MCPServer
 from mcp.types import ToolAnnotations
 
+from halopsa_mcp.server.schemas import input_schema, output_schema
 from halopsa_mcp.server.tools import actions, attachments, directory, lookups, tickets
 from halopsa_mcp.server.tools.params import ADD, CHANGE, READ
 
@@ -55,10 +56,19 @@ TOOL_NAMES = frozenset(spec.name for spec in TOOLS)
 
 def add_tools(server: MCPServer[Any], tools: tuple[ToolSpec, ...] = TOOLS) -> None:
     """Register ``tools``. A description is the docstring without the source indentation,
-    which every client would otherwise pay for in tokens."""
+    and the schemas are compacted (server/schemas.py): every client would otherwise pay
+    for both in tokens."""
     for spec in tools:
         server.tool(
             title=spec.title,
             annotations=spec.annotations,
             description=inspect.cleandoc(spec.fn.__doc__ or ""),
         )(spec.fn)
+        # The SDK reads both afresh on every tools/list and call; only what is published
+        # changes, results are still validated against the return type.
+        tool = server._tool_manager.get_tool(spec.name)
+        assert tool is not None
+        tool.parameters = input_schema(tool.parameters)
+        metadata = tool.fn_metadata
+        if metadata.output_schema is not None:
+            metadata.output_schema = output_schema(metadata.output_schema)
