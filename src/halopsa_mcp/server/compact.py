@@ -18,6 +18,9 @@ from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 _SCALARS = (str, int, float, bool, type(None))
 # Service-desk times to the minute: the seconds only cost bytes in a table.
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?")
+# When a ticket was logged, to the day in a table: search_tickets filters it by day,
+# and get_ticket shows the minute. Every other time keeps its minute.
+_DAY_COLUMNS = frozenset({"created"})
 # A bare cell must read back as the same text: nothing CSV would quote, no padding.
 _BARE = re.compile(r'[^,"\r\n\u2028\u2029]*')
 
@@ -65,7 +68,7 @@ def _flat(row: Any) -> bool:
 def _table(rows: list[dict[str, Any]]) -> str:
     columns = [c for c in dict.fromkeys(k for row in rows for k in row) if not _named(c, rows)]
     lines = [",".join(columns)]
-    lines += [",".join(_cell(row.get(c)) for c in columns) for row in rows]
+    lines += [",".join(_cell(row.get(c), day=c in _DAY_COLUMNS) for c in columns) for row in rows]
     return "\n".join(lines)
 
 
@@ -77,7 +80,7 @@ def _named(column: str, rows: list[dict[str, Any]]) -> bool:
     return all(name in row and (not row.get(column) or row[name] is not None) for row in rows)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, *, day: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -85,7 +88,7 @@ def _cell(value: Any) -> str:
     if not isinstance(value, str):
         return str(value)
     if _TIMESTAMP.fullmatch(value):
-        return value[:16]
+        return value[:10] if day else value[:16]
     # Anything a reader could take for a separator or a new row is written as a JSON
     # string: ticket text must not be able to fake a row.
     return value if value and value == value.strip() and _BARE.fullmatch(value) else _compact(value)

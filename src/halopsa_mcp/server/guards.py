@@ -81,7 +81,7 @@ class ArgumentGuard:
                 # it; a plain one is still answered in the SDK's words.
                 plain = shown(tool) == f"'{tool}'"
                 return _error_result(f"Unknown tool: {tool if plain else shown(tool)}")
-            given = _whole_numbers(validator, arguments)
+            given = _whole_numbers(validator, _without_nulls(validator, arguments))
             problems = _problems(validator, given)
             if problems:
                 return _refusal(tool, problems)
@@ -154,6 +154,18 @@ def _problems(validator: Draft202012Validator, arguments: Any) -> list[str]:
             continue
         problems.append(_describe(error))
     return problems
+
+
+def _without_nulls(validator: Draft202012Validator, arguments: Any) -> Any:
+    """The arguments without optional ones sent as null: every tool reads a missing
+    optional argument as null, so the published schemas leave null out (see
+    server/schemas.py) and a model sending one is not refused for it. The same object
+    when nothing changed."""
+    if not isinstance(arguments, dict) or None not in arguments.values():
+        return arguments
+    schema = validator.schema if isinstance(validator.schema, dict) else {}
+    required = set(schema.get("required", []))
+    return {k: v for k, v in arguments.items() if v is not None or k in required}
 
 
 # A whole number as text: ASCII digits only, short enough that no conversion can fail.

@@ -2,8 +2,9 @@
 
 pydantic writes a title on every field, "default": null on every optional one and an
 optional value as anyOf [its type, null]. None of it tells a model anything the
-property name and type do not. Input schemas keep every constraint and description
-(the argument guard checks calls against them); output schemas describe the fields of
+property name and type do not: an optional argument sent as null counts as not given
+(server/guards.py). Input schemas keep every constraint and description (the argument
+guard checks calls against them); output schemas describe the fields of
 a result and their JSON types, one level deep: the rows inside are self-describing in
 every result, and a deep schema would repeat the ticket row in every tool returning one.
 """
@@ -16,7 +17,8 @@ _PRIMITIVES = frozenset({"string", "integer", "number", "boolean", "null"})
 
 
 def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` without titles or null defaults, each anyOf of plain types merged."""
+    """``schema`` without titles, nulls or null defaults, each anyOf of plain types
+    merged."""
     properties = schema.get("properties", {})
     compact = {k: v for k, v in schema.items() if k not in ("title", "properties")}
     return {**compact, "properties": {n: _argument(p) for n, p in properties.items()}}
@@ -25,7 +27,12 @@ def input_schema(schema: dict[str, Any]) -> dict[str, Any]:
 def _argument(schema: dict[str, Any]) -> dict[str, Any]:
     kept = {k: v for k, v in schema.items() if k != "title" and not (k == "default" and v is None)}
     if "anyOf" in kept:
-        merged = _merged(kept["anyOf"])
+        branches = [b for b in kept["anyOf"] if b != {"type": "null"}]
+        if len(branches) == 1:
+            del kept["anyOf"]
+            return _argument({**branches[0], **kept})
+        kept["anyOf"] = branches
+        merged = _merged(branches)
         if merged is not None:
             del kept["anyOf"]
             return {**merged, **kept}

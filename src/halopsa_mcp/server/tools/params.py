@@ -41,7 +41,7 @@ Summary = Annotated[str, Field(max_length=MAX_SUMMARY)]
 NewSummary = Annotated[str | None, Field(max_length=MAX_SUMMARY)]
 Team = Annotated[str | None, Field(max_length=100, description="Team name (search_directory).")]
 Category = Annotated[str | None, Field(max_length=255, description="Category (level 1).")]
-DryRun = Annotated[bool, Field(description="Check and show what would be sent; write nothing.")]
+DryRun = Annotated[bool, Field(description="Preview what would be sent; write nothing.")]
 
 READ = ToolAnnotations(
     read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True

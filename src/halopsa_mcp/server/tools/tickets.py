@@ -94,8 +94,8 @@ OnlySla = Annotated[
     Field(
         max_length=5,
         description=(
-            "Only these SLA states (at_risk: under an hour left), soonest fix-by "
-            "first; tickets without an SLA deadline never match."
+            "at_risk: under an hour left. Soonest fix-by first; tickets without "
+            "a deadline never match."
         ),
     ),
 ]
@@ -104,9 +104,7 @@ RowsPerPage = Annotated[int, Field(ge=1, le=100)]
 PageNumber = Annotated[int, Field(ge=1, le=10_000)]
 
 # get_ticket's options.
-IncludeActions = Annotated[
-    int, Field(ge=0, le=50, description="How many recent actions to include.")
-]
+IncludeActions = Annotated[int, Field(ge=0, le=50)]
 ExtraFields = Annotated[
     list[str],
     Field(
