@@ -71,3 +71,10 @@ async def test_the_compact_schemas_keep_every_constraint(make_server: Make) -> N
         "limit: must be at most 100",
     ):
         assert problem in text, text
+
+
+async def test_an_unknown_argument_sent_as_null_is_still_refused(make_server: Make) -> None:
+    async with Client(make_server()) as c:
+        result = await c.call_tool("add_action", {"ticket_id": 1001, "priority": None})
+    assert result.is_error
+    assert "'priority': no such argument" in result.content[0].text  # type: ignore[union-attr]

@@ -164,8 +164,9 @@ def _without_nulls(validator: Draft202012Validator, arguments: Any) -> Any:
     if not isinstance(arguments, dict) or None not in arguments.values():
         return arguments
     schema = validator.schema if isinstance(validator.schema, dict) else {}
-    required = set(schema.get("required", []))
-    return {k: v for k, v in arguments.items() if v is not None or k in required}
+    optional = set(schema.get("properties", {})) - set(schema.get("required", []))
+    # An unknown name stays, to be refused as one.
+    return {k: v for k, v in arguments.items() if v is not None or k not in optional}
 
 
 # A whole number as text: ASCII digits only, short enough that no conversion can fail.
