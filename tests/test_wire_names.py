@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from halopsa_mcp.client import payloads
 from halopsa_mcp.domain import records, writes
+from halopsa_mcp.server import models
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "halopsa_mcp"
@@ -117,7 +119,13 @@ def _our_names() -> set[str]:
         for value in vars(module).values():
             if isinstance(value, type) and dataclasses.is_dataclass(value):
                 ours.update(field.name for field in dataclasses.fields(value))
-    return ours
+    return ours | _result_fields()
+
+
+def _result_fields() -> set[str]:
+    """The result rows' fields: the output schemas show only a result's own fields."""
+    rows = [v for v in vars(models).values() if isinstance(v, type) and issubclass(v, BaseModel)]
+    return {name for row in rows for name in row.model_fields}
 
 
 WIRE_NAMES = frozenset((_client_names() | _openapi_names()) - _our_names() - ENGLISH)

@@ -194,14 +194,28 @@ class Field:
             return True
         if self.type == "integer" and not self.required and isinstance(value, str):
             return re.fullmatch(r"-?[0-9]{1,16}", value, re.ASCII) is not None
-        return (value is None and self.nullable) or _IS_TYPE[self.type](value)
+        # An optional argument sent as null counts as not given (server/guards.py).
+        optional_null = value is None and not self.required
+        return (value is None and self.nullable) or optional_null or _IS_TYPE[self.type](value)
+
+
+# The keywords of each type in a schema listing several (server/schemas.py merges them).
+_KEYWORDS = {"integer": ("minimum", "maximum"), "string": ("maxLength", "format")}
+
+
+def _options(prop: Schema) -> list[Schema] | None:
+    """The branches a property's schema stands for: its anyOf, or one per listed type."""
+    kinds = prop.get("type")
+    if not isinstance(kinds, list):
+        return prop.get("anyOf")
+    return [{"type": k, **{w: prop[w] for w in _KEYWORDS.get(k, ()) if w in prop}} for k in kinds]
 
 
 def fields_of(input_schema: Schema) -> list[Field]:
     required = set(input_schema.get("required", ()))
     found = []
     for name, prop in sorted(input_schema.get("properties", {}).items()):
-        options = prop.get("anyOf")
+        options = _options(prop)
         if options:
             meant = [o for o in options if o.get("type") != "null"]
             text = None
@@ -209,7 +223,8 @@ def fields_of(input_schema: Schema) -> list[Field]:
                 meant, text = meant[:1], meant[1]
             assert len(meant) == 1, f"{name}: unexpected schema {prop}"
             nullable = len(meant) + (text is not None) < len(options)
-            found.append(Field(name, meant[0], nullable, name in required, text))
+            described = {k: v for k, v in prop.items() if k in ("description", "default")}
+            found.append(Field(name, {**meant[0], **described}, nullable, name in required, text))
         else:
             found.append(Field(name, prop, nullable=False, required=name in required))
     return found

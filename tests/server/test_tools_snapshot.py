@@ -57,12 +57,27 @@ async def test_every_tool_is_fully_declared(
             assert "dry_run" in tool["inputSchema"]["properties"]
 
 
-async def test_the_text_block_is_the_compact_structured_result(
+async def test_the_text_block_is_compact_json_with_rows_as_a_table(
     make_server: Callable[..., MCPServer[Services]],
 ) -> None:
     async with Client(make_server()) as c:
         result = await c.call_tool("search_tickets", {"limit": 3})
-    text = result.content[0].text  # type: ignore[union-attr]
-    assert json.loads(text) == result.structured_content
+        statuses = await c.call_tool("list_statuses", {})
+    structured = result.structured_content
+    assert structured is not None
+    head, name, header, *rows = result.content[0].text.split("\n")  # type: ignore[union-attr]
+    assert json.loads(head) == {k: v for k, v in structured.items() if k != "tickets"}
+    assert name == "tickets:"
+    columns = header.split(",")
+    # Names stand for the IDs the tools also take; IDs without a name stay.
+    assert {"id", "summary", "client", "status", "user_id"} <= set(columns)
+    assert "status_id" not in columns
+    assert [int(r.split(",")[0]) for r in rows] == [t["id"] for t in structured["tickets"]]
+    for row, ticket in zip(rows, structured["tickets"], strict=True):
+        assert ticket["summary"] in row
+        assert ticket["created"][:16] in row
+    # A result without a list of flat rows stays compact JSON.
+    text = statuses.content[0].text  # type: ignore[union-attr]
+    assert json.loads(text) == statuses.structured_content
     assert "\n" not in text
     assert ", " not in text.replace('", "', "")  # no padding after separators

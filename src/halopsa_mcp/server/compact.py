@@ -1,17 +1,28 @@
-"""Tool results in the fewest tokens: the text block as compact JSON.
+"""Tool results in the fewest tokens: the text block a model reads.
 
 The SDK sends each structured result twice, as structuredContent and as a text block for
 clients that do not read structured results, and it pretty-prints that text with a
-two-space indent. Many clients hand the model only the text block, where the indentation
-costs about a third more tokens for nothing. This middleware re-serialises it compactly.
+two-space indent. Many clients hand the model only the text block. This middleware
+re-serialises it compactly: JSON without padding, and a list of flat rows as a table
+(see ``text_of``), where repeating every key in every row would cost most of the bytes.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+
+_SCALARS = (str, int, float, bool, type(None))
+# Service-desk times to the minute: the seconds only cost bytes in a table.
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?")
+# When a ticket was logged, to the day in a table: search_tickets filters it by day,
+# and get_ticket shows the minute. Every other time keeps its minute.
+_DAY_COLUMNS = frozenset({"created"})
+# A bare cell must read back as the same text: nothing CSV would quote, no padding.
+_BARE = re.compile(r'[^,"\r\n\u2028\u2029]*')
 
 
 class CompactResults:
@@ -23,11 +34,61 @@ class CompactResults:
         if (
             ctx.method == "tools/call"
             and isinstance(result, dict)
-            and result.get("structuredContent") is not None
+            and isinstance(result.get("structuredContent"), dict)
             and not result.get("isError")
         ):
-            text = json.dumps(
-                result["structuredContent"], ensure_ascii=False, separators=(",", ":")
-            )
+            text = text_of(result["structuredContent"])
             return {**result, "content": [{"type": "text", "text": text}]}
         return result
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def text_of(structured: dict[str, Any]) -> str:
+    """Compact JSON; a result holding one list of flat rows (every value a scalar) gives
+    its other fields as a JSON line, then the list's name and the rows as CSV under a
+    header line. In the table an ID column whose every row also has its name (``x_id``
+    beside ``x``) is left out, as the tools take names for IDs; times lose their seconds."""
+    tables = [
+        k for k, v in structured.items() if isinstance(v, list) and v and all(_flat(r) for r in v)
+    ]
+    if len(tables) != 1:
+        return _compact(structured)
+    name = tables[0]
+    rest = {k: v for k, v in structured.items() if k != name}
+    return f"{_compact(rest)}\n{name}:\n{_table(structured[name])}"
+
+
+def _flat(row: Any) -> bool:
+    return isinstance(row, dict) and all(isinstance(v, _SCALARS) for v in row.values())
+
+
+def _table(rows: list[dict[str, Any]]) -> str:
+    columns = [c for c in dict.fromkeys(k for row in rows for k in row) if not _named(c, rows)]
+    lines = [",".join(columns)]
+    lines += [",".join(_cell(row.get(c), day=c in _DAY_COLUMNS) for c in columns) for row in rows]
+    return "\n".join(lines)
+
+
+def _named(column: str, rows: list[dict[str, Any]]) -> bool:
+    """An ``x_id`` column every row of which that has an ID also has the name ``x``."""
+    if not column.endswith("_id"):
+        return False
+    name = column.removesuffix("_id")
+    return all(name in row and (not row.get(column) or row[name] is not None) for row in rows)
+
+
+def _cell(value: Any, *, day: bool = False) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if not isinstance(value, str):
+        return str(value)
+    if _TIMESTAMP.fullmatch(value):
+        return value[:10] if day else value[:16]
+    # Anything a reader could take for a separator or a new row is written as a JSON
+    # string: ticket text must not be able to fake a row.
+    return value if value and value == value.strip() and _BARE.fullmatch(value) else _compact(value)

@@ -81,7 +81,7 @@ class ArgumentGuard:
                 # it; a plain one is still answered in the SDK's words.
                 plain = shown(tool) == f"'{tool}'"
                 return _error_result(f"Unknown tool: {tool if plain else shown(tool)}")
-            given = _whole_numbers(validator, arguments)
+            given = _whole_numbers(validator, _without_nulls(validator, arguments))
             problems = _problems(validator, given)
             if problems:
                 return _refusal(tool, problems)
@@ -156,6 +156,19 @@ def _problems(validator: Draft202012Validator, arguments: Any) -> list[str]:
     return problems
 
 
+def _without_nulls(validator: Draft202012Validator, arguments: Any) -> Any:
+    """The arguments without optional ones sent as null: every tool reads a missing
+    optional argument as null, so the published schemas leave null out (see
+    server/schemas.py) and a model sending one is not refused for it. The same object
+    when nothing changed."""
+    if not isinstance(arguments, dict) or None not in arguments.values():
+        return arguments
+    schema = validator.schema if isinstance(validator.schema, dict) else {}
+    optional = set(schema.get("properties", {})) - set(schema.get("required", []))
+    # An unknown name stays, to be refused as one.
+    return {k: v for k, v in arguments.items() if v is not None or k not in optional}
+
+
 # A whole number as text: ASCII digits only, short enough that no conversion can fail.
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,16}", re.ASCII)
 
@@ -182,7 +195,11 @@ def _whole_numbers(validator: Draft202012Validator, arguments: Any) -> Any:
 
 def _takes_integer_not_text(schema: Any) -> bool:
     branches = [schema, *schema.get("anyOf", [])] if isinstance(schema, dict) else []
-    kinds = {b.get("type") for b in branches if isinstance(b, dict)}
+    kinds: set[Any] = set()
+    for branch in branches:
+        # A published schema may list a value's types at once (server/schemas.py).
+        kind = branch.get("type") if isinstance(branch, dict) else None
+        kinds.update(kind if isinstance(kind, list) else [kind])
     return "integer" in kinds and "string" not in kinds
 
 

@@ -23,22 +23,20 @@ from halopsa_mcp.server.tools.params import DryRun, IdOrName1, TicketId
 
 Note = Annotated[
     str | None,
-    Field(max_length=50_000, description="Plain text; the server escapes it to HTML."),
+    Field(max_length=50_000, description="Plain text."),
 ]
-TimeMinutes = Annotated[float | None, Field(description="Time worked, in MINUTES, e.g. 30.")]
+TimeMinutes = Annotated[float | None, Field(description="Time worked in MINUTES.")]
 OutcomeId = Annotated[
     IdOrName1 | None,
-    Field(description="The kind of action, by ID or name; see list_outcomes. Has a default."),
+    Field(description="ID or name (list_outcomes); has a default."),
 ]
 NewStatusId = Annotated[
     IdOrName1 | None,
-    Field(description="Move the ticket to this status (ID or name) with the action."),
+    Field(description="Status to move the ticket to: ID or name (list_statuses)."),
 ]
-VisibleToCustomer = Annotated[
-    bool, Field(description="True: the end user can see it. Default: internal note.")
-]
-Billable = Annotated[bool | None, Field(description="Whether the time is billable.")]
-ActionCount = Annotated[int, Field(ge=1, le=100, description="How many, newest first.")]
+VisibleToCustomer = Annotated[bool, Field(description="False: an internal note.")]
+Billable = bool | None
+ActionCount = Annotated[int, Field(ge=1, le=100)]
 
 
 async def add_action(
@@ -52,15 +50,10 @@ async def add_action(
     billable: Billable = None,
     dry_run: DryRun = False,
 ) -> ActionWriteResult:
-    """Record work on a ticket: an internal note, a customer update, a time entry, or
-    a status change carried by an outcome (e.g. Resolve).
-
-    A note is required unless the action only logs time. Notes are hidden from the
-    end user unless visible_to_customer is true. An action that resolves or closes
-    the ticket needs a note: it is the resolution. No email is ever sent: HaloPSA is
-    told not to, whatever the outcome would do. On any broken rule nothing is
-    written and the error lists every fix. Not idempotent: never repeat a call that
-    succeeded or that may have been applied.
+    """Add a note, customer update, time entry or status change to a ticket. A note
+    is needed unless it only logs time; it is the resolution when the action closes the
+    ticket. No email is ever sent. Never repeat a call that succeeded or may have been
+    applied.
     """
     svc = services(ctx)
     ids = await named_ids(svc, write=True, outcome_id=outcome_id, new_status_id=new_status_id)
@@ -124,8 +117,8 @@ async def list_actions(
     ticket_id: TicketId,
     limit: ActionCount = 20,
 ) -> ActionList:
-    """A ticket's history (notes, emails, time entries, status changes), newest first,
-    as plain text with who did what and how long it took."""
+    """A ticket's actions (notes, emails, time entries, status changes), newest
+    first, with who wrote each and the time logged."""
     svc = services(ctx)
     catalog = await svc.catalog(uses=("statuses", "agents"))
     with halo_errors(f"list the actions of ticket {ticket_id}", write=False):

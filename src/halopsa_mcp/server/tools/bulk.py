@@ -60,13 +60,9 @@ async def update_tickets(
     resolution: NewResolution = None,
     dry_run: DryRun = False,
 ) -> BulkUpdateResult:
-    """Make one change to up to 50 tickets (IDs from search_tickets), e.g. close every
-    resolved ticket it found.
-
-    Every ticket must pass update_ticket's rules, or nothing is written and the error
-    lists each ticket's fix. dry_run=true previews each. A failed write stops the batch;
-    the error says which tickets were done, which failed and which were not tried.
-    """
+    """Apply one change to up to 50 tickets (IDs from search_tickets). Each must pass
+    update_ticket's rules, or nothing is written. A failed write stops the batch and
+    says which tickets were done, failed and not tried."""
     svc = services(ctx)
     _check_listed(ticket_ids)
     given = TicketChanges(team=team, resolution=resolution)

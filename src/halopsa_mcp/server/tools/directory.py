@@ -18,11 +18,11 @@ from halopsa_mcp.server.results import agent_row, client_row, user_row
 from halopsa_mcp.server.services import Services, services
 from halopsa_mcp.server.tools.params import ClientRef
 
-Kind = Annotated[Literal["clients", "users", "agents", "teams"], Field(description="What to find.")]
-NamePart = Annotated[str | None, Field(max_length=200, description="Part of the name, any case.")]
-OfClient = Annotated[ClientRef | None, Field(description="users only: the client's ID or name.")]
-Limit = Annotated[int, Field(ge=1, le=100, description="Rows per page.")]
-PageNo = Annotated[int, Field(ge=1, le=10_000, description="Page number, from 1.")]
+Kind = Annotated[Literal["clients", "users", "agents", "teams"], Field()]
+NamePart = Annotated[str | None, Field(max_length=200, description="Part of it, any case.")]
+OfClient = Annotated[ClientRef | None, Field(description="users only: ID or name.")]
+Limit = Annotated[int, Field(ge=1, le=100)]
+PageNo = Annotated[int, Field(ge=1, le=10_000)]
 
 # Where an agent's or a team's name shows when the instance will not list them.
 _ELSEWHERE: dict[Lookup, str] = {
@@ -39,9 +39,8 @@ async def search_directory(
     limit: Limit = 20,
     page: PageNo = 1,
 ) -> DirectoryPage:
-    """Find clients (customer companies), end users (with email and site), agents (with
-    team) or teams by part of a name; no name lists them all. Gives the IDs other tools
-    take.
+    """Find clients, end users (email, site), agents (team) or teams by part of a
+    name; no name lists them all. Gives the IDs other tools take.
     """
     name = (name or "").strip() or None
     if client_id is not None and kind != "users":

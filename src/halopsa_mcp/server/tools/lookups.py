@@ -22,11 +22,8 @@ from halopsa_mcp.server.tools.params import ForType
 
 
 async def list_statuses(ctx: Context[Services], ticket_type_id: ForType = None) -> StatusList:
-    """This instance's ticket statuses: the IDs to use as status_id.
-
-    IDs differ between HaloPSA instances, so look them up rather than assume 1 = New.
-    role marks New, In Progress, Resolved and Closed; needs_resolution marks the
-    statuses that require a resolution. Cached, so calling it is cheap.
+    """This instance's statuses (IDs differ between instances): role marks New, In
+    Progress, Resolved, Closed; needs_resolution those that require a resolution.
     """
     catalog = await services(ctx).catalog("statuses", *_for_type(ticket_type_id))
     _known_type(catalog.ticket_type, ticket_type_id)
@@ -34,10 +31,8 @@ async def list_statuses(ctx: Context[Services], ticket_type_id: ForType = None) 
 
 
 async def list_priorities(ctx: Context[Services], ticket_type_id: ForType = None) -> PriorityList:
-    """Priorities with their response and fix targets: the IDs to use as priority_id.
-
-    Priorities belong to SLAs, and a ticket may only use the priorities of its ticket
-    type's SLA: pass ticket_type_id to see exactly those.
+    """Priorities with response and fix targets. A ticket may use only its ticket
+    type's SLA's priorities: pass ticket_type_id to see those.
     """
     catalog = await services(ctx).catalog("priorities", *_for_type(ticket_type_id))
     sla_id = None
@@ -48,15 +43,15 @@ async def list_priorities(ctx: Context[Services], ticket_type_id: ForType = None
 
 
 async def list_ticket_types(ctx: Context[Services]) -> TicketTypeList:
-    """Ticket types (Incident, Service Request, Change, ...): the IDs to use as
-    ticket_type_id, with the SLA each uses and whether new tickets may have it."""
+    """This instance's ticket types, with the SLA each uses and whether new tickets
+    may have it."""
     catalog = await services(ctx).catalog("ticket_types")
     return TicketTypeList(ticket_types=ticket_type_rows(catalog))
 
 
 async def list_outcomes(ctx: Context[Services], ticket_type_id: ForType = None) -> OutcomeList:
-    """Action outcomes (Private Note, Customer Update, Resolve, ...): the IDs to use as
-    add_action's outcome_id. sets_status shows the status an outcome moves a ticket to."""
+    """This instance's action outcomes (add_action's outcome_id), with the status
+    each moves a ticket to."""
     # Statuses only name the status an outcome sets.
     needs = ("outcomes", *_for_type(ticket_type_id))
     catalog = await services(ctx).catalog(*needs, uses=("statuses",))

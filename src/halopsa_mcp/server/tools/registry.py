@@ -5,7 +5,6 @@ The order here is the order clients list the tools in.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from mcp.server import MCPServer
 from mcp.types import ToolAnnotations
 
+from halopsa_mcp.server.schemas import input_schema, output_schema
 from halopsa_mcp.server.tools import actions, attachments, bulk, directory, lookups, tickets
 from halopsa_mcp.server.tools.params import ADD, CHANGE, READ
 
@@ -55,11 +55,26 @@ TOOL_NAMES = frozenset(spec.name for spec in TOOLS)
 
 
 def add_tools(server: MCPServer[Any], tools: tuple[ToolSpec, ...] = TOOLS) -> None:
-    """Register ``tools``. A description is the docstring without the source indentation,
-    which every client would otherwise pay for in tokens."""
+    """Register ``tools``. A description is the docstring as one paragraph, and the
+    schemas are compacted (server/schemas.py): every client would otherwise pay for
+    both in tokens."""
     for spec in tools:
         server.tool(
             title=spec.title,
             annotations=spec.annotations,
-            description=inspect.cleandoc(spec.fn.__doc__ or ""),
+            description=_one_paragraph(spec.fn.__doc__ or ""),
         )(spec.fn)
+        # The SDK reads both afresh on every tools/list and call; only what is published
+        # changes, results are still validated against the return type.
+        tool = server._tool_manager.get_tool(spec.name)
+        assert tool is not None
+        tool.parameters = input_schema(tool.parameters)
+        metadata = tool.fn_metadata
+        if metadata.output_schema is not None:
+            metadata.output_schema = output_schema(metadata.output_schema)
+
+
+def _one_paragraph(docstring: str) -> str:
+    """The docstring's words, single-spaced: its indentation and line breaks would cost
+    every client tokens for nothing."""
+    return " ".join(docstring.split())

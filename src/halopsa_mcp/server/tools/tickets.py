@@ -76,82 +76,70 @@ DUPLICATE_SCAN = 500
 # search_tickets' filters.
 SearchText = Annotated[
     str | None,
-    Field(max_length=200, description="Words to find in summaries and details, or an ID."),
+    Field(max_length=200, description="Words in summary or details, or a ticket number."),
 ]
-OnlyClient = Annotated[ClientRef | None, Field(description="Only this client (ID or name).")]
-OnlyStatus = Annotated[IdOrName0 | None, Field(description="Only this status (ID or name).")]
-OnlyAgent = Annotated[IdOrName0 | None, Field(description="Only this agent's (ID or name).")]
-OnlyType = Annotated[IdOrName1 | None, Field(description="Only this type (ID or name).")]
-OpenOnly = Annotated[
-    bool, Field(description="Leave out resolved and closed (ignored with status_id).")
-]
+OnlyClient = Annotated[ClientRef | None, Field(description="ID or name.")]
+OnlyStatus = Annotated[IdOrName0 | None, Field(description="ID or name.")]
+OnlyAgent = Annotated[IdOrName0 | None, Field(description="ID or name.")]
+OnlyType = Annotated[IdOrName1 | None, Field(description="ID or name.")]
+OpenOnly = Annotated[bool, Field(description="Leave out resolved and closed tickets.")]
 DateField = Annotated[
     ticket_search.DateField,
-    Field(description="Which date date_from and date_to filter on: opened or closed."),
+    Field(description="The date date_from and date_to filter on."),
 ]
-DateFrom = Annotated[date | None, Field(description="On or after (YYYY-MM-DD).")]
-DateTo = Annotated[date | None, Field(description="On or before (YYYY-MM-DD).")]
-OrderBy = Annotated[
-    ticket_search.OrderBy, Field(description="Sort key; fix_by: the SLA fix-by deadline.")
-]
+DateFrom = Annotated[date | None, Field(description="On or after.")]
+DateTo = Annotated[date | None, Field(description="On or before.")]
+OrderBy = ticket_search.OrderBy
 OnlySla = Annotated[
     list[SlaState] | None,
     Field(
         max_length=5,
         description=(
-            'Only tickets in these SLA states, e.g. ["breached", "at_risk"] (under an '
-            "hour left); soonest fix-by first. Tickets without an SLA never match."
+            "at_risk: under an hour left. Soonest fix-by first; tickets without "
+            "a deadline never match."
         ),
     ),
 ]
-Descending = Annotated[bool, Field(description="Newest / highest first.")]
-RowsPerPage = Annotated[int, Field(ge=1, le=100, description="Rows per page.")]
-PageNumber = Annotated[int, Field(ge=1, le=10_000, description="Page number, from 1.")]
+Descending = bool
+RowsPerPage = Annotated[int, Field(ge=1, le=100)]
+PageNumber = Annotated[int, Field(ge=1, le=10_000)]
 
 # get_ticket's options.
-IncludeActions = Annotated[
-    int, Field(ge=0, le=50, description="How many recent actions (notes) to include.")
-]
+IncludeActions = Annotated[int, Field(ge=0, le=50)]
 ExtraFields = Annotated[
     list[str],
     Field(
         max_length=20,
         description=(
-            "Extra raw HaloPSA ticket fields to include, e.g. ['fixbydate']; names the "
-            "ticket does not have come back in missing_fields."
+            "HaloPSA's own ticket field names to add as they come; names this "
+            "ticket lacks are listed in missing_fields."
         ),
     ),
 ]
 
 # create_ticket's and update_ticket's own fields.
-SiteId = Annotated[int | None, Field(ge=1, le=MAX_ID, description="The client's site.")]
+SiteId = Annotated[int | None, Field(ge=1, le=MAX_ID, description="Default: the user's site.")]
 UserId = Annotated[
     IdOrName1 | None,
-    Field(description="The reporting end user, by ID or name; see search_directory."),
+    Field(description="End user reporting it, ID or name (search_directory)."),
 ]
-Details = Annotated[str | None, Field(max_length=50_000, description="Description, plain text.")]
-NewDetails = Annotated[
-    str | None, Field(max_length=50_000, description="New description, plain text.")
-]
+Details = Annotated[str | None, Field(max_length=50_000, description="Plain text.")]
+NewDetails = Annotated[str | None, Field(max_length=50_000, description="Plain text.")]
 Resolution = Annotated[
     str | None,
     Field(
         max_length=50_000,
-        description="What fixed the problem, plain text; required to create it resolved or "
-        "closed. Also recorded as an internal action after the create.",
+        description="What fixed it; needed to create it resolved or closed.",
     ),
 ]
 NewResolution = Annotated[
     str | None,
     Field(
         max_length=50_000,
-        description="What fixed the problem, plain text; required when moving to Resolved "
-        "or Closed. Recorded as an internal action moving the ticket there.",
+        description="What fixed it; needed to resolve or close.",
     ),
 ]
-NotDuplicate = Annotated[
-    bool, Field(description="True: create even if a similar open ticket exists.")
-]
+NotDuplicate = Annotated[bool, Field(description="Create even if a similar open ticket exists.")]
 
 
 async def search_tickets(
@@ -171,16 +159,10 @@ async def search_tickets(
     limit: RowsPerPage = 20,
     page: PageNumber = 1,
 ) -> TicketPage:
-    """Find tickets by text, client, status, agent, type, date or SLA state; newest
-    first by default.
-
-    Returns compact rows (ID, summary, client, status, priority, agent, dates, SLA
-    state when HaloPSA sends its deadlines) with names resolved, the total number of
-    matches and whether more pages exist. Use it to find a ticket's ID before
-    get_ticket, update_ticket or add_action, and to check for an existing ticket
-    before creating one. Open tickets only unless open_only is false or a status_id is
-    given. A ticket number as text finds that ticket. Tickets about to breach their
-    SLA: sla=["breached", "at_risk"].
+    """Find tickets by text, client, status, agent, type, date or SLA state; open
+    ones only unless open_only=false or status_id is given. About to breach:
+    sla=["breached","at_risk"]. Text result: a JSON line, then CSV rows (names stand
+    for IDs; the tools take either).
     """
     svc = services(ctx)
     if client_id is not None:
@@ -269,11 +251,8 @@ async def get_ticket(
     # pydantic copies defaults; the schema needs a list here.
     extra_fields: ExtraFields = [],  # noqa: B006
 ) -> TicketDetail:
-    """One ticket in full: details, client, site, user, status, priority, agent, team,
-    resolution, SLA state and deadlines (when HaloPSA sends them) and its most recent
-    actions, with every ID resolved to a name.
-
-    Use it before changing a ticket, to see its current status and history.
+    """One ticket in full: details, people, status, resolution, SLA deadlines where
+    HaloPSA has them, and its latest actions. Read it before changing a ticket.
     """
     svc = services(ctx)
     bad = [name for name in extra_fields if not _FIELD_NAME.match(name)]
@@ -327,15 +306,10 @@ async def create_ticket(
     not_duplicate: NotDuplicate = False,
     dry_run: DryRun = False,
 ) -> TicketWriteResult:
-    """Log a new ticket for a client, after checking HaloPSA's ticket rules.
-
-    summary and client_id are required. ticket_type_id is required unless the server
-    has a default. status_id defaults to the ticket type's initial status (usually
-    New) and priority_id to the SLA's Medium, else its middle priority, named in the
-    warnings (list_statuses and list_priorities show them). A similar open ticket
-    for the same client refuses the create and names it: add a note there with
-    add_action instead, or pass not_duplicate=true. On any broken rule nothing is
-    written and the error lists every fix. dry_run=true previews.
+    """Log a new ticket for a client. ticket_type_id is needed unless the server
+    has a default; status and priority default to the type's, named in warnings. A
+    similar open ticket of the client refuses it: add_action there, or
+    not_duplicate=true.
     """
     svc = services(ctx)
     client_id = await client_id_of(svc, client_id, write=True)
@@ -383,15 +357,9 @@ async def update_ticket(
     resolution: NewResolution = None,
     dry_run: DryRun = False,
 ) -> TicketWriteResult:
-    """Change some fields of a ticket; fields not given are left as they are.
-
-    A status change follows the rules: Resolved or Closed needs a resolution (here or
-    already on the ticket); In Progress without an agent, and closing straight from
-    New, are allowed with a warning. A resolution for a resolved or closed ticket is
-    recorded as an internal action that moves it to that status (no email), after any
-    other field. To log work or talk to the customer, use add_action instead. On any
-    broken rule nothing is written and the error lists every fix. dry_run=true
-    previews.
+    """Change the given fields of a ticket. Resolving or closing needs a resolution
+    (here or on the ticket), recorded as an internal action (no email). Notes, time
+    and customer updates: add_action.
     """
     svc = services(ctx)
     given = TicketChanges(summary=summary, details=details, team=team, category=category,
