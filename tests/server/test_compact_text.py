@@ -44,3 +44,9 @@ def test_results_without_one_list_of_flat_rows_stay_compact_json() -> None:
         {"tickets": [], "total": 0},
     ):
         assert text_of(result) == json.dumps(result, separators=(",", ":"))
+
+
+def test_the_line_before_a_table_leaves_out_fields_that_are_null() -> None:
+    """search_directory's other kinds are null beside the one it lists: no news."""
+    head = text_of({"clients": None, "total": 1, "agents": [{"id": 3, "name": "Tom"}]})
+    assert json.loads(head.split("\n")[0]) == {"total": 1}

@@ -57,7 +57,9 @@ def text_of(structured: dict[str, Any]) -> str:
     if len(tables) != 1:
         return _compact(structured)
     name = tables[0]
-    rest = {k: v for k, v in structured.items() if k != name}
+    # A null beside the table is a field this answer does not use; the structured
+    # result keeps it.
+    rest = {k: v for k, v in structured.items() if k != name and v is not None}
     return f"{_compact(rest)}\n{name}:\n{_table(structured[name])}"
 
 
