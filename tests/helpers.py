@@ -36,3 +36,18 @@ def halo_settings(sandbox: SandboxServer, **env: str) -> HaloSettings:
         "HALOPSA_TIMEOUT": "2",
     }
     return HaloSettings.from_env({**base, **env})
+
+
+class FakeClock:
+    """A clock that moves only when slept on: waits are instant and recorded."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds

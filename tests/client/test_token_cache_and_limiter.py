@@ -5,19 +5,7 @@ import pytest
 
 from halopsa_mcp.client.auth import Token, TokenCache, refresh_margin
 from halopsa_mcp.client.ratelimit import RollingWindowLimiter
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+from tests.helpers import FakeClock
 
 
 class Issuer:
