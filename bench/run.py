@@ -1,6 +1,6 @@
 """Run every benchmark and print its tables: ``python bench/run.py [name ...]``.
 
-Benchmarks: overhead, economy, cold_start, concurrency, scale, profile. Takes under five minutes
+Benchmarks: overhead, economy, cold_start, concurrency, scale, layers. Takes under five minutes
 on a two-core machine. Numbers are only comparable within one run: read the ratios.
 """
 
@@ -14,11 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import profile  # bench/profile.py, not the stdlib's: sys.path[0] is bench/
-
 import cold_start
 import concurrency
 import economy
+import layers
 import overhead
 import scale
 
@@ -28,7 +27,7 @@ BENCHMARKS = {
     "cold_start": cold_start.run,
     "concurrency": concurrency.run,
     "scale": scale.run,
-    "profile": profile.run,
+    "layers": layers.run,
 }
 
 
