@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import anyio
 from mcp.server.mcpserver import Context
@@ -37,6 +37,8 @@ from halopsa_mcp.server.tools.tickets import (
 )
 
 MAX_TICKETS = 50
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 # Tickets read at once while a batch is judged: quicker than one by one, without a burst
 # that HaloPSA's request budget would make the rest of the server pay for.
 _READS_AT_ONCE = 4
@@ -87,25 +89,16 @@ async def update_tickets(
 async def _closes_checked(
     svc: Services, plans: list[PlannedUpdate], catalog: Catalog, *, resolution_given: bool
 ) -> list[PlannedUpdate]:
-    """``plans``, each warned when it closes its ticket with no resolution on record; the
-    histories this needs are read a few at a time."""
-    found: dict[int, tuple[str, ...]] = {}
-    limiter = anyio.CapacityLimiter(_READS_AT_ONCE)
+    """``plans``, each warned when it closes its ticket with no resolution on record."""
 
-    async def check(plan: PlannedUpdate) -> None:
-        async with limiter:
-            found[plan.ticket.id] = await closing_unrecorded(
-                svc, plan.ticket, plan.status_id, catalog,
-                resolution_given=resolution_given, fix="pass resolution to record what fixed it",
-            )  # fmt: skip
+    async def check(plan: PlannedUpdate) -> PlannedUpdate:
+        found = await closing_unrecorded(
+            svc, plan.ticket, plan.status_id, catalog,
+            resolution_given=resolution_given, fix="pass resolution to record what fixed it",
+        )  # fmt: skip
+        return replace(plan, found=found)
 
-    try:
-        async with anyio.create_task_group() as checks:
-            for plan in plans:
-                checks.start_soon(check, plan)
-    except* ToolError as failed:
-        raise failed.exceptions[0] from None
-    return [replace(plan, found=found[plan.ticket.id]) for plan in plans]
+    return await _a_few_at_a_time(check, plans)
 
 
 def _check_listed(ticket_ids: list[int]) -> None:
@@ -122,20 +115,32 @@ def _check_listed(ticket_ids: list[int]) -> None:
 async def _read_all(svc: Services, ticket_ids: list[int]) -> list[Ticket | None]:
     """Every ticket of the batch (None: no such ticket), in the order given; the first
     failed read fails the call, before anything is written."""
-    found: dict[int, Ticket | None] = {}
+
+    async def read(ticket_id: int) -> Ticket | None:
+        return await svc.ticket_or_none(ticket_id, write=True)
+
+    return await _a_few_at_a_time(read, ticket_ids)
+
+
+async def _a_few_at_a_time(
+    each: Callable[[_In], Awaitable[_Out]], items: Sequence[_In]
+) -> list[_Out]:
+    """``each`` of ``items``, ``_READS_AT_ONCE`` at a time, results in the items' order;
+    the first tool error fails the whole, as the caller's own error would."""
+    results: dict[int, _Out] = {}
     limiter = anyio.CapacityLimiter(_READS_AT_ONCE)
 
-    async def read(ticket_id: int) -> None:
+    async def one(index: int, item: _In) -> None:
         async with limiter:
-            found[ticket_id] = await svc.ticket_or_none(ticket_id, write=True)
+            results[index] = await each(item)
 
     try:
-        async with anyio.create_task_group() as reads:
-            for ticket_id in ticket_ids:
-                reads.start_soon(read, ticket_id)
+        async with anyio.create_task_group() as tasks:
+            for index, item in enumerate(items):
+                tasks.start_soon(one, index, item)
     except* ToolError as failed:
         raise failed.exceptions[0] from None
-    return [found[ticket_id] for ticket_id in ticket_ids]
+    return [results[index] for index in range(len(items))]
 
 
 def _batch_problems(
