@@ -6,6 +6,7 @@ from typing import Any
 from halopsa_mcp.client import RetryPolicy
 from halopsa_mcp.config import HaloSettings
 from halopsa_mcp.sandbox import SandboxServer
+from halopsa_mcp.sandbox.models import User
 
 # Quick backoff so fault tests take milliseconds; the bounds still apply.
 FAST = RetryPolicy(max_retries=3, max_rate_limit_wait=2.0, backoff_base=0.01, backoff_cap=0.05)
@@ -51,3 +52,12 @@ class FakeClock:
     async def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
         self.now += seconds
+
+
+def user_away_from_main_site(sandbox: SandboxServer) -> User:
+    """An end user whose own site is not the client's main one: filling in the main site
+    for them would be wrong."""
+    state = sandbox.state
+    return next(
+        u for u in state.users.values() if u.site_id != state.clients[u.client_id].main_site_id
+    )

@@ -8,7 +8,7 @@ from mcp.server import MCPServer
 
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.server.services import Services
-from tests.helpers import reconfigure
+from tests.helpers import reconfigure, user_away_from_main_site
 
 from .conftest import ok, refusal
 
@@ -122,10 +122,7 @@ async def test_a_user_without_a_site_is_sent_with_the_users_own_site(
 ) -> None:
     reconfigure(sandbox, site_required_with_user=True)
     state = sandbox.state
-    # A user away from the client's main site: the main site would be the wrong one.
-    user = next(
-        u for u in state.users.values() if u.site_id != state.clients[u.client_id].main_site_id
-    )
+    user = user_away_from_main_site(sandbox)
     async with Client(make_server()) as c:
         arguments = {
             "summary": "Docking station dead",

@@ -10,7 +10,7 @@ from mcp.server import MCPServer
 
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.server.services import Services
-from tests.helpers import reconfigure
+from tests.helpers import reconfigure, user_away_from_main_site
 
 from .conftest import ok, refusal, writes
 
@@ -99,9 +99,7 @@ async def test_a_site_filled_in_from_the_users_own_is_said_in_the_warnings(
 ) -> None:
     reconfigure(sandbox, site_required_with_user=True)
     state = sandbox.state
-    user = next(
-        u for u in state.users.values() if u.site_id != state.clients[u.client_id].main_site_id
-    )
+    user = user_away_from_main_site(sandbox)
     base = {
         "summary": "Docking station dead",
         "client_id": user.client_id,
