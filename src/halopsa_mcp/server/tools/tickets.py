@@ -18,7 +18,7 @@ from pydantic import Field
 from halopsa_mcp.client import preview
 from halopsa_mcp.client.api import OnPage, Page
 from halopsa_mcp.domain import search as ticket_search
-from halopsa_mcp.domain.records import Action, Site, Ticket, User
+from halopsa_mcp.domain.records import Action, Site, Ticket, TicketRow, User
 from halopsa_mcp.domain.search import TicketSearch
 from halopsa_mcp.domain.writes import ActionWrite, TicketWrite
 from halopsa_mcp.rules.actions import newest_first
@@ -209,7 +209,7 @@ async def _found(
     *,
     limit: int,
     page: int,
-) -> tuple[Page[Ticket], str | None]:
+) -> tuple[Page[TicketRow], str | None]:
     """One page of the search's tickets, and what the reader must know of its limits."""
     halo = services(ctx).halo
     window = {"limit": limit, "offset": (page - 1) * limit}
@@ -625,7 +625,7 @@ async def _duplicate_check(
     )
 
 
-def _status_of(ticket: Ticket, catalog: Catalog) -> tuple[str, bool]:
+def _status_of(ticket: TicketRow, catalog: Catalog) -> tuple[str, bool]:
     status = catalog.status(ticket.status_id) if ticket.status_id is not None else None
     return (status.name if status else "", catalog.closes(ticket.status_id))
 
