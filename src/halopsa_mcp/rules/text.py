@@ -58,19 +58,42 @@ def _takes_selector(base: str, selector: str) -> bool:
     return _is_ideograph(base)
 
 
+# Every character is_invisible is true of lies outside printable ASCII (tab and newline
+# aside): text is read in runs of such characters, and most runs are passed over whole.
+_NOT_PLAIN_ASCII = re.compile(r"[^\x20-\x7e\n\t]+")
+_ANY_INVISIBLE = re.compile("[" + "".join(map(re.escape, sorted(_INVISIBLE))) + "]")
+
+
+def _may_hide(run: str) -> bool:
+    """Whether ``run`` may hold a character ``_visible`` drops: str.isprintable is false
+    for every control and format character, and the other invisibles are named."""
+    return not run.isprintable() or _ANY_INVISIBLE.search(run) is not None
+
+
+def _kept(value: str, index: int) -> bool:
+    ch = value[index]
+    if ch in _SELECTORS:
+        before = value[index - 1] if index else ""
+        return bool(before) and not is_invisible(before) and _takes_selector(before, ch)
+    return not is_invisible(ch)
+
+
 def _visible(value: str) -> str:
     """``value`` without invisible characters; a variation selector stays only right
-    after a character it modifies, so a second one, or one on its own, goes."""
-    kept = []
-    before = ""
-    for ch in value:
-        if ch in _SELECTORS:
-            if before and not is_invisible(before) and _takes_selector(before, ch):
-                kept.append(ch)
-        elif not is_invisible(ch):
-            kept.append(ch)
-        before = ch
-    return "".join(kept)
+    after a character it modifies (in ``value``), so a second one, or one on its own,
+    goes."""
+    parts, start = [], 0
+    for run in _NOT_PLAIN_ASCII.finditer(value):
+        if not _may_hide(run.group()):
+            continue
+        for index in range(run.start(), run.end()):
+            if not _kept(value, index):
+                parts.append(value[start:index])
+                start = index + 1
+    if not parts:
+        return value
+    parts.append(value[start:])
+    return "".join(parts)
 
 
 def clean_text(value: str, *, single_line: bool = False) -> str:
