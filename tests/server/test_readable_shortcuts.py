@@ -54,6 +54,19 @@ def test_readable_reads_as_it_did(parts: list[str], limit: int | None) -> None:
     assert readable(value, limit=limit) == reference_readable(value, limit=limit)
 
 
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    st.text(st.sampled_from([chr(c) for c in range(0x20, 0x7F)] + ["\t", "\n"]), max_size=30),
+    st.one_of(st.none(), st.integers(min_value=1, max_value=20)),
+)
+@example("  Printer  offline ", 20)
+@example("a &amp; b &lt;x&gt; &#65;", None)
+@example("![x](https://h/x)", None)
+@example("[x]: https://h/x\n![x]", None)
+def test_plain_ascii_reads_as_it_did(value: str, limit: int | None) -> None:
+    assert readable(value, limit=limit) == reference_readable(value, limit=limit)
+
+
 HIDDEN_BY_SHEET = '<style>.x{display:none}</style><p class="x">secret</p><p>shown</p>'
 SAME_ELEMENT_PLAIN = '<p class="x">hello</p>'
 

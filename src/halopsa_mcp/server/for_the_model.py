@@ -58,6 +58,10 @@ _COMMENT_END = re.compile(r"--!?>")
 _BLANKS = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 _BLANKS_AT_LINE_END = re.compile(r" *\n *")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Printable ASCII without markup, entity, bracket or line-break characters: a value of
+# these alone with no two spaces in a row is already clean, bar its outer spaces. Most
+# names and summaries are.
+_PLAIN = re.compile(r"[\x20-\x25\x27-\x3b\x3d\x3f-\x5a\x5c\x5e-\x7e]*")
 # Without a style sheet an element's look depends on its tag, attributes and parent alone:
 # worked out once for all values read, for elements whose attributes are short and whose
 # parent carries no custom properties, so that the cache stays a few MB at most.
@@ -220,6 +224,8 @@ def readable(value: str | None, *, limit: int | None = None) -> str:
     """``value`` (HTML or plain text) as clean plain text, optionally cut to ``limit``."""
     if not value:
         return ""
+    if _PLAIN.fullmatch(value) and "  " not in value:
+        return _cut(value.strip(), limit)
     if "<" in value:
         parser = _TextExtractor(titles_close="</title" in value.lower())
         parser.feed(value)
@@ -236,7 +242,10 @@ def readable(value: str | None, *, limit: int | None = None) -> str:
     text = text.replace("\t", " ").replace("<", "\u2039").replace(">", "\u203a")
     text = _BLANKS.sub(" ", text)
     text = _BLANKS_AT_LINE_END.sub("\n", text)
-    text = _BLANK_LINES.sub("\n\n", text).strip()
+    return _cut(_BLANK_LINES.sub("\n\n", text).strip(), limit)
+
+
+def _cut(text: str, limit: int | None) -> str:
     if limit is not None and len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
+        return text[: limit - 1].rstrip() + "…"
     return text
