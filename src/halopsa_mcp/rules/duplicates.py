@@ -49,13 +49,13 @@ def similar_tickets(
     instance's "open" list may hold resolved tickets."""
     statuses = status_of or {}
     words = _words(summary)
+    scored = ((id_, other, _similarity(words, _words(other))) for id_, other in open_tickets)
     found = (
-        Candidate(id_, other, _similarity(words, _words(other)), *statuses.get(id_, ("", False)))
-        for id_, other in open_tickets
+        Candidate(id_, other, score, *statuses.get(id_, ("", False)))
+        for id_, other, score in scored
+        if score >= threshold
     )
-    return tuple(
-        sorted((c for c in found if c.similarity >= threshold), key=lambda c: (-c.similarity, c.id))
-    )
+    return tuple(sorted(found, key=lambda c: (-c.similarity, c.id)))
 
 
 # A summary whose words all appear in another is a restatement of it ("Outlook not
