@@ -78,10 +78,14 @@ _NOT_PLAIN_ASCII = re.compile(r"[^\x20-\x7e\n\t]+")
 _ANY_INVISIBLE = _char_class(_INVISIBLE)
 
 
-def _may_hide(run: str) -> bool:
-    """Whether ``run`` may hold a character ``_visible`` drops: str.isprintable is false
-    for every control and format character, and the other invisibles are named."""
-    return not run.isprintable() or (not run.isascii() and _ANY_INVISIBLE.search(run) is not None)
+def _may_hide(text: str) -> bool:
+    """Whether ``text`` may hold a character ``_visible`` drops: str.isprintable is false
+    for every control and format character, and the other invisibles are named. Tab,
+    newline and no-break space are not printable to it, but always stay."""
+    plain = text.replace("\n", " ").replace("\t", " ").replace("\xa0", " ")
+    return not plain.isprintable() or (
+        not plain.isascii() and _ANY_INVISIBLE.search(plain) is not None
+    )
 
 
 def _kept(value: str, index: int) -> bool:
@@ -96,8 +100,8 @@ def _visible(value: str) -> str:
     """``value`` without invisible characters; a variation selector stays only right
     after a character it modifies (in ``value``), so a second one, or one on its own,
     goes."""
-    # Most text hides nothing: one pass of C string methods tells.
-    if not _may_hide(value.replace("\n", " ").replace("\t", " ")):
+    # Most text hides nothing: a few passes of C string methods tell.
+    if not _may_hide(value):
         return value
     parts, start = [], 0
     for run in _NOT_PLAIN_ASCII.finditer(value):
