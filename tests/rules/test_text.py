@@ -41,6 +41,11 @@ INVISIBLE = "".join(
         ("\u200b\n\u202e", True, ""),
         ("one\u2028two\u2029three\x85four", False, "one\ntwo\nthree\nfour"),
         ("one\u2028two", True, "one two"),
+        # Each line end alone, as the only character that needs replacing.
+        ("next\x85line", False, "next\nline"),
+        ("para\u2029graph", False, "para\ngraph"),
+        ("line\u2028sep", False, "line\nsep"),
+        ("old\rmac", False, "old\nmac"),
         ("hidden\ufe0f\U000e0100\u3164\u2800text", False, "hiddentext"),
     ],
 )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+from functools import cache
 
 from halopsa_mcp.rules.text import clean_text
 from halopsa_mcp.rules.verdict import Problem, Verdict
@@ -29,9 +29,12 @@ class Candidate:
 
 
 # A match refuses the create, so a false alarm costs the user a retry. 0.82 catches
-# rewordings and extensions of the same summary ("on my laptop", "... since Monday"
-# score 0.84 and up) but not tickets that merely share a template ("Password reset for
-# John" / "... for Mary" scores 0.79).
+# typos, rewordings and extensions of the same summary ("Outlook not synching" 0.97,
+# "... since Monday" 0.90, "Teams keeps crashing on startup" 0.83) but not tickets that
+# merely share a template ("Password reset for John" / "... for Mary" 0.79, "Order new
+# laptop for Sam" / "... monitor ..." 0.78). The threshold was set with difflib's ratio;
+# the Indel ratio is never below it and equal on all these pairs. On 23,000 generated
+# rewordings the two decided alike bar 23 pairs, which only the Indel ratio catches.
 DEFAULT_THRESHOLD = 0.82
 
 
@@ -46,13 +49,14 @@ def similar_tickets(
     most similar first, each with its (status name, done) from ``status_of``: an
     instance's "open" list may hold resolved tickets."""
     statuses = status_of or {}
+    words = _words(summary)
+    scored = ((id_, other, _similarity(words, _words(other))) for id_, other in open_tickets)
     found = (
-        Candidate(id_, other, similarity(summary, other), *statuses.get(id_, ("", False)))
-        for id_, other in open_tickets
+        Candidate(id_, other, score, *statuses.get(id_, ("", False)))
+        for id_, other, score in scored
+        if score >= threshold
     )
-    return tuple(
-        sorted((c for c in found if c.similarity >= threshold), key=lambda c: (-c.similarity, c.id))
-    )
+    return tuple(sorted(found, key=lambda c: (-c.similarity, c.id)))
 
 
 # A summary whose words all appear in another is a restatement of it ("Outlook not
@@ -66,16 +70,30 @@ def similarity(a: str, b: str) -> float:
     """How alike two summaries are, 0..1: the best of a character-level match (catches
     typos and word forms), word overlap (catches reordered words) and containment (one
     summary extends the other)."""
-    words_a, words_b = _words(a), _words(b)
+    return _similarity(_words(a), _words(b))
+
+
+def _similarity(words_a: list[str], words_b: list[str]) -> float:
     if not words_a or not words_b:
         return 0.0
-    ratio = SequenceMatcher(None, " ".join(words_a), " ".join(words_b)).ratio()
+    ratio = _indel_ratio()(" ".join(words_a), " ".join(words_b)) / 100
     set_a, set_b = set(words_a), set(words_b)
     jaccard = len(set_a & set_b) / len(set_a | set_b)
     contained = min(len(set_a), len(set_b)) >= _CONTAINED_MIN_WORDS and (
         set_a <= set_b or set_b <= set_a
     )
     return max(ratio, jaccard, _CONTAINED_SCORE if contained else 0.0)
+
+
+@cache
+def _indel_ratio() -> Callable[[str, str], float]:
+    """rapidfuzz's normalised Indel similarity, 0..100: difflib's ratio in C, exact where
+    difflib's matching is greedy, and without its junk heuristic, which past 200
+    characters scored a retyped summary 0.56. Imported on first use, as a server start
+    should not pay for it."""
+    from rapidfuzz.fuzz import ratio
+
+    return ratio
 
 
 def _words(summary: str) -> list[str]:

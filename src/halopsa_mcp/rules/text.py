@@ -13,6 +13,8 @@ _KEPT_CONTROLS = frozenset("\n\t")
 # characters: they hide or disguise text from the person reading the ticket.
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf"})
 _LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+# Looking for each of these is quicker than a pass of the pattern over text without any.
+_LINE_BREAK_CHARS = ("\r", "\u2028", "\u2029", "\x85")
 _WHITESPACE = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
@@ -58,19 +60,61 @@ def _takes_selector(base: str, selector: str) -> bool:
     return _is_ideograph(base)
 
 
+def _char_class(chars: frozenset[str]) -> re.Pattern[str]:
+    """A pattern matching any of ``chars``, runs of code points written as ranges: the
+    regex engine checks the characters past U+FFFF a class lists one at a time."""
+    points = set(map(ord, chars))
+    starts = sorted(p for p in points if p - 1 not in points)
+    ends = sorted(p for p in points if p + 1 not in points)
+    ranges = (
+        re.escape(chr(a)) + "-" + re.escape(chr(b)) for a, b in zip(starts, ends, strict=True)
+    )
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+# Every character is_invisible is true of lies outside printable ASCII (tab and newline
+# aside): text is read in runs of such characters, and most runs are passed over whole.
+_NOT_PLAIN_ASCII = re.compile(r"[^\x20-\x7e\n\t]+")
+_ANY_INVISIBLE = _char_class(_INVISIBLE)
+
+
+def _may_hide(text: str) -> bool:
+    """Whether ``text`` may hold a character ``_visible`` drops: str.isprintable is false
+    for every control and format character, and the other invisibles are named. Tab,
+    newline and no-break space are not printable to it, but always stay."""
+    plain = text.replace("\n", " ").replace("\t", " ").replace("\xa0", " ")
+    return not plain.isprintable() or (
+        not plain.isascii() and _ANY_INVISIBLE.search(plain) is not None
+    )
+
+
+def _kept(value: str, index: int) -> bool:
+    ch = value[index]
+    if ch in _SELECTORS:
+        before = value[index - 1] if index else ""
+        return bool(before) and not is_invisible(before) and _takes_selector(before, ch)
+    return not is_invisible(ch)
+
+
 def _visible(value: str) -> str:
     """``value`` without invisible characters; a variation selector stays only right
-    after a character it modifies, so a second one, or one on its own, goes."""
-    kept = []
-    before = ""
-    for ch in value:
-        if ch in _SELECTORS:
-            if before and not is_invisible(before) and _takes_selector(before, ch):
-                kept.append(ch)
-        elif not is_invisible(ch):
-            kept.append(ch)
-        before = ch
-    return "".join(kept)
+    after a character it modifies (in ``value``), so a second one, or one on its own,
+    goes."""
+    # Most text hides nothing: a few passes of C string methods tell.
+    if not _may_hide(value):
+        return value
+    parts, start = [], 0
+    for run in _NOT_PLAIN_ASCII.finditer(value):
+        if not _may_hide(run.group()):
+            continue
+        for index in range(run.start(), run.end()):
+            if not _kept(value, index):
+                parts.append(value[start:index])
+                start = index + 1
+    if not parts:
+        return value
+    parts.append(value[start:])
+    return "".join(parts)
 
 
 def clean_text(value: str, *, single_line: bool = False) -> str:
@@ -79,7 +123,9 @@ def clean_text(value: str, *, single_line: bool = False) -> str:
     emoji or variant), stripped; with ``single_line`` every run of
     whitespace, newlines included, becomes one space."""
     # Windows and old Mac line ends are still line ends, not controls to drop.
-    value = _LINE_BREAK.sub("\n", unicodedata.normalize("NFC", value))
+    value = unicodedata.normalize("NFC", value)
+    if any(ch in value for ch in _LINE_BREAK_CHARS):
+        value = _LINE_BREAK.sub("\n", value)
     value = _visible(value)
     if single_line:
         value = _WHITESPACE.sub(" ", value)

@@ -11,6 +11,7 @@ whatever data the URL carries, are replaced by a marker naming the host.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import Counter
@@ -52,6 +53,20 @@ _FOREIGN_TAGS = frozenset({"svg", "math"})
 # past it the element stays open, which hides more, never less.
 _LOOK_BACK = 64
 _COMMENT_END = re.compile(r"--!?>")
+# A run of blanks other than a single space (tabs are spaces by then): one space. Single
+# spaces, most of the blanks in any text, are left as they are instead of replaced.
+_BLANKS = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
+_BLANKS_AT_LINE_END = re.compile(r" *\n *")
+_BLANK_LINES = re.compile(r"\n{3,}")
+# Printable ASCII without markup, entity, bracket or line-break characters: a value of
+# these alone with no two spaces in a row is already clean, bar its outer spaces. Most
+# names and summaries are.
+_PLAIN = re.compile(r"[\x20-\x25\x27-\x3b\x3d\x3f-\x5a\x5c\x5e-\x7e]*")
+# Without a style sheet an element's look depends on its tag, attributes and parent alone:
+# worked out once for all values read, for elements whose attributes are short and whose
+# parent carries no custom properties, so that the cache stays a few MB at most.
+_SHARED_LOOKS = 1024
+_SHARED_ATTRS_CHARS = 512
 
 
 @dataclass(frozen=True)
@@ -84,10 +99,7 @@ class _TextExtractor(HTMLParser):
         if tag in _VOID_TAGS:
             return
         parent = self._open[-1].look if self._open else PAGE
-        key = (tag, tuple(attrs), parent)
-        if key not in self._looks:
-            self._looks[key] = look_of(tag, attrs, parent, self._sheet)
-        look, hides = self._looks[key]
+        look, hides = self._look(tag, tuple(attrs), parent)
         hides = hides or (tag in _HIDDEN_TAGS and (tag != "title" or self._titles_close))
         self._open.append(_Open(tag, look, hides))
         self._counts[tag] += 1
@@ -95,6 +107,16 @@ class _TextExtractor(HTMLParser):
         self._foreign += tag in _FOREIGN_TAGS
         if tag in _RAW_TEXT_TAGS or (tag == "title" and self._titles_close):
             self.set_cdata_mode(tag)
+
+    def _look(
+        self, tag: str, attrs: tuple[tuple[str, str | None], ...], parent: Look
+    ) -> tuple[Look, bool]:
+        if not self._sheet and not parent.custom and _short(attrs):
+            return _look_without_sheet(tag, attrs, parent)
+        key = (tag, attrs, parent)
+        if key not in self._looks:
+            self._looks[key] = look_of(tag, list(attrs), parent, self._sheet)
+        return self._looks[key]
 
     def set_cdata_mode(self, elem: str, **options: bool) -> None:
         # Newer Pythons read a title as raw text by themselves: not one never closed.
@@ -187,10 +209,23 @@ class _TextExtractor(HTMLParser):
         return self._unfinished(super().parse_pi(i))
 
 
+def _short(attrs: tuple[tuple[str, str | None], ...]) -> bool:
+    return sum(len(name) + len(value or "") for name, value in attrs) <= _SHARED_ATTRS_CHARS
+
+
+@functools.lru_cache(maxsize=_SHARED_LOOKS)
+def _look_without_sheet(
+    tag: str, attrs: tuple[tuple[str, str | None], ...], parent: Look
+) -> tuple[Look, bool]:
+    return look_of(tag, list(attrs), parent, {})
+
+
 def readable(value: str | None, *, limit: int | None = None) -> str:
     """``value`` (HTML or plain text) as clean plain text, optionally cut to ``limit``."""
     if not value:
         return ""
+    if _PLAIN.fullmatch(value) and "  " not in value:
+        return _cut(value.strip(), limit)
     if "<" in value:
         parser = _TextExtractor(titles_close="</title" in value.lower())
         parser.feed(value)
@@ -205,9 +240,12 @@ def readable(value: str | None, *, limit: int | None = None) -> str:
     # "&lt;script&gt;"); shown as look-alike quotes they can never become live markup
     # in a client that renders the result.
     text = text.replace("\t", " ").replace("<", "\u2039").replace(">", "\u203a")
-    text = re.sub(r"[^\S\n]+", " ", text)
-    text = re.sub(r" *\n *", "\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    text = _BLANKS.sub(" ", text)
+    text = _BLANKS_AT_LINE_END.sub("\n", text)
+    return _cut(_BLANK_LINES.sub("\n\n", text).strip(), limit)
+
+
+def _cut(text: str, limit: int | None) -> str:
     if limit is not None and len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
+        return text[: limit - 1].rstrip() + "…"
     return text
