@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from halopsa_mcp.rules.text import clean_text
 from halopsa_mcp.rules.verdict import Problem, Verdict
@@ -73,7 +73,7 @@ def similarity(a: str, b: str) -> float:
     return _similarity(_words(a), _words(b))
 
 
-def _similarity(words_a: list[str], words_b: list[str]) -> float:
+def _similarity(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> float:
     if not words_a or not words_b:
         return 0.0
     ratio = _indel_ratio()(" ".join(words_a), " ".join(words_b)) / 100
@@ -96,14 +96,17 @@ def _indel_ratio() -> Callable[[str, str], float]:
     return ratio
 
 
-def _words(summary: str) -> list[str]:
+# A client's open tickets are scanned again at each create: their words are kept for the
+# next scan (a scan reads at most 500; short summaries, so about a megabyte at most).
+@lru_cache(maxsize=1024)
+def _words(summary: str) -> tuple[str, ...]:
     # Zero-width characters would split words; NFKC turns compatibility forms (fullwidth
     # letters, ligatures) into the plain letters they show, so they compare equal.
     folded = unicodedata.normalize("NFKC", clean_text(summary)).casefold()
     words = _PUNCTUATION.sub(" ", folded).split()
-    meaningful = [w for w in words if w not in _STOP_WORDS]
+    meaningful = tuple(w for w in words if w not in _STOP_WORDS)
     # A summary of stop words alone ("It is on") is still compared, word for word.
-    return meaningful or words
+    return meaningful or tuple(words)
 
 
 def duplicates_verdict(candidates: Sequence[Candidate]) -> Verdict:
