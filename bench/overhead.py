@@ -61,8 +61,10 @@ def workloads() -> dict[str, Callable[[], dict[str, Any]]]:
         "get_ticket": lambda: {"ticket_id": 1001, "include_actions": 5},
         "search_tickets": lambda: {"open_only": False, "limit": 50},
         "add_action": lambda: {"ticket_id": 1002, "note": f"Bench note {uuid.uuid4().hex}"},
+        # Random words: each bench ticket must be unlike the ones made before it (this
+        # server remembers its own creates for the duplicate check).
         "create_ticket": lambda: {
-            "summary": f"Bench {uuid.uuid4().hex[:12]} monitor flicker",
+            "summary": f"{uuid.uuid4().hex} {uuid.uuid4().hex[:8]}",
             "client_id": CLIENT,
             "ticket_type_id": 1,
         },
@@ -141,6 +143,11 @@ async def once(call: Callable[[], Awaitable[Any]]) -> float:
     return time.perf_counter() - started
 
 
+async def _succeeds(c: Client, tool: str, args: dict[str, Any]) -> None:
+    result = await c.call_tool(tool, args)
+    assert not result.is_error, result.content
+
+
 async def record(box: SandboxServer, c: Client, tool: str, args: dict[str, Any]) -> list[Any]:
     """The requests of one call. Each is answered 50 ms late for this call only: the
     sandbox answers one request at a time, so without the delay two requests made at
@@ -171,7 +178,7 @@ async def measure_tool(
             samples["ping"].append(await once(sdk.send_ping))
             samples["direct"].append(await once(replay))
             for mode, c in clients.items():
-                samples[mode].append(await once(lambda c=c: c.call_tool(tool, make())))
+                samples[mode].append(await once(lambda c=c: _succeeds(c, tool, make())))
             drop_new_tickets(box, known)
     finally:
         await http.aclose()
