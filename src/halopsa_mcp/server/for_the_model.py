@@ -226,6 +226,23 @@ def readable(value: str | None, *, limit: int | None = None) -> str:
         return ""
     if _PLAIN.fullmatch(value) and "  " not in value:
         return _cut(value.strip(), limit)
+    if len(value) <= _KEPT_CHARS:
+        return _kept(value, limit)
+    return _readable(value, limit)
+
+
+# The texts of the tickets read lately, cleaned: a ticket and its notes are read again and
+# again while it is worked, and parsing HTML is most of what a read costs. Bounded: at
+# most 256 values of up to 8,192 characters each (a few megabytes), longer ones not kept.
+_KEPT_CHARS = 8192
+
+
+@functools.lru_cache(maxsize=256)
+def _kept(value: str, limit: int | None) -> str:
+    return _readable(value, limit)
+
+
+def _readable(value: str, limit: int | None) -> str:
     if "<" in value:
         parser = _TextExtractor(titles_close="</title" in value.lower())
         parser.feed(value)
