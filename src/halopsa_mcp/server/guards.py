@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+import anyio
 from mcp import MCPError
 from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerMiddleware, ServerRequestContext
@@ -67,7 +68,10 @@ class ArgumentGuard:
         the client's handshake is answered."""
         if self._validators is None:
             # Tools are fixed once the server runs, so their schemas are read once.
-            self._validators = _validators(await self._server.list_tools())
+            tools = await self._server.list_tools()
+            # In a worker thread: on the event loop, importing jsonschema and building the
+            # validators would hold up everything else, the answer the warm-up follows too.
+            self._validators = await anyio.to_thread.run_sync(_validators, tools)
 
     async def _validator(self, tool: str) -> Draft202012Validator | None:
         await self.prepare()

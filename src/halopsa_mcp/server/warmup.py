@@ -70,6 +70,8 @@ async def warm_up(
     the handshake (the argument check's validators), so the first call does not pay it."""
     await handshake.wait()
     try:
+        # First: it runs in a worker thread, so the answer that ended the handshake is
+        # written out meanwhile, before opening the HTTP client holds the event loop.
         await prepare()
     except Exception as exc:
         # The first call prepares it again, and reports what is wrong then.
