@@ -1,8 +1,9 @@
 """Cold start: a stdio start imports only what answering initialize and tools/list needs.
 
 Each test runs the command's own ``main`` in a fresh interpreter over real pipes, as an
-MCP client starts it, and reads which modules the process had loaded. Module presence,
-not time: the benchmark (bench/cold_start.py) measures the time.
+MCP client starts it, and reads which modules the process had loaded and how its garbage
+collector stood. Module presence, not time: the benchmark (bench/cold_start.py) measures
+the time.
 """
 
 import json
@@ -21,16 +22,26 @@ from halopsa_mcp.sandbox import SandboxServer
 # Generous: a bound that proves "does not hang", not a speed requirement.
 HANG = 60
 
-# Runs the command's entry point, then writes the names of the modules it loaded.
+# Runs the command's entry point, then writes what the process had loaded and how its
+# garbage collector stood when serving began.
 PROBE = """\
-import atexit, json, sys
+import atexit, gc, json, sys
+import halopsa_mcp.server.stdio as stdio
 from halopsa_mcp.cli import main
 
-def _loaded(path=sys.argv[1]):
-    with open(path, "w") as out:
-        json.dump(sorted(sys.modules), out)
+seen = {}
+serve = stdio.run_stdio
 
-atexit.register(_loaded)
+def run_stdio(*args, **kwargs):
+    seen.update(collecting=gc.isenabled(), frozen=gc.get_freeze_count())
+    return serve(*args, **kwargs)
+
+def write(path=sys.argv[1]):
+    with open(path, "w") as out:
+        json.dump({**seen, "modules": sorted(sys.modules)}, out)
+
+stdio.run_stdio = run_stdio
+atexit.register(write)
 sys.exit(main([]))
 """
 
@@ -103,7 +114,7 @@ def _read(stream: IO[str] | None, lines: queue.Queue[str | None]) -> None:
 @contextmanager
 def started(tmp_path: Path, sandbox: SandboxServer, **env: str) -> Iterator[Session]:
     """A stdio start against the sandbox, initialized; the modules it loaded are written
-    to ``tmp_path / "modules.json"`` when it exits."""
+    to ``tmp_path / "probe.json"`` when it exits."""
     config = sandbox.state.config
     environment = {
         "PATH": os.environ.get("PATH", ""),
@@ -114,7 +125,7 @@ def started(tmp_path: Path, sandbox: SandboxServer, **env: str) -> Iterator[Sess
         **env,
     }
     with subprocess.Popen(  # noqa: S603 - our own interpreter and entry point
-        [sys.executable, "-c", PROBE, str(tmp_path / "modules.json")],
+        [sys.executable, "-c", PROBE, str(tmp_path / "probe.json")],
         env=environment,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -132,8 +143,13 @@ def started(tmp_path: Path, sandbox: SandboxServer, **env: str) -> Iterator[Sess
                 process.kill()
 
 
+def probed(tmp_path: Path) -> dict[str, Any]:
+    found: dict[str, Any] = json.loads((tmp_path / "probe.json").read_text())
+    return found
+
+
 def loaded(tmp_path: Path) -> set[str]:
-    return set(json.loads((tmp_path / "modules.json").read_text()))
+    return set(probed(tmp_path)["modules"])
 
 
 def imported(modules: set[str], package: str) -> bool:
@@ -185,3 +201,16 @@ def test_the_warm_up_prepares_the_argument_check_before_any_call(
         session.close()
     modules = loaded(tmp_path)
     assert imported(modules, "jsonschema")
+
+
+def test_it_serves_collecting_garbage_but_not_scanning_what_start_up_built(
+    tmp_path: Path, sandbox: SandboxServer
+) -> None:
+    with started(tmp_path, sandbox, HALOPSA_WARM_UP="false") as session:
+        session.send(TOOLS_LIST)
+        assert "result" in session.answer()
+        session.close()
+    serving = probed(tmp_path)
+    assert serving["collecting"] is True
+    # Start-up's objects, the SDK's and the tools' included, are set aside.
+    assert serving["frozen"] > 50_000
