@@ -62,16 +62,28 @@ class ArgumentGuard:
     def __init__(self, server: MCPServer[Any]) -> None:
         self._server = server
         self._validators: dict[str, Draft202012Validator] | None = None
+        self._building: anyio.Event | None = None
 
     async def prepare(self) -> None:
         """Build the validators now, not on the first call: the warm-up calls this once
         the client's handshake is answered."""
-        if self._validators is None:
-            # Tools are fixed once the server runs, so their schemas are read once.
-            tools = await self._server.list_tools()
-            # In a worker thread: on the event loop, importing jsonschema and building the
-            # validators would hold up everything else, the answer the warm-up follows too.
-            self._validators = await anyio.to_thread.run_sync(_validators, tools)
+        while self._validators is None:
+            if self._building is not None:
+                # Calls arriving meanwhile wait for that one build, then all go on
+                # together, as they arrived; after a failed build, one tries again.
+                await self._building.wait()
+                continue
+            building = self._building = anyio.Event()
+            try:
+                # Tools are fixed once the server runs, so their schemas are read once.
+                tools = await self._server.list_tools()
+                # In a worker thread: on the event loop, importing jsonschema and building
+                # the validators would hold up everything else, the answer the warm-up
+                # follows too.
+                self._validators = await anyio.to_thread.run_sync(_validators, tools)
+            finally:
+                self._building = None
+                building.set()
 
     async def _validator(self, tool: str) -> Draft202012Validator | None:
         await self.prepare()
