@@ -299,12 +299,20 @@ def _table(modes: list[Mode], rss: dict[str, tuple[float, float]]) -> list[Table
         )
     memory = Table(
         title="Memory of the processes under that load",
-        headers=["process", "RSS after first call MB", "peak RSS (VmHWM) MB"],
-        note="Read from /proc/<pid>/status; the peak covers all bursts of all callers.",
+        headers=["process", "RSS after first call MB", "peak RSS (VmHWM) MB", "budget", "verdict"],
+        note=(
+            "Read from /proc/<pid>/status; the peak covers all bursts of all callers. Issue "
+            f"12's budget: the server's peak RSS under this load at most {RSS_BUDGET_MB} MB."
+        ),
     )
     for name, (warm, peak) in rss.items():
-        memory.rows.append([name, warm, peak])
+        ours = name == "halopsa-mcp (ours)"
+        verdict = ("within" if peak <= RSS_BUDGET_MB else "OVER") if ours else "-"
+        memory.rows.append([name, warm, peak, f"{RSS_BUDGET_MB} MB" if ours else "-", verdict])
     return [bursts, memory]
+
+
+RSS_BUDGET_MB = 80
 
 
 def run() -> list[Table]:

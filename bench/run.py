@@ -1,7 +1,8 @@
 """Run every benchmark and print its tables: ``python bench/run.py [name ...]``.
 
-Benchmarks: overhead, economy, cold_start, concurrency, scale, layers. Takes under five minutes
-on a two-core machine. Numbers are only comparable within one run: read the ratios.
+Benchmarks: overhead, economy, cold_start, concurrency, scale, layers, loop_work. Takes
+under five minutes on a two-core machine. Numbers are only comparable within one run:
+read the ratios.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import cold_start
 import concurrency
 import economy
 import layers
+import loop_work
 import overhead
 import scale
 
@@ -28,6 +30,7 @@ BENCHMARKS = {
     "concurrency": concurrency.run,
     "scale": scale.run,
     "layers": layers.run,
+    "loop_work": loop_work.run,
 }
 
 

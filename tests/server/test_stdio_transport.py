@@ -204,3 +204,53 @@ def test_prompt_arguments_of_the_wrong_type_are_named(
     assert answer["error"]["code"] == -32602, answer
     assert says in answer["error"]["message"], answer
     assert "Traceback" not in end(session)
+
+
+def test_requests_read_before_the_input_ends_are_all_answered(tmp_path: Path) -> None:
+    # A client that writes its requests and closes stdin at once (a file, or
+    # `echo ... | halopsa-mcp`) still gets every answer before the server exits.
+    initialize = {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "test", "version": "0"},
+    }
+    lines = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": initialize},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        *({"jsonrpc": "2.0", "id": n, "method": "tools/list"} for n in range(2, 6)),
+        {"jsonrpc": "2.0", "id": 6, "method": "ping"},
+    ]
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    with requests.open("rb") as stdin:
+        done = subprocess.run(  # noqa: S603 - our own console script
+            [COMMAND, "--sandbox"], stdin=stdin, capture_output=True, env=ENV, timeout=HANG
+        )
+    assert done.returncode == 0
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert sorted(a["id"] for a in answers) == [1, 2, 3, 4, 5, 6]
+    assert all("result" in a for a in answers)
+
+
+def test_a_request_cancelled_before_the_input_ends_is_not_waited_for(tmp_path: Path) -> None:
+    # A cancelled request gets no answer; the server must still exit at the end of input.
+    initialize = {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "test", "version": "0"},
+    }
+    call = {"name": "get_ticket", "arguments": {"ticket_id": 1001}}
+    lines = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": initialize},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": call},
+        {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 2}},
+    ]
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    with requests.open("rb") as stdin:
+        done = subprocess.run(  # noqa: S603 - our own console script
+            [COMMAND, "--sandbox"], stdin=stdin, capture_output=True, env=ENV, timeout=HANG
+        )
+    assert done.returncode == 0
+    assert 1 in [json.loads(line)["id"] for line in done.stdout.splitlines()]

@@ -7,7 +7,7 @@ import pytest
 from mcp import Client
 from mcp.server import MCPServer
 
-from halopsa_mcp.sandbox import SandboxServer
+from halopsa_mcp.sandbox import FaultRule, SandboxServer
 from halopsa_mcp.server.services import Services
 
 from .conftest import ok, records, refusal, writes
@@ -87,6 +87,59 @@ async def test_get_ticket_resolves_names_and_recent_actions(
     assert ticket["extra_fields"]["fixbydate"] == sandbox.state.tickets[busiest].fixbydate.strftime(
         "%Y-%m-%dT%H:%M:%S"
     )
+
+
+async def test_get_ticket_reads_the_ticket_and_its_actions_at_once(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    # The ticket's answer is held back: the actions must be asked for while it is awaited,
+    # so a call costs one HaloPSA round trip, not two in a row.
+    sandbox.state.faults.add(FaultRule(kind="slow", delay=0.3, path="/api/Tickets/1001"))
+    async with Client(make_server()) as c:
+        ok(await c.call_tool("get_ticket", {"ticket_id": 1001}))
+    log = sandbox.state.requests()
+    ticket = next(r for r in log if r.path == "/api/Tickets/1001")
+    actions = next(r for r in log if r.path == "/api/Actions")
+    assert ticket.answered is not None
+    assert actions.arrived < ticket.answered
+
+
+async def test_get_ticket_of_a_missing_ticket_says_so_whatever_its_actions_read_gives(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    sandbox.state.faults.add(FaultRule(kind="server_error", times=None, path="/api/Actions"))
+    async with Client(make_server()) as c:
+        missing = await c.call_tool("get_ticket", {"ticket_id": 999_999})
+        failing = await c.call_tool("get_ticket", {"ticket_id": 1001})
+    assert missing.is_error
+    assert "Ticket 999999 does not exist" in missing.content[0].text
+    assert failing.is_error
+    assert "read the actions of ticket 1001" in failing.content[0].text
+
+
+async def test_get_ticket_whose_ticket_read_fails_says_which_read(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    sandbox.state.faults.add(
+        FaultRule(kind="server_error", status=403, times=None, path="/api/Tickets/1001")
+    )
+    async with Client(make_server()) as c:
+        failed = await c.call_tool("get_ticket", {"ticket_id": 1001})
+    assert failed.is_error
+    assert "read ticket 1001" in failed.content[0].text
+
+
+async def test_get_ticket_without_actions_asks_for_none(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    open_ticket = next(
+        t.id for t in sandbox.state.tickets.values() if t.dateclosed is None and t.id >= 1001
+    )
+    async with Client(make_server()) as c:
+        ok(await c.call_tool("get_ticket", {"ticket_id": 1001}))  # lookups read
+        sandbox.state.clear_requests()
+        ok(await c.call_tool("get_ticket", {"ticket_id": open_ticket, "include_actions": 0}))
+    assert [r.path for r in sandbox.state.requests()] == [f"/api/Tickets/{open_ticket}"]
 
 
 async def test_unknown_extra_fields_are_reported_not_faked(make_server: Make) -> None:

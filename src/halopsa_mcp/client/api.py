@@ -31,6 +31,7 @@ from halopsa_mcp.domain.records import (
     Status,
     Team,
     Ticket,
+    TicketRow,
     TicketType,
     User,
 )
@@ -157,14 +158,15 @@ class HaloClient:
         limit: int = 50,
         offset: int = 0,
         on_page: OnPage | None = None,
-    ) -> Page[Ticket]:
-        """Tickets matching ``search``; only the pages needed for ``limit`` rows are fetched.
-        ``on_page`` hears after each page how far the read has got."""
+    ) -> Page[TicketRow]:
+        """Tickets matching ``search`` as rows (get_ticket reads one in full); only the
+        pages needed for ``limit`` rows are fetched. ``on_page`` hears after each page how
+        far the read has got."""
         params = wire.ticket_query(search).wire() if search else {}
         page = await self._paged(
             "Tickets", "tickets", params, limit=limit, offset=offset, on_page=on_page
         )
-        return _parsed(page, wire.ticket, "GET", "/api/Tickets")
+        return _parsed(page, wire.ticket_row, "GET", "/api/Tickets")
 
     async def get_ticket(
         self, ticket_id: int, *, include_details: bool = True, include_last_action: bool = False

@@ -50,6 +50,7 @@ from halopsa_mcp.domain.records import (
     Target,
     Team,
     Ticket,
+    TicketRow,
     TicketType,
     User,
 )
@@ -180,21 +181,14 @@ def _target(amount: object, units: object) -> Target | None:
 # --- Tickets, actions, attachments ------------------------------------------------------------
 
 
+def ticket_row(row: Row) -> TicketRow:
+    """A ticket as a listing needs it: a page of rows skips the full record's fields."""
+    return TicketRow(**_row_fields(row))
+
+
 def ticket(row: Row) -> Ticket:
     return Ticket(
-        id=_id(row, "ticket"),
-        summary=text(row.get("summary")),
-        client_id=integer(row.get("client_id")),
-        client_name=text(row.get("client_name")),
-        site_id=reference(row.get("site_id")),
-        user_id=reference(row.get("user_id")),
-        status_id=integer(row.get("status_id")),
-        priority_id=integer(row.get("priority_id")),
-        sla_id=integer(row.get("sla_id")),
-        agent_id=integer(row.get("agent_id")),
-        ticket_type_id=integer(row.get("tickettype_id")),
-        created=optional_text(first(row, "datecreated", "dateoccurred")),
-        last_action=optional_text(row.get("lastactiondate")),
+        **_row_fields(row),
         details=text(first(row, "details_html", "details")),
         site_name=text(row.get("site_name")),
         user_name=text(row.get("user_name")),
@@ -202,9 +196,27 @@ def ticket(row: Row) -> Ticket:
         category=text(row.get("category_1")),
         resolution=text(row.get("closure_note")),
         closed=optional_text(row.get("dateclosed")),
-        sla=sla_facts(row),
         raw=MappingProxyType(dict(row)),
     )
+
+
+def _row_fields(row: Row) -> dict[str, Any]:
+    return {
+        "id": _id(row, "ticket"),
+        "summary": text(row.get("summary")),
+        "client_id": integer(row.get("client_id")),
+        "client_name": text(row.get("client_name")),
+        "site_id": reference(row.get("site_id")),
+        "user_id": reference(row.get("user_id")),
+        "status_id": integer(row.get("status_id")),
+        "priority_id": integer(row.get("priority_id")),
+        "sla_id": integer(row.get("sla_id")),
+        "agent_id": integer(row.get("agent_id")),
+        "ticket_type_id": integer(row.get("tickettype_id")),
+        "created": optional_text(first(row, "datecreated", "dateoccurred")),
+        "last_action": optional_text(row.get("lastactiondate")),
+        "sla": sla_facts(row),
+    }
 
 
 # Before any real deadline: what HaloPSA sends for a date it has not set.

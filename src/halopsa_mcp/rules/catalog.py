@@ -7,8 +7,10 @@ status plays, into the domain's records, and the rules ask this catalog about th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import cached_property
+from typing import Literal, Protocol, TypeVar
 
 from halopsa_mcp.domain.records import (
     Agent,
@@ -46,8 +48,30 @@ class Catalog:
     # checks that need them are skipped, not failed.
     unreadable: frozenset[Lookup] = field(default_factory=frozenset)
 
+    # Indexed once per catalog: a page of results asks for a name per row and cell, and a
+    # tenant may have hundreds of agents.
+    @cached_property
+    def _statuses(self) -> dict[int, Status]:
+        return _first_of_each_id(self.statuses)
+
+    @cached_property
+    def _closing(self) -> frozenset[int]:
+        return frozenset(s.id for s in self.statuses if s.closes)
+
+    @cached_property
+    def _ticket_types(self) -> dict[int, TicketType]:
+        return _first_of_each_id(self.ticket_types)
+
+    @cached_property
+    def _outcomes(self) -> dict[int, Outcome]:
+        return _first_of_each_id(self.outcomes)
+
+    @cached_property
+    def _agents(self) -> dict[int, Agent]:
+        return _first_of_each_id(self.agents)
+
     def status(self, status_id: int) -> Status | None:
-        return next((s for s in self.statuses if s.id == status_id), None)
+        return self._statuses.get(status_id)
 
     def role(self, role: StatusRole) -> int | None:
         """The ID of the status playing ``role``, if any does on this instance."""
@@ -55,20 +79,20 @@ class Catalog:
 
     def closes(self, status_id: int | None) -> bool:
         """Whether the status ends work on a ticket, and so needs a resolution."""
-        return any(s.closes for s in self.statuses if s.id == status_id)
+        return status_id in self._closing
 
     def ticket_type(self, ticket_type_id: int) -> TicketType | None:
-        return next((t for t in self.ticket_types if t.id == ticket_type_id), None)
+        return self._ticket_types.get(ticket_type_id)
 
     def outcome(self, outcome_id: int) -> Outcome | None:
-        return next((o for o in self.outcomes if o.id == outcome_id), None)
+        return self._outcomes.get(outcome_id)
 
     def outcome_named(self, name: str) -> Outcome | None:
         wanted = _words(name)
         return next((o for o in self.outcomes if _words(o.name) == wanted), None)
 
     def agent(self, agent_id: int) -> Agent | None:
-        return next((a for a in self.agents if a.id == agent_id), None)
+        return self._agents.get(agent_id)
 
     def priorities_for(self, sla_id: int) -> tuple[Priority, ...]:
         """The priorities a ticket on this SLA may be given: hidden ones are not offered."""
@@ -94,6 +118,22 @@ def middle_priority(priorities: tuple[Priority, ...]) -> Priority | None:
     ID 3: an SLA may give that ID another meaning."""
     ranked = sorted(priorities, key=lambda p: p.priority_id)
     return ranked[len(ranked) // 2] if ranked else None
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+_R = TypeVar("_R", bound=_HasId)
+
+
+def _first_of_each_id(rows: Iterable[_R]) -> dict[int, _R]:
+    """Rows by ID; of two with one ID the first, as a search through the list finds."""
+    index: dict[int, _R] = {}
+    for row in rows:
+        index.setdefault(row.id, row)
+    return index
 
 
 def _allows(ticket_type_ids: frozenset[int], ticket_type_id: int | None) -> bool:

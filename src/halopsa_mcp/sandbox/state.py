@@ -8,9 +8,10 @@ take it around each whole read or write; nothing awaits while holding it.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,7 +52,9 @@ class RequestRecord:
     query is the raw query string; body the request body parsed as JSON, or None when
     it is empty or not JSON (the token request's form, with its secret, is never kept).
     status stays 0 until the response starts; a dropped response shows the status its
-    headers carried. fault names the fault kind that fired, if any.
+    headers carried. fault names the fault kind that fired, if any. arrived and answered
+    are time.monotonic() readings (answered None until the response starts): they show
+    which requests a client had in flight at once.
     """
 
     method: str
@@ -60,6 +63,8 @@ class RequestRecord:
     body: Any = None
     fault: str | None = None
     status: int = 0
+    arrived: float = field(default_factory=time.monotonic)
+    answered: float | None = None
 
 
 class SandboxState:
@@ -141,6 +146,7 @@ class SandboxState:
         """Fill in the status a logged request was answered with."""
         with self.lock:
             entry.status = status
+            entry.answered = time.monotonic()
 
     def requests(self) -> list[RequestRecord]:
         with self.lock:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from halopsa_mcp.client.api import HaloClient, OnPage, Page
-from halopsa_mcp.domain.records import Ticket
+from halopsa_mcp.domain.records import TicketRow
 from halopsa_mcp.domain.search import TicketSearch
 from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.sla import SlaState, sla_state
@@ -28,7 +28,7 @@ async def open_tickets(
     limit: int,
     offset: int,
     on_page: OnPage | None = None,
-) -> Page[Ticket]:
+) -> Page[TicketRow]:
     """``search`` (with open_only) without the tickets whose status closes them."""
     found = await halo.list_tickets(search, limit=limit, offset=offset, on_page=on_page)
     if offset == 0 and not found.has_more:
@@ -54,7 +54,7 @@ async def _closed_kept(halo: HaloClient, search: TicketSearch, catalog: Catalog)
     return leaked
 
 
-def _still_open(tickets: list[Ticket], catalog: Catalog) -> list[Ticket]:
+def _still_open(tickets: list[TicketRow], catalog: Catalog) -> list[TicketRow]:
     return [t for t in tickets if not catalog.closes(t.status_id)]
 
 
@@ -64,7 +64,7 @@ SLA_SCAN = 500
 
 @dataclass(frozen=True)
 class SlaFound:
-    page: Page[Ticket]
+    page: Page[TicketRow]
     # What the reader must know about the answer's limits, if anything.
     note: str | None = None
 
@@ -95,7 +95,7 @@ async def sla_tickets(
     return SlaFound(page=page, note=_sla_note(rows))
 
 
-def _sla_note(rows: Page[Ticket]) -> str | None:
+def _sla_note(rows: Page[TicketRow]) -> str | None:
     """An empty or short answer must not read as "nothing at risk" when it is not."""
     if rows.has_more:
         # Some instances list tickets without a deadline first: the cap may hide them all.
@@ -114,5 +114,5 @@ def _sla_note(rows: Page[Ticket]) -> str | None:
 _NEVER = datetime.max.replace(tzinfo=UTC)
 
 
-def _state(ticket: Ticket, catalog: Catalog, now: datetime) -> SlaState | None:
+def _state(ticket: TicketRow, catalog: Catalog, now: datetime) -> SlaState | None:
     return sla_state(ticket.sla, done=catalog.closes(ticket.status_id), now=now)

@@ -7,8 +7,9 @@ It replaces the SDK's stdio transport (mcp/server/stdio.py), which has two habit
   id null, or -32600 for JSON that is not a JSON-RPC message) and the session goes on;
 - it reads stdin in an anyio worker thread, which a cancellation must wait for: Ctrl-C
   cancelled the server, but the process stayed until the next line or EOF and then died
-  with a KeyboardInterrupt traceback. Here a daemon thread reads stdin, and nothing waits
-  for it.
+  with a KeyboardInterrupt traceback. Here the event loop itself waits for stdin to be
+  readable, and writes stdout without a thread: no thread hand-over on either side of a
+  call, and nothing for a cancellation to wait for.
 
 Like the SDK's, it moves the protocol to private descriptors while serving and points fd 0
 at the null device and fd 1 at stderr, so a stray print() or a child process cannot
@@ -20,16 +21,14 @@ from __future__ import annotations
 import logging
 import os
 import re
+import stat
 import sys
-import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import anyio
-import anyio.from_thread
-import anyio.lowlevel
 import pydantic_core
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from mcp.server import MCPServer
@@ -40,6 +39,9 @@ from mcp.types import (
     ErrorData,
     JSONRPCError,
     JSONRPCMessage,
+    JSONRPCNotification,
+    JSONRPCRequest,
+    JSONRPCResponse,
     jsonrpc_message_adapter,
 )
 from pydantic import ValidationError
@@ -53,6 +55,7 @@ _HINT = (
 _CHUNK = 1 << 16
 # Of a line too long to read, this much is kept: clients write the id near the start.
 _HEAD = 1024
+_CANCELLED = "notifications/cancelled"
 # The request's own id near the start of the line, before any nested "id" in its params.
 _HEAD_ID = re.compile(rb'^\s*\{[^{]*?"id"\s*:\s*(?:(-?\d{1,15})\b|"([^"\\]{0,100})")')
 
@@ -182,20 +185,32 @@ async def _serve(server: MCPServer[Any], max_line_bytes: int) -> None:
 
 @contextmanager
 def _claimed_stdio() -> Iterator[tuple[int, int]]:
-    """The protocol's stdin and stdout as private descriptors, fds 0 and 1 diverted."""
+    """The protocol's stdin and stdout as private descriptors, fds 0 and 1 diverted.
+    A pipe's stdout is made non-blocking: a client slow to read then holds up only the
+    answer being written, not the event loop."""
     stdin_fd, stdout_fd = os.dup(0), os.dup(1)
     sys.stdout.flush()
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)
     os.dup2(2, 1)
+    pipe_out = _is_pipe(stdout_fd)
+    if pipe_out:
+        os.set_blocking(stdout_fd, False)
     try:
         yield stdin_fd, stdout_fd
     finally:
+        if pipe_out:
+            os.set_blocking(stdout_fd, True)
         os.dup2(stdout_fd, 1)
         os.dup2(stdin_fd, 0)
         os.close(stdout_fd)
-        # stdin_fd stays open: the reader thread may still be blocked reading it.
+        os.close(stdin_fd)
+
+
+def _is_pipe(fd: int) -> bool:
+    mode = os.fstat(fd).st_mode
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 
 
 @asynccontextmanager
@@ -207,101 +222,134 @@ async def _streams(
         MemoryObjectSendStream[SessionMessage],
     ]
 ]:
-    lines_in, lines_out = anyio.create_memory_object_stream[JSONRPCMessage | Refused](0)
     to_server, from_client = anyio.create_memory_object_stream[SessionMessage | Exception](0)
     to_client, from_server = anyio.create_memory_object_stream[SessionMessage](0)
-    _start_reader(stdin_fd, max_line_bytes, lines_in)
+    pending = _Unanswered()
     async with anyio.create_task_group() as writing:
-        writing.start_soon(_write, from_server, stdout_fd)
-        async with anyio.create_task_group() as routing:
-            routing.start_soon(_route, lines_out, to_server, to_client.clone())
+        writing.start_soon(_write, from_server, stdout_fd, pending)
+        async with anyio.create_task_group() as reading:
+            to_client_too = to_client.clone()
+            reading.start_soon(_read, stdin_fd, max_line_bytes, pending, to_server, to_client_too)
             try:
                 yield from_client, to_client
             finally:
                 # The server has stopped: no more lines for it, but what it wrote is
                 # still written out before the writer ends.
-                routing.cancel_scope.cancel()
+                reading.cancel_scope.cancel()
 
 
-async def _route(
-    messages: MemoryObjectReceiveStream[JSONRPCMessage | Refused],
+class _Unanswered:
+    """The requests handed to the server that have no answer written yet. At the end of
+    input the server is stopped only once there are none: stopping it cancels the
+    requests it is still working on, and a client that wrote its requests and closed
+    stdin (a file, ``echo ... |``) would go without answers."""
+
+    def __init__(self) -> None:
+        self._ids: set[int | str] = set()
+        self._none_left = anyio.Event()
+
+    def asked(self, message: JSONRPCMessage) -> None:
+        if isinstance(message, JSONRPCRequest):
+            self._ids.add(message.id)
+        elif isinstance(message, JSONRPCNotification) and message.method == _CANCELLED:
+            # A cancelled request gets no answer: it is no longer waited for.
+            self._done(message.params.get("requestId") if message.params else None)
+
+    def answered(self, message: JSONRPCMessage) -> None:
+        if isinstance(message, JSONRPCResponse | JSONRPCError):
+            self._done(message.id)
+
+    def _done(self, request_id: Any) -> None:
+        self._ids.discard(request_id)
+        if not self._ids:
+            self._none_left.set()
+
+    async def none_left(self) -> None:
+        if self._ids:
+            await self._none_left.wait()
+
+
+async def _read(
+    fd: int,
+    limit: int,
+    pending: _Unanswered,
     to_server: MemoryObjectSendStream[SessionMessage | Exception],
     to_client: MemoryObjectSendStream[SessionMessage],
 ) -> None:
-    async with messages, to_server, to_client:
-        async for parsed in messages:
-            if isinstance(parsed, Refused):
-                # The code only: the line itself may carry ticket text or secrets.
-                log.warning(
-                    "stdio: refused a line", extra={"fields": {"code": parsed.answer.error.code}}
-                )
-                await to_client.send(SessionMessage(parsed.answer))
-                continue
-            try:
-                await to_server.send(SessionMessage(parsed))
-            except anyio.BrokenResourceError:
-                return
+    """Reads stdin in the event loop itself: no thread to hand each line over to, and
+    nothing a cancellation (Ctrl-C) has to wait for. Ends at the end of input, once
+    every request read has been answered."""
+    lines = Lines(limit)
+    async with to_server, to_client:
+        while chunk := await _read_chunk(fd):
+            for line in lines.feed(chunk):
+                if not await _route(line, limit, pending, to_server, to_client):
+                    return
+        for line in lines.end():
+            await _route(line, limit, pending, to_server, to_client)
+        await pending.none_left()
 
 
-async def _write(messages: MemoryObjectReceiveStream[SessionMessage], fd: int) -> None:
+async def _route(
+    line: bytes | Oversized,
+    limit: int,
+    pending: _Unanswered,
+    to_server: MemoryObjectSendStream[SessionMessage | Exception],
+    to_client: MemoryObjectSendStream[SessionMessage],
+) -> bool:
+    """Hands one line to the server, or its refusal to the client. False once the
+    server has stopped listening."""
+    parsed = parse_line(line) if isinstance(line, bytes) else refuse_oversized(line, limit)
+    if parsed is None:
+        return True
+    if isinstance(parsed, Refused):
+        # The code only: the line itself may carry ticket text or secrets.
+        log.warning("stdio: refused a line", extra={"fields": {"code": parsed.answer.error.code}})
+        await to_client.send(SessionMessage(parsed.answer))
+        return True
+    pending.asked(parsed)
+    try:
+        await to_server.send(SessionMessage(parsed))
+    except anyio.BrokenResourceError:
+        return False
+    return True
+
+
+async def _read_chunk(fd: int) -> bytes:
+    """The next bytes on ``fd``, once there are some; b"" at the end of input. Waiting
+    for readiness first means the read returns what is there without blocking the loop
+    (a regular file is always ready, and cannot be waited on)."""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            await anyio.wait_readable(fd)
+        return os.read(fd, _CHUNK)
+    except OSError:
+        # A terminal that hangs up answers EIO: the same as the end of input.
+        return b""
+
+
+async def _write(
+    messages: MemoryObjectReceiveStream[SessionMessage], fd: int, pending: _Unanswered
+) -> None:
     broken = False
     async with messages:
         async for session_message in messages:
+            pending.answered(session_message.message)
             if broken:
                 continue  # drained, so the server never blocks on a reader that is gone
             text = session_message.message.model_dump_json(by_alias=True, exclude_unset=True)
             try:
-                await anyio.to_thread.run_sync(_write_all, fd, text.encode() + b"\n")
+                await _write_all(fd, text.encode() + b"\n")
             except OSError:
                 broken = True
                 log.warning("stdio: stdout is closed; answers are dropped until stdin ends")
 
 
-def _write_all(fd: int, data: bytes) -> None:
+async def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view) :]
-
-
-def _start_reader(
-    fd: int, limit: int, messages: MemoryObjectSendStream[JSONRPCMessage | Refused]
-) -> None:
-    token = anyio.lowlevel.current_token()
-
-    def deliver(line: bytes | Oversized) -> None:
-        # Parsed here, off the event loop: a large message's JSON costs the loop nothing.
-        parsed = parse_line(line) if isinstance(line, bytes) else refuse_oversized(line, limit)
-        if parsed is not None:
-            anyio.from_thread.run(messages.send, parsed, token=token)
-
-    def finish() -> None:
-        anyio.from_thread.run_sync(messages.close, token=token)
-
-    # A daemon thread: the process may end while it is blocked in a read.
-    reader = threading.Thread(
-        target=_read_lines, args=(fd, Lines(limit), deliver, finish), name="mcp-stdin", daemon=True
-    )
-    reader.start()
-
-
-def _read_lines(
-    fd: int, lines: Lines, deliver: Callable[[bytes | Oversized], None], finish: Callable[[], None]
-) -> None:
-    try:
-        while chunk := _read_chunk(fd):
-            for line in lines.feed(chunk):
-                deliver(line)
-        for line in lines.end():
-            deliver(line)
-        finish()
-    except (anyio.BrokenResourceError, anyio.ClosedResourceError, anyio.RunFinishedError):
-        # The server has stopped listening; what is left on stdin has no reader.
-        return
-
-
-def _read_chunk(fd: int) -> bytes:
-    try:
-        return os.read(fd, _CHUNK)
-    except OSError:
-        # A terminal that hangs up answers EIO: the same as the end of input.
-        return b""
+        try:
+            view = view[os.write(fd, view) :]
+        except BlockingIOError:
+            # The client has not read the pipe's buffer yet.
+            await anyio.wait_writable(fd)

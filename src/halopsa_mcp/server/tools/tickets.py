@@ -10,13 +10,15 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
+import anyio
 from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
 from halopsa_mcp.client import preview
 from halopsa_mcp.client.api import OnPage, Page
 from halopsa_mcp.domain import search as ticket_search
-from halopsa_mcp.domain.records import Action, Site, Ticket, User
+from halopsa_mcp.domain.records import Action, Site, Ticket, TicketRow, User
 from halopsa_mcp.domain.search import TicketSearch
 from halopsa_mcp.domain.writes import ActionWrite, TicketWrite
 from halopsa_mcp.rules.actions import newest_first
@@ -207,7 +209,7 @@ async def _found(
     *,
     limit: int,
     page: int,
-) -> tuple[Page[Ticket], str | None]:
+) -> tuple[Page[TicketRow], str | None]:
     """One page of the search's tickets, and what the reader must know of its limits."""
     halo = services(ctx).halo
     window = {"limit": limit, "offset": (page - 1) * limit}
@@ -266,27 +268,60 @@ async def get_ticket(
             write=False,
         )
     catalog = await svc.catalog(uses=NAMES)
-    ticket = await svc.ticket_or_none(ticket_id)
-    if ticket is None:
-        raise no_such_ticket(ticket_id)
+    ticket, history = await _ticket_and_history(svc, ticket_id, with_history=include_actions > 0)
     closes = catalog.closes(ticket.status_id)
     # A resolved ticket without a closure note has its resolution in an action: only then
     # is the history read for it alone.
-    from_actions = closes and not ticket.resolution.strip()
-    history: list[Action] = []
-    if include_actions or from_actions:
-        if from_actions:
-            # An action may name only its outcome: which status that sets is the outcome's.
-            catalog = await svc.catalog(uses=(*NAMES, "outcomes"))
-        with halo_errors(f"read the actions of ticket {ticket_id}", write=False):
-            # The whole history, sorted here: see list_actions.
-            history = newest_first((await svc.halo.list_actions(ticket_id)).items)
+    if closes and not ticket.resolution.strip():
+        # An action may name only its outcome: which status that sets is the outcome's.
+        catalog = await svc.catalog(uses=(*NAMES, "outcomes"))
+        history = await _history(svc, ticket_id) if history is None else history
+    history = history or []
     actions = [action_row(a, catalog) for a in history[:include_actions]]
     found = resolution_of(ticket.resolution, closes=closes, actions=history, catalog=catalog)
     # Asked for by HaloPSA's own names: passed through as the ticket came.
     extra = {name: _shown_raw(ticket.raw[name]) for name in extra_fields if name in ticket.raw}
     missing = [name for name in extra_fields if name not in ticket.raw]
     return ticket_detail(replace(ticket, resolution=found), catalog, actions, extra, missing)
+
+
+async def _ticket_and_history(
+    svc: Services, ticket_id: int, *, with_history: bool
+) -> tuple[Ticket, list[Action] | None]:
+    """The ticket and, ``with_history``, its actions, both asked for at once: the call
+    waits for one HaloPSA round trip, not two in a row. A missing ticket is reported as
+    missing whatever the actions read gave."""
+    if not with_history:
+        ticket = await svc.ticket_or_none(ticket_id)
+        if ticket is None:
+            raise no_such_ticket(ticket_id)
+        return ticket, None
+    history: list[list[Action] | ToolError] = []
+
+    async def read_history() -> None:
+        try:
+            history.append(await _history(svc, ticket_id))
+        except ToolError as failed:
+            history.append(failed)
+
+    try:
+        async with anyio.create_task_group() as reads:
+            reads.start_soon(read_history)
+            ticket = await svc.ticket_or_none(ticket_id)
+    except* ToolError as failed:
+        # Only the ticket's own read raises here: its error says what went wrong.
+        raise failed.exceptions[0] from None
+    if ticket is None:
+        raise no_such_ticket(ticket_id)
+    if isinstance(history[0], ToolError):
+        raise history[0]
+    return ticket, history[0]
+
+
+async def _history(svc: Services, ticket_id: int) -> list[Action]:
+    with halo_errors(f"read the actions of ticket {ticket_id}", write=False):
+        # The whole history, sorted here: see list_actions.
+        return newest_first((await svc.halo.list_actions(ticket_id)).items)
 
 
 async def create_ticket(
@@ -590,7 +625,7 @@ async def _duplicate_check(
     )
 
 
-def _status_of(ticket: Ticket, catalog: Catalog) -> tuple[str, bool]:
+def _status_of(ticket: TicketRow, catalog: Catalog) -> tuple[str, bool]:
     status = catalog.status(ticket.status_id) if ticket.status_id is not None else None
     return (status.name if status else "", catalog.closes(ticket.status_id))
 
