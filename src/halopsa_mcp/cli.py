@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -160,11 +161,26 @@ def _ctrl_c_stops_quietly(serve: Callable[P, int]) -> Callable[P, int]:
     return serving
 
 
+def _start_up_done() -> None:
+    """Garbage is collected from here on, but what start-up built is never scanned.
+
+    Start-up (mostly the SDK's and our pydantic models and the tools' schemas) makes some
+    140,000 objects that live as long as the process, and little garbage: collecting
+    meanwhile only scans them again and again while the client waits for its first
+    answer (about 6% of a cold start). Frozen, they are left out of every later
+    collection too, at the cost of never freeing the few thousand garbage objects among
+    them (about 1 MB).
+    """
+    gc.freeze()
+    gc.enable()
+
+
 @_ctrl_c_stops_quietly
 def _serve(halo: HaloSettings, server_settings: ServerSettings, args: argparse.Namespace) -> int:
     from halopsa_mcp.server.app import build_server
 
     server = build_server(halo, server_settings)
+    _start_up_done()
     if args.transport == "stdio":
         from halopsa_mcp.server.stdio import run_stdio
 
@@ -257,7 +273,7 @@ def _load_settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="halopsa-mcp",
         description=(
@@ -294,10 +310,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _sandbox_parser(commands)
     _check_parser(commands)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     if args.command == "sandbox":
         logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
         return _run_sandbox(args)
+    if args.command is None:
+        # No garbage collection until the server is built: see _start_up_done.
+        gc.disable()
     try:
         settings = _load_settings(args)
         configure_logging(settings.server.log_level)
@@ -312,6 +335,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "HALOPSA_URL is not set" in str(exc):
             print("To try it without a tenant: halopsa-mcp --sandbox", file=sys.stderr)
         return 2
+    finally:
+        gc.enable()
 
 
 if __name__ == "__main__":

@@ -6,20 +6,18 @@ One method per operation the MCP layer needs; HTTP, tokens and retries live in
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from halopsa_mcp.client import wire
 from halopsa_mcp.client.envelopes import Record, record_count, records, single
 from halopsa_mcp.client.errors import HaloResponseError
 from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields
 from halopsa_mcp.client.retry import RetryPolicy
-from halopsa_mcp.client.transport import HaloTransport, QueryValue
 from halopsa_mcp.client.values import given
 from halopsa_mcp.config import HaloSettings
 from halopsa_mcp.domain.records import (
@@ -39,6 +37,11 @@ from halopsa_mcp.domain.records import (
 )
 from halopsa_mcp.domain.search import TicketSearch
 from halopsa_mcp.domain.writes import ActionWrite, AttachmentWrite, TicketWrite
+
+if TYPE_CHECKING:
+    import httpx
+
+    from halopsa_mcp.client.transport import HaloTransport, QueryValue
 
 # HaloPSA caps page_size at 100 whatever is asked for.
 MAX_PAGE_SIZE = 100
@@ -89,6 +92,19 @@ def plan_pages(offset: int, limit: int) -> PagePlan:
     )
 
 
+def _transport(
+    settings: HaloSettings,
+    *,
+    policy: RetryPolicy | None,
+    transport: httpx.AsyncBaseTransport | None,
+    rng: random.Random | None,
+) -> HaloTransport:
+    # Imported here, with httpx, for the reason HaloClient._http gives.
+    from halopsa_mcp.client.transport import HaloTransport
+
+    return HaloTransport(settings, policy=policy, transport=transport, rng=rng)
+
+
 class HaloClient:
     """Async HaloPSA client. Use as ``async with HaloClient(settings) as halo: ...``."""
 
@@ -100,7 +116,19 @@ class HaloClient:
         transport: httpx.AsyncBaseTransport | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        self._http = HaloTransport(settings, policy=policy, transport=transport, rng=rng)
+        self._open = functools.partial(
+            _transport, settings, policy=policy, transport=transport, rng=rng
+        )
+        self._opened: HaloTransport | None = None
+
+    @property
+    def _http(self) -> HaloTransport:
+        # Opened on first use: the HTTP client (httpx, and the CA certificates it loads)
+        # is the costliest part of a cold start, and a server answers its client's
+        # handshake before it sends HaloPSA anything.
+        if self._opened is None:
+            self._opened = self._open()
+        return self._opened
 
     async def __aenter__(self) -> Self:
         return self
@@ -114,7 +142,8 @@ class HaloClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._opened is not None:
+            await self._opened.aclose()
 
     async def authenticate(self) -> None:
         """Fetch the token every request needs, so its problems show before any call."""

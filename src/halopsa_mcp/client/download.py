@@ -9,9 +9,11 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 # filename*=charset'language'percent-encoded-name: the exact name, preferred when given.
 _EXTENDED = re.compile(r"""filename\*\s*=\s*([^';\s]*)'[^']*'([^;\s]*)""", re.IGNORECASE)

@@ -68,7 +68,8 @@ def build_server(
             )
             if server_settings.warm_up:
                 handshake.begin()
-                tg.start_soon(warm_up, halo, running.services.catalogs, handshake)
+                catalogs = running.services.catalogs
+                tg.start_soon(warm_up, halo, catalogs, handshake, arguments.prepare)
             try:
                 yield running.services
             finally:
@@ -87,7 +88,11 @@ def build_server(
         # advertised: a client would wait for notifications that never come.
         subscriptions=False,
     )
-    server.middleware.extend(_middleware(server, halo_settings, server_settings, handshake))
+    # Bound before the lifespan above can run: it is entered only when the server runs.
+    arguments = ArgumentGuard(server)
+    server.middleware.extend(
+        _middleware(server, halo_settings, server_settings, handshake, arguments)
+    )
     add_tools(server)
     exposed = _apply_policy(server, server_settings)
     _register_resources(server, running)
@@ -103,6 +108,7 @@ def _middleware(
     halo_settings: HaloSettings,
     server_settings: ServerSettings,
     handshake: Handshake,
+    arguments: ArgumentGuard,
 ) -> list[ServerMiddleware[Any]]:
     """Outermost first: the call log also sees calls the guards refuse."""
     return [
@@ -112,7 +118,7 @@ def _middleware(
         CallDeadline(halo_settings.call_timeout),
         CompactResults(),
         upload_size_guard(server_settings.max_attachment_bytes),
-        ArgumentGuard(server),
+        arguments,
         PromptGuard(server),
         ResourceGuard(server),
     ]

@@ -13,11 +13,11 @@ import difflib
 import itertools
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+import anyio
 from mcp import MCPError
 from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerMiddleware, ServerRequestContext
@@ -26,6 +26,11 @@ from mcp.types import INVALID_PARAMS, METHOD_NOT_FOUND, CallToolResult, TextCont
 from halopsa_mcp.rules.files import size_problem
 from halopsa_mcp.rules.verdict import Problem
 from halopsa_mcp.rules.wording import shown
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from mcp.types import Tool
 
 # Words models reach for that are not close in spelling to the argument they mean.
 _SYNONYMS = {
@@ -57,16 +62,32 @@ class ArgumentGuard:
     def __init__(self, server: MCPServer[Any]) -> None:
         self._server = server
         self._validators: dict[str, Draft202012Validator] | None = None
+        self._building: anyio.Event | None = None
+
+    async def prepare(self) -> None:
+        """Build the validators now, not on the first call: the warm-up calls this once
+        the client's handshake is answered."""
+        while self._validators is None:
+            if self._building is not None:
+                # Calls arriving meanwhile wait for that one build, then all go on
+                # together, as they arrived; after a failed build, one tries again.
+                await self._building.wait()
+                continue
+            building = self._building = anyio.Event()
+            try:
+                # Tools are fixed once the server runs, so their schemas are read once.
+                tools = await self._server.list_tools()
+                # In a worker thread: on the event loop, importing jsonschema and building
+                # the validators would hold up everything else, the answer the warm-up
+                # follows too.
+                self._validators = await anyio.to_thread.run_sync(_validators, tools)
+            finally:
+                self._building = None
+                building.set()
 
     async def _validator(self, tool: str) -> Draft202012Validator | None:
-        if self._validators is None:
-            # Tools are fixed once the server runs, so their schemas are read once.
-            self._validators = {
-                t.name: Draft202012Validator(
-                    t.input_schema, format_checker=Draft202012Validator.FORMAT_CHECKER
-                )
-                for t in await self._server.list_tools()
-            }
+        await self.prepare()
+        assert self._validators is not None
         return self._validators.get(tool)
 
     async def __call__(
@@ -88,6 +109,16 @@ class ArgumentGuard:
             if given is not arguments:
                 return await call_next(replace(ctx, params={**ctx.params, "arguments": given}))
         return await call_next(ctx)
+
+
+def _validators(tools: Iterable[Tool]) -> dict[str, Draft202012Validator]:
+    # Imported here, not at the top: jsonschema and what it brings (referencing, rpds,
+    # attrs) are a large part of a cold start, and no answer before the first tool call
+    # needs them.
+    from jsonschema import Draft202012Validator
+
+    checker = Draft202012Validator.FORMAT_CHECKER
+    return {t.name: Draft202012Validator(t.input_schema, format_checker=checker) for t in tools}
 
 
 def base64_length_limit(max_bytes: int) -> int:

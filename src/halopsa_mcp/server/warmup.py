@@ -13,6 +13,7 @@ started the server should not wait for them.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -58,10 +59,23 @@ class Handshake:
                 await self._answered.wait()
 
 
-async def warm_up(halo: HaloClient, catalogs: CatalogCache, handshake: Handshake) -> None:
+async def warm_up(
+    halo: HaloClient,
+    catalogs: CatalogCache,
+    handshake: Handshake,
+    prepare: Callable[[], Awaitable[None]],
+) -> None:
     """Never raises: a failed warm-up must not stop the server, whose tools report the
-    same problem when called."""
+    same problem when called. ``prepare`` does the start-up work deferred until after
+    the handshake (the argument check's validators), so the first call does not pay it."""
     await handshake.wait()
+    try:
+        # First: it runs in a worker thread, so the answer that ended the handshake is
+        # written out meanwhile, before opening the HTTP client holds the event loop.
+        await prepare()
+    except Exception as exc:
+        # The first call prepares it again, and reports what is wrong then.
+        log.warning("preparing the argument check failed (%s)", type(exc).__name__)
     try:
         await halo.authenticate()
         await catalogs.get()

@@ -1,0 +1,216 @@
+"""Cold start: a stdio start imports only what answering initialize and tools/list needs.
+
+Each test runs the command's own ``main`` in a fresh interpreter over real pipes, as an
+MCP client starts it, and reads which modules the process had loaded and how its garbage
+collector stood. Module presence, not time: the benchmark (bench/cold_start.py) measures
+the time.
+"""
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from halopsa_mcp.sandbox import SandboxServer
+
+# Generous: a bound that proves "does not hang", not a speed requirement.
+HANG = 60
+
+# Runs the command's entry point, then writes what the process had loaded and how its
+# garbage collector stood when serving began.
+PROBE = """\
+import atexit, gc, json, sys
+import halopsa_mcp.server.stdio as stdio
+from halopsa_mcp.cli import main
+
+seen = {}
+serve = stdio.run_stdio
+
+def run_stdio(*args, **kwargs):
+    seen.update(collecting=gc.isenabled(), frozen=gc.get_freeze_count())
+    return serve(*args, **kwargs)
+
+def write(path=sys.argv[1]):
+    with open(path, "w") as out:
+        json.dump({**seen, "modules": sorted(sys.modules)}, out)
+
+stdio.run_stdio = run_stdio
+atexit.register(write)
+sys.exit(main([]))
+"""
+
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "test", "version": "1"},
+    },
+}
+INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+TOOLS_LIST = {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}
+
+# What no answer before the first tool call needs: the argument check's JSON-schema
+# library (and what it brings), the HTTP client, and the sandbox, which a stdio start
+# never uses.
+DEFERRED = ("jsonschema", "referencing", "rpds", "httpx", "halopsa_mcp.sandbox")
+
+
+class Session:
+    """A halopsa-mcp process spoken to line by line, as an MCP client speaks to it."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self._process = process
+        self._answers: queue.Queue[str | None] = queue.Queue()
+        self._logged: queue.Queue[str | None] = queue.Queue()
+        self.stderr: list[str] = []
+        for stream, lines in ((process.stdout, self._answers), (process.stderr, self._logged)):
+            threading.Thread(target=_read, args=(stream, lines), daemon=True).start()
+
+    def send(self, *messages: dict[str, Any]) -> None:
+        assert self._process.stdin is not None
+        for message in messages:
+            self._process.stdin.write(json.dumps(message) + "\n")
+        self._process.stdin.flush()
+
+    def answer(self) -> dict[str, Any]:
+        line = self._answers.get(timeout=HANG)
+        assert line is not None, f"the server ended without answering: {self.stderr}"
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def wait_for_stderr(self, text: str) -> bool:
+        """Whether a line holding ``text`` is logged before stderr ends."""
+        while (line := self._logged.get(timeout=HANG)) is not None:
+            self.stderr.append(line)
+            if text in line:
+                return True
+        return False
+
+    def close(self) -> None:
+        """Ends the session as a client does, by closing stdin."""
+        assert self._process.stdin is not None
+        self._process.stdin.close()
+        self._process.wait(timeout=HANG)
+        self.wait_for_stderr("\0")  # the rest of stderr, for the message below
+        assert self._process.returncode == 0, self.stderr
+
+
+def _read(stream: IO[str] | None, lines: queue.Queue[str | None]) -> None:
+    assert stream is not None
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+@contextmanager
+def started(tmp_path: Path, sandbox: SandboxServer, **env: str) -> Iterator[Session]:
+    """A stdio start against the sandbox, initialized; the modules it loaded are written
+    to ``tmp_path / "probe.json"`` when it exits."""
+    config = sandbox.state.config
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", ""),
+        "HALOPSA_URL": sandbox.url,
+        "HALOPSA_CLIENT_ID": config.client_id,
+        "HALOPSA_CLIENT_SECRET": config.client_secret,
+        **env,
+    }
+    with subprocess.Popen(  # noqa: S603 - our own interpreter and entry point
+        [sys.executable, "-c", PROBE, str(tmp_path / "probe.json")],
+        env=environment,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        try:
+            session = Session(process)
+            session.send(INITIALIZE)
+            assert "result" in session.answer()
+            session.send(INITIALIZED)
+            yield session
+        finally:
+            if process.poll() is None:
+                process.kill()
+
+
+def probed(tmp_path: Path) -> dict[str, Any]:
+    found: dict[str, Any] = json.loads((tmp_path / "probe.json").read_text())
+    return found
+
+
+def loaded(tmp_path: Path) -> set[str]:
+    return set(probed(tmp_path)["modules"])
+
+
+def imported(modules: set[str], package: str) -> bool:
+    return any(m == package or m.startswith(f"{package}.") for m in modules)
+
+
+def test_a_stdio_start_answers_tools_list_without_the_deferred_modules(
+    tmp_path: Path, sandbox: SandboxServer
+) -> None:
+    with started(tmp_path, sandbox, HALOPSA_WARM_UP="false") as session:
+        session.send(TOOLS_LIST)
+        assert len(session.answer()["result"]["tools"]) == 14
+        session.close()
+    modules = loaded(tmp_path)
+    assert [p for p in DEFERRED if imported(modules, p)] == []
+    # Nothing reached HaloPSA: the HTTP channel opens when first used.
+    assert list(sandbox.state.request_log) == []
+
+
+def test_without_warm_up_the_first_call_still_checks_its_arguments(
+    tmp_path: Path, sandbox: SandboxServer
+) -> None:
+    with started(tmp_path, sandbox, HALOPSA_WARM_UP="false") as session:
+        session.send(
+            {
+                "jsonrpc": "2.0",
+                "id": 3,
+                "method": "tools/call",
+                "params": {"name": "get_ticket", "arguments": {"ticket_id": "many"}},
+            }
+        )
+        result = session.answer()["result"]
+        session.close()
+    assert result["isError"] is True
+    text = result["content"][0]["text"]
+    assert "Nothing was done" in text
+    assert "ticket_id: must be" in text
+    assert list(sandbox.state.request_log) == []
+
+
+def test_the_warm_up_prepares_the_argument_check_before_any_call(
+    tmp_path: Path, sandbox: SandboxServer
+) -> None:
+    with started(tmp_path, sandbox, HALOPSA_LOG_LEVEL="INFO") as session:
+        session.send(TOOLS_LIST)
+        assert "result" in session.answer()
+        # The last thing the warm-up does is log that it is done.
+        assert session.wait_for_stderr("warmed up")
+        session.close()
+    modules = loaded(tmp_path)
+    assert imported(modules, "jsonschema")
+
+
+def test_it_serves_collecting_garbage_but_not_scanning_what_start_up_built(
+    tmp_path: Path, sandbox: SandboxServer
+) -> None:
+    with started(tmp_path, sandbox, HALOPSA_WARM_UP="false") as session:
+        session.send(TOOLS_LIST)
+        assert "result" in session.answer()
+        session.close()
+    serving = probed(tmp_path)
+    assert serving["collecting"] is True
+    # Start-up's objects, the SDK's and the tools' included, are set aside.
+    assert serving["frozen"] > 50_000
