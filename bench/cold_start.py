@@ -116,6 +116,8 @@ def _timing_table(ours: Samples, floor: Samples) -> Table:
             "tools/list alone ms",
             "exit ms",
             "ratio vs floor",
+            "budget",
+            "verdict",
         ],
         note=(
             "Times run from spawning the process; 'tools/list alone' is that round trip "
@@ -137,9 +139,20 @@ def _timing_table(ours: Samples, floor: Samples) -> Table:
                 median_ms(s.list_only),
                 median_ms(s.exit),
                 f"{median_ms(s.tools_list) / floor_ms:.2f}x",
+                *_budget(s is ours, median_ms(s.tools_list) / floor_ms),
             ]
         )
     return table
+
+
+# Issue 12: a start-up that adds (almost) nothing to the SDK's own.
+BUDGET = 1.1
+
+
+def _budget(ours: bool, ratio: float) -> list[str]:
+    if not ours:
+        return ["-", "-"]
+    return [f"{BUDGET:.1f}x", "within" if ratio <= BUDGET else "OVER"]
 
 
 def _import_probe(module: str) -> tuple[int, float, str]:
