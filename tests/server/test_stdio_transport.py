@@ -6,6 +6,7 @@ Without one, the client waits for its own timeout, which is minutes in most clie
 import json
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 COMMAND = str(Path(sys.executable).parent / "halopsa-mcp")
@@ -254,3 +256,55 @@ def test_a_request_cancelled_before_the_input_ends_is_not_waited_for(tmp_path: P
         )
     assert done.returncode == 0
     assert 1 in [json.loads(line)["id"] for line in done.stdout.splitlines()]
+
+
+def test_requests_in_flight_when_the_input_ends_are_answered(session: Session) -> None:
+    # The session's initialize was answered already: what is waited for at the end of
+    # input is whatever was asked after it, here reads HaloPSA answers a second late.
+    assert session.process.stderr is not None
+    said = re.search(r"http://[0-9.]+:[0-9]+", session.process.stderr.readline().decode())
+    assert said is not None
+    halo = said[0]
+    slow = {"kind": "slow", "delay": 1.0, "times": None, "path": "/api/Tickets"}
+    httpx.post(f"{halo}/_sandbox/faults", json=slow).raise_for_status()
+    read = {"name": "get_ticket", "arguments": {"ticket_id": 1001, "include_actions": 0}}
+    for n in range(3):
+        session.send(
+            json.dumps(
+                {"jsonrpc": "2.0", "id": 900 + n, "method": "tools/call", "params": read}
+            ).encode()
+        )
+    assert session.process.stdin is not None
+    session.process.stdin.close()
+    answers = [session.receive() for _ in range(3)]
+    assert sorted(a["id"] for a in answers) == [900, 901, 902]
+    assert all(not a["result"].get("isError") for a in answers), answers
+    assert session.process.wait(timeout=HANG) == 0
+
+
+def test_the_server_leaves_its_stdout_pipe_as_it_found_it() -> None:
+    # The pipe's write end is shared with whoever else holds it (a wrapper script, the
+    # client): ended by SIGTERM, the server must not leave it non-blocking.
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(  # noqa: S603 - our own console script
+        [COMMAND, "--sandbox"], stdin=subprocess.PIPE, stdout=write_end, env=ENV
+    )
+    try:
+        with os.fdopen(read_end, "rb") as answers:
+            s = Session.__new__(Session)
+            s.process = process
+            assert process.stdin is not None
+            process.stdin.write(b'{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": '
+                                b'{"protocolVersion": "2025-06-18", "capabilities": {}, '
+                                b'"clientInfo": {"name": "t", "version": "0"}}}\n')  # fmt: skip
+            process.stdin.flush()
+            assert b'"id":1' in answers.readline()
+            process.terminate()
+            process.wait(timeout=HANG)
+            assert os.get_blocking(write_end)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(write_end)
+        if process.stdin is not None:
+            process.stdin.close()

@@ -10,6 +10,7 @@ from mcp.server import MCPServer
 from halopsa_mcp.sandbox import FaultRule, SandboxServer
 from halopsa_mcp.server.services import Services
 
+from ..helpers import requests_to
 from .conftest import ok, records, refusal, writes
 
 Make = Callable[..., MCPServer[Services]]
@@ -115,6 +116,20 @@ async def test_get_ticket_of_a_missing_ticket_says_so_whatever_its_actions_read_
     assert "Ticket 999999 does not exist" in missing.content[0].text
     assert failing.is_error
     assert "read the actions of ticket 1001" in failing.content[0].text
+
+
+async def test_get_ticket_of_a_missing_ticket_stops_reading_its_actions(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    # Once the ticket is known to be missing, the actions read alongside it is given up:
+    # its retries would only delay the answer.
+    sandbox.state.faults.add(
+        FaultRule(kind="rate_limit", times=None, path="/api/Actions", retry_after=0.5)
+    )
+    async with Client(make_server()) as c:
+        missing = await c.call_tool("get_ticket", {"ticket_id": 999_999})
+    assert "Ticket 999999 does not exist" in missing.content[0].text
+    assert len(requests_to(sandbox, "GET", "/api/Actions")) <= 1
 
 
 async def test_get_ticket_whose_ticket_read_fails_says_which_read(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import select
 import stat
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -185,23 +186,16 @@ async def _serve(server: MCPServer[Any], max_line_bytes: int) -> None:
 
 @contextmanager
 def _claimed_stdio() -> Iterator[tuple[int, int]]:
-    """The protocol's stdin and stdout as private descriptors, fds 0 and 1 diverted.
-    A pipe's stdout is made non-blocking: a client slow to read then holds up only the
-    answer being written, not the event loop."""
+    """The protocol's stdin and stdout as private descriptors, fds 0 and 1 diverted."""
     stdin_fd, stdout_fd = os.dup(0), os.dup(1)
     sys.stdout.flush()
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)
     os.dup2(2, 1)
-    pipe_out = _is_pipe(stdout_fd)
-    if pipe_out:
-        os.set_blocking(stdout_fd, False)
     try:
         yield stdin_fd, stdout_fd
     finally:
-        if pipe_out:
-            os.set_blocking(stdout_fd, True)
         os.dup2(stdout_fd, 1)
         os.dup2(stdin_fd, 0)
         os.close(stdout_fd)
@@ -250,6 +244,9 @@ class _Unanswered:
 
     def asked(self, message: JSONRPCMessage) -> None:
         if isinstance(message, JSONRPCRequest):
+            if not self._ids:
+                # The event of the last time none were left has fired: a new one.
+                self._none_left = anyio.Event()
             self._ids.add(message.id)
         elif isinstance(message, JSONRPCNotification) and message.method == _CANCELLED:
             # A cancelled request gets no answer: it is no longer waited for.
@@ -346,10 +343,25 @@ async def _write(
 
 
 async def _write_all(fd: int, data: bytes) -> None:
+    """Writes ``data`` without holding up the event loop while the client is slow to
+    read. The pipe is not made non-blocking (its mode is shared with every holder of its
+    write end and would outlive a SIGTERM): each piece is at most PIPE_BUF bytes, written
+    only once the pipe has room for it, which a write of that size then never waits for."""
+    if not _is_pipe(fd):
+        _write_blocking(fd, data)
+        return
+    view = memoryview(data)
+    room = select.poll()
+    room.register(fd, select.POLLOUT)
+    for start in range(0, len(view), select.PIPE_BUF):
+        piece = view[start : start + select.PIPE_BUF]
+        while piece:
+            while not room.poll(0):
+                await anyio.wait_writable(fd)
+            piece = piece[os.write(fd, piece) :]
+
+
+def _write_blocking(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        try:
-            view = view[os.write(fd, view) :]
-        except BlockingIOError:
-            # The client has not read the pipe's buffer yet.
-            await anyio.wait_writable(fd)
+        view = view[os.write(fd, view) :]

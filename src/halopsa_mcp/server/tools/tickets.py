@@ -308,6 +308,9 @@ async def _ticket_and_history(
         async with anyio.create_task_group() as reads:
             reads.start_soon(read_history)
             ticket = await svc.ticket_or_none(ticket_id)
+            if ticket is None:
+                # Its history would only delay saying so (retrying, say, a 429).
+                reads.cancel_scope.cancel()
     except* ToolError as failed:
         # Only the ticket's own read raises here: its error says what went wrong.
         raise failed.exceptions[0] from None
