@@ -97,6 +97,30 @@ async def test_open_search_leaves_out_resolved_tickets_halopsa_keeps(
     assert all(t["status"] not in ("Resolved", "Closed") for t in tail["tickets"])
 
 
+async def test_an_instance_whose_open_filter_holds_is_checked_once_per_lookup_ttl(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    # Its open_only let no closed ticket through when checked: later open searches cost
+    # one request, not one more per closing status.
+    async with Client(make_server()) as c:
+        ok(await c.call_tool("search_tickets", {"limit": 5}))
+        sandbox.state.clear_requests()
+        ok(await c.call_tool("search_tickets", {"limit": 5}))
+        ok(await c.call_tool("search_tickets", {"limit": 5, "text": "printer"}))
+    assert [r.path for r in sandbox.state.requests()] == ["/api/Tickets"] * 2
+
+
+async def test_an_instance_whose_open_filter_leaks_is_checked_every_time(
+    sandbox: SandboxServer, make_server: Make
+) -> None:
+    reconfigure(sandbox, reseed=True, open_only_keeps_resolved=True)
+    expected = _open_ids(sandbox)
+    async with Client(make_server()) as c:
+        for _ in range(2):
+            page = ok(await c.call_tool("search_tickets", {"limit": 5}))
+            assert [t["id"] for t in page["tickets"]] == expected[:5]
+
+
 @pytest.mark.parametrize(
     ("date_field", "attribute"), [(None, "dateoccurred"), ("closed", "dateclosed")]
 )

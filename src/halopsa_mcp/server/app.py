@@ -31,6 +31,7 @@ from halopsa_mcp.server.guards import (
     upload_size_guard,
 )
 from halopsa_mcp.server.logs import CallLog
+from halopsa_mcp.server.open_search import OpenFilterSeen
 from halopsa_mcp.server.policy import exposed_tools, unknown_tool_names
 from halopsa_mcp.server.services import Services
 from halopsa_mcp.server.tools.registry import TOOLS, add_tools
@@ -65,6 +66,7 @@ def build_server(
                 halo=halo,
                 catalogs=CatalogCache(halo, server_settings.lookup_ttl),
                 settings=server_settings,
+                open_filter=OpenFilterSeen(server_settings.lookup_ttl),
             )
             if server_settings.warm_up:
                 handshake.begin()

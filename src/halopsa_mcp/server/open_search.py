@@ -2,7 +2,9 @@
 
 HaloPSA documents open_only only as "open tickets"; an instance may count a Resolved
 status as open. The server knows which statuses close a ticket, so it leaves those out
-itself, and counts them so that the total and the paging stay true.
+itself, and counts them so that the total and the paging stay true. An instance seen to
+let no closed ticket through is trusted for a while (OpenFilterSeen): counting costs a
+request per closing status on every search.
 
 An SLA search filters on a state this server computes, which HaloPSA cannot: it reads
 the tickets soonest deadline first and judges each one here.
@@ -10,7 +12,9 @@ the tickets soonest deadline first and judges each one here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from halopsa_mcp.client.api import HaloClient, OnPage, Page
@@ -20,6 +24,27 @@ from halopsa_mcp.rules.catalog import Catalog
 from halopsa_mcp.rules.sla import SlaState, sla_state
 
 
+@dataclass
+class OpenFilterSeen:
+    """When this instance's open_only was last seen to let no ticket of a closing status
+    through, on a search with no other filter: its narrower searches cannot let one
+    through either, so for ``ttl`` seconds they are not counted."""
+
+    ttl: float
+    clock: Callable[[], float] = time.monotonic
+    _held_at: float | None = field(default=None, init=False)
+
+    def holds(self) -> bool:
+        return self._held_at is not None and self.clock() - self._held_at < self.ttl
+
+    def saw(self, search: TicketSearch, leaked: int) -> None:
+        if leaked:
+            self._held_at = None
+        elif search == TicketSearch(open_only=True, order_by=search.order_by,
+                                    descending=search.descending):  # fmt: skip
+            self._held_at = self.clock()
+
+
 async def open_tickets(
     halo: HaloClient,
     search: TicketSearch,
@@ -27,6 +52,7 @@ async def open_tickets(
     *,
     limit: int,
     offset: int,
+    seen: OpenFilterSeen,
     on_page: OnPage | None = None,
 ) -> Page[TicketRow]:
     """``search`` (with open_only) without the tickets whose status closes them."""
@@ -35,7 +61,10 @@ async def open_tickets(
         # Every match was read: leaving out the closed ones here is the whole answer.
         kept = _still_open(found.items, catalog)
         return Page(items=kept, total=len(kept), offset=0)
+    if seen.holds():
+        return found
     leaked = await _closed_kept(halo, search, catalog)
+    seen.saw(search, leaked)
     if not leaked:
         return found
     # Up to ``leaked`` rows before the window may be left out: read from the start.

@@ -16,6 +16,7 @@ from halopsa_mcp.rules.catalog import Catalog, Lookup
 from halopsa_mcp.server.catalog_cache import CatalogCache
 from halopsa_mcp.server.create_guard import CreateGuard
 from halopsa_mcp.server.errors import halo_errors, halo_failed
+from halopsa_mcp.server.open_search import OpenFilterSeen
 
 # What each kind of tool cannot work without; the rest of what they show are names,
 # left out (IDs kept) when the instance will not list them.
@@ -30,6 +31,8 @@ class Services:
     catalogs: CatalogCache
     settings: ServerSettings
     creates: CreateGuard = field(default_factory=CreateGuard)
+    # Whether HaloPSA's open_only holds here, learnt as the lookups are (same lifetime).
+    open_filter: OpenFilterSeen = field(default_factory=lambda: OpenFilterSeen(ttl=0.0))
     # Uploads handled at once. Each holds its file a few times over while it is checked
     # and sent (the caller's base64, the JSON body for HaloPSA), so the rest wait their
     # turn rather than multiply the server's peak memory.

@@ -220,7 +220,9 @@ async def _found(
         )
         return found.page, found.note
     if search.open_only:
-        return await open_tickets(halo, search, catalog, **window, on_page=on_page), None
+        seen = services(ctx).open_filter
+        rows = await open_tickets(halo, search, catalog, **window, seen=seen, on_page=on_page)
+        return rows, None
     return await halo.list_tickets(search, **window, on_page=on_page), None
 
 
