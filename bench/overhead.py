@@ -7,12 +7,14 @@ budget   = at most 1.2 x the SDK's own ping round trip (a one-tool MCPServer hel
 
 The replay makes exactly the recorded requests (methods, paths, queries, bodies), and makes
 at once those the tool had in flight at once (from the sandbox's arrival and answer times),
-so the tool is not credited for its own concurrency. Ping, replay and both client modes
-alternate call by call in one run, against one sandbox.
+so the tool is not credited for its own concurrency. It runs in a process of its own, as
+the server does: in this one it would share the interpreter with the sandbox. Ping,
+replay and both client modes alternate call by call in one run, against one sandbox.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -25,6 +27,8 @@ from typing import Any
 
 import anyio
 import httpx
+from anyio.abc import Process
+from anyio.streams.buffered import BufferedByteReceiveStream
 from common import Table, halo_env, median_ms, sandbox
 from mcp import Client, StdioServerParameters
 
@@ -36,6 +40,7 @@ BUDGET = 1.2  # x the SDK's ping round trip
 CLIENT = 23  # the client create_ticket writes for
 OPEN_FOR_SCAN = 100  # its open tickets the duplicate check compares
 COMMAND = str(Path(sys.executable).parent / "halopsa-mcp")
+REPLAYER = Path(__file__).resolve().parent / "replay_worker.py"
 MODES = {"modern (default)": "auto", "legacy handshake": "legacy"}
 
 HELLO_WORLD = '''\
@@ -88,29 +93,32 @@ def waves(recorded: list[RequestRecord]) -> list[list[RequestRecord]]:
 
 async def direct_replay(
     box: SandboxServer, recorded: list[list[RequestRecord]]
-) -> tuple[httpx.AsyncClient, Callable[[], Awaitable[None]]]:
-    """A callable making the recorded requests directly, wave by wave, with one token."""
-    http = httpx.AsyncClient(base_url=box.url)
+) -> tuple[Process, Callable[[], Awaitable[float]]]:
+    """A callable making the recorded requests directly, wave by wave, with one token,
+    from a process of its own (bench/replay_worker.py); it returns the seconds taken."""
     form = {
         "grant_type": "client_credentials",
         "client_id": box.state.config.client_id,
         "client_secret": box.state.config.client_secret,
         "scope": "all",
     }
-    token = (await http.post("/auth/token", data=form)).json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=box.url) as http:
+        token = (await http.post("/auth/token", data=form)).json()["access_token"]
+    waves_ = [
+        [[r.method, f"{r.path}?{r.query}" if r.query else r.path, r.body] for r in wave]
+        for wave in recorded
+    ]
+    config = json.dumps({"url": box.url, "token": token, "waves": waves_})
+    worker = await anyio.open_process([sys.executable, str(REPLAYER), config])
+    assert worker.stdout is not None
+    answers = BufferedByteReceiveStream(worker.stdout)
 
-    async def one(r: RequestRecord) -> None:
-        url = f"{r.path}?{r.query}" if r.query else r.path
-        (await http.request(r.method, url, json=r.body, headers=headers)).json()
+    async def replay() -> float:
+        assert worker.stdin is not None
+        await worker.stdin.send(b"go\n")
+        return float(await answers.receive_until(b"\n", 100))
 
-    async def replay() -> None:
-        for wave in recorded:
-            async with anyio.create_task_group() as tg:
-                for r in wave:
-                    tg.start_soon(one, r)
-
-    return http, replay
+    return worker, replay
 
 
 async def fill_scan(c: Client, box: SandboxServer) -> None:
@@ -171,17 +179,17 @@ async def measure_tool(
         drop_new_tickets(box, known)
     recorded = waves(await record(box, clients["legacy handshake"], tool, make()))
     drop_new_tickets(box, known)
-    http, replay = await direct_replay(box, recorded)
+    worker, replay = await direct_replay(box, recorded)
     samples: dict[str, list[float]] = {"ping": [], "direct": [], **{m: [] for m in clients}}
     try:
         for _ in range(RUNS):
             samples["ping"].append(await once(sdk.send_ping))
-            samples["direct"].append(await once(replay))
+            samples["direct"].append(await replay())
             for mode, c in clients.items():
                 samples[mode].append(await once(lambda c=c: _succeeds(c, tool, make())))
             drop_new_tickets(box, known)
     finally:
-        await http.aclose()
+        await worker.aclose()
     return {"waves": recorded, **{k: median_ms(v) for k, v in samples.items()}}
 
 
