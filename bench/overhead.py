@@ -29,6 +29,7 @@ import anyio
 import httpx
 from anyio.abc import Process
 from anyio.streams.buffered import BufferedByteReceiveStream
+from cold_start import HELLO_WORLD
 from common import Table, halo_env, median_ms, sandbox
 from mcp import Client, StdioServerParameters
 
@@ -42,22 +43,6 @@ OPEN_FOR_SCAN = 100  # its open tickets the duplicate check compares
 COMMAND = str(Path(sys.executable).parent / "halopsa-mcp")
 REPLAYER = Path(__file__).resolve().parent / "replay_worker.py"
 MODES = {"modern (default)": "auto", "legacy handshake": "legacy"}
-
-HELLO_WORLD = '''\
-from mcp.server import MCPServer
-
-server = MCPServer("hello")
-
-
-@server.tool()
-async def hello(name: str) -> str:
-    """Say hello."""
-    return f"Hello, {name}!"
-
-
-if __name__ == "__main__":
-    server.run("stdio")
-'''
 
 
 def workloads() -> dict[str, Callable[[], dict[str, Any]]]:

@@ -208,54 +208,52 @@ def test_prompt_arguments_of_the_wrong_type_are_named(
     assert "Traceback" not in end(session)
 
 
-def test_requests_read_before_the_input_ends_are_all_answered(tmp_path: Path) -> None:
-    # A client that writes its requests and closes stdin at once (a file, or
-    # `echo ... | halopsa-mcp`) still gets every answer before the server exits.
-    initialize = {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "test", "version": "0"},
-    }
-    lines = [
-        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": initialize},
-        {"jsonrpc": "2.0", "method": "notifications/initialized"},
-        *({"jsonrpc": "2.0", "id": n, "method": "tools/list"} for n in range(2, 6)),
-        {"jsonrpc": "2.0", "id": 6, "method": "ping"},
-    ]
+_OPENING = [
+    {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "test", "version": "0"},
+        },
+    },
+    {"jsonrpc": "2.0", "method": "notifications/initialized"},
+]
+
+
+def _answers_to_a_file(tmp_path: Path, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The command's answers to ``lines`` read from a file, which ends at once: what a
+    client gets that writes its requests and closes stdin (``echo ... | halopsa-mcp``)."""
     requests = tmp_path / "requests.jsonl"
-    requests.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    requests.write_text("".join(json.dumps(line) + "\n" for line in [*_OPENING, *lines]))
     with requests.open("rb") as stdin:
         done = subprocess.run(  # noqa: S603 - our own console script
             [COMMAND, "--sandbox"], stdin=stdin, capture_output=True, env=ENV, timeout=HANG
         )
     assert done.returncode == 0
-    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_requests_read_before_the_input_ends_are_all_answered(tmp_path: Path) -> None:
+    lines = [
+        *({"jsonrpc": "2.0", "id": n, "method": "tools/list"} for n in range(2, 6)),
+        {"jsonrpc": "2.0", "id": 6, "method": "ping"},
+    ]
+    answers = _answers_to_a_file(tmp_path, lines)
     assert sorted(a["id"] for a in answers) == [1, 2, 3, 4, 5, 6]
     assert all("result" in a for a in answers)
 
 
 def test_a_request_cancelled_before_the_input_ends_is_not_waited_for(tmp_path: Path) -> None:
     # A cancelled request gets no answer; the server must still exit at the end of input.
-    initialize = {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "test", "version": "0"},
-    }
     call = {"name": "get_ticket", "arguments": {"ticket_id": 1001}}
     lines = [
-        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": initialize},
-        {"jsonrpc": "2.0", "method": "notifications/initialized"},
         {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": call},
         {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 2}},
     ]
-    requests = tmp_path / "requests.jsonl"
-    requests.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    with requests.open("rb") as stdin:
-        done = subprocess.run(  # noqa: S603 - our own console script
-            [COMMAND, "--sandbox"], stdin=stdin, capture_output=True, env=ENV, timeout=HANG
-        )
-    assert done.returncode == 0
-    assert 1 in [json.loads(line)["id"] for line in done.stdout.splitlines()]
+    assert 1 in [a["id"] for a in _answers_to_a_file(tmp_path, lines)]
 
 
 def test_requests_in_flight_when_the_input_ends_are_answered(session: Session) -> None:
