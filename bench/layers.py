@@ -10,7 +10,6 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-import uuid
 from collections import defaultdict
 from types import FrameType
 from typing import Any
@@ -18,10 +17,9 @@ from typing import Any
 import anyio
 from common import Table, mcp_server, median_ms, sandbox, timed
 from mcp import Client
+from overhead import OPEN_FOR_SCAN, fill_scan, workloads
 
 RUNS = 20
-CLIENT = 23
-OPEN_FOR_SCAN = 100
 HTML = ("for_the_model", "css", "visibility", "images")
 LAYERS = [
     ("/halopsa_mcp/server/guards.py", "argument guard"),
@@ -75,19 +73,6 @@ class LayerClock:
         self.last = time.perf_counter()
 
 
-def workloads() -> dict[str, Any]:
-    return {
-        "get_ticket": lambda: {"ticket_id": 1001, "include_actions": 5},
-        "search_tickets": lambda: {"open_only": False, "limit": 50},
-        "add_action": lambda: {"ticket_id": 1002, "note": f"Bench note {uuid.uuid4().hex}"},
-        "create_ticket": lambda: {
-            "summary": f"{uuid.uuid4().hex} {uuid.uuid4().hex[:6]}",
-            "client_id": CLIENT,
-            "ticket_type_id": 1,
-        },
-    }
-
-
 async def profiled(c: Client, tool: str, args: dict[str, Any]) -> dict[str, float]:
     clock = LayerClock()
     sys.setprofile(clock.hook)
@@ -97,16 +82,6 @@ async def profiled(c: Client, tool: str, args: dict[str, Any]) -> dict[str, floa
         sys.setprofile(None)
     assert not result.is_error, result.content
     return clock.spent
-
-
-async def fill_scan(c: Client, box: Any) -> None:
-    """Tops the client's open tickets up to the duplicate scan the issue measures."""
-    open_now = sum(
-        1 for t in box.state.tickets.values() if t.client_id == CLIENT and t.dateclosed is None
-    )
-    for _ in range(max(0, OPEN_FOR_SCAN - open_now)):
-        made = await c.call_tool("create_ticket", workloads()["create_ticket"]())
-        assert not made.is_error, made.content
 
 
 async def row(c: Client, tool: str, make: Any) -> list[Any]:
