@@ -24,6 +24,20 @@ def reconfigure(sandbox: SandboxServer, *, reseed: bool = False, **changes: Any)
         sandbox.state.reset()
 
 
+# The MCP handshake as a client sends it, for tests that speak JSON-RPC to the command.
+INITIALIZE: dict[str, Any] = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "test", "version": "1"},
+    },
+}
+INITIALIZED: dict[str, Any] = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+
+
 def requests_to(sandbox: SandboxServer, method: str, path: str) -> list[int]:
     """Statuses of the requests the sandbox received for ``method path`` (exact path)."""
     return [r.status for r in sandbox.state.request_log if r.method == method and r.path == path]

@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import INITIALIZE
+
 COMMAND = str(Path(sys.executable).parent / "halopsa-mcp")
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 # Generous: a bound that proves "does not hang", not a speed requirement.
@@ -114,16 +116,6 @@ ON_A_TERMINAL = (
     "fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
     "os.execv(sys.argv[1], sys.argv[1:])\n"
 )
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "a-person", "version": "0"},
-    },
-}
 
 
 class Terminal:

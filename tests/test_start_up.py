@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from halopsa_mcp.sandbox import SandboxServer
+from tests.helpers import INITIALIZE, INITIALIZED
 
 # Generous: a bound that proves "does not hang", not a speed requirement.
 HANG = 60
@@ -45,17 +46,6 @@ atexit.register(write)
 sys.exit(main([]))
 """
 
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "test", "version": "1"},
-    },
-}
-INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
 TOOLS_LIST = {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}
 
 # What no answer before the first tool call needs: the argument check's JSON-schema

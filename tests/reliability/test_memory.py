@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from halopsa_mcp.sandbox import SandboxServer
+from tests.helpers import INITIALIZE, INITIALIZED
 from tests.reliability.processes import COMMAND, environment, http_server, peak_rss_mb
 from tests.reliability.report import FIGURES
 
@@ -85,19 +86,8 @@ async def test_a_100_mb_base64_argument_over_stdio_is_refused_with_a_bounded_pea
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     content = "A" * (100 * 1000 * 1000)
-    initialize = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "memory-test", "version": "1"},
-        },
-    }
-    initialized = {"jsonrpc": "2.0", "method": "notifications/initialized"}
     call = _call(2, {"ticket_id": 1001, "filename": "huge.bin", "content_base64": content})
-    lines = b"".join(json.dumps(m).encode() + b"\n" for m in (initialize, initialized, call))
+    lines = b"".join(json.dumps(m).encode() + b"\n" for m in (INITIALIZE, INITIALIZED, call))
     del content, call
     with (tmp_path / "stderr.txt").open("w") as errlog:
         process = await anyio.open_process(

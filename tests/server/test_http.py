@@ -15,22 +15,13 @@ from halopsa_mcp.config import ConfigError, ServerSettings
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.server.http import http_app
 from halopsa_mcp.server.services import Services
+from tests.helpers import INITIALIZE
 
 from .conftest import ok, refusal
 from .served import served
 
 Make = Callable[..., MCPServer[Services]]
 TOKEN = SecretStr("team-token-0123456789abcdef")
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "test", "version": "1"},
-    },
-}
 HEADERS = {"accept": "application/json, text/event-stream", "content-type": "application/json"}
 
 

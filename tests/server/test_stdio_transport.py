@@ -17,6 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.helpers import INITIALIZE, INITIALIZED
+
 COMMAND = str(Path(sys.executable).parent / "halopsa-mcp")
 ENV = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "")}
 # Generous: proves "answers, does not hang", not a speed.
@@ -88,16 +90,9 @@ def session() -> Iterator[Session]:
     )
     try:
         s = Session(process)
-        opened = s.request(
-            "initialize",
-            {
-                "protocolVersion": "2025-06-18",
-                "capabilities": {},
-                "clientInfo": {"name": "test", "version": "0"},
-            },
-        )
+        opened = s.request("initialize", INITIALIZE["params"])
         assert "result" in opened, opened
-        s.send(b'{"jsonrpc": "2.0", "method": "notifications/initialized"}')
+        s.send(json.dumps(INITIALIZED).encode())
         yield s
     finally:
         if process.poll() is None:
@@ -208,19 +203,7 @@ def test_prompt_arguments_of_the_wrong_type_are_named(
     assert "Traceback" not in end(session)
 
 
-_OPENING = [
-    {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "test", "version": "0"},
-        },
-    },
-    {"jsonrpc": "2.0", "method": "notifications/initialized"},
-]
+_OPENING = [INITIALIZE, INITIALIZED]
 
 
 def _answers_to_a_file(tmp_path: Path, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -289,12 +272,8 @@ def test_the_server_leaves_its_stdout_pipe_as_it_found_it() -> None:
     )
     try:
         with os.fdopen(read_end, "rb") as answers:
-            s = Session.__new__(Session)
-            s.process = process
             assert process.stdin is not None
-            process.stdin.write(b'{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": '
-                                b'{"protocolVersion": "2025-06-18", "capabilities": {}, '
-                                b'"clientInfo": {"name": "t", "version": "0"}}}\n')  # fmt: skip
+            process.stdin.write(json.dumps(INITIALIZE).encode() + b"\n")
             process.stdin.flush()
             assert b'"id":1' in answers.readline()
             process.terminate()
