@@ -38,10 +38,12 @@ class OpenFilterSeen:
         return self._held_at is not None and self.clock() - self._held_at < self.ttl
 
     def saw(self, search: TicketSearch, leaked: int) -> None:
+        unfiltered = TicketSearch(
+            open_only=True, order_by=search.order_by, descending=search.descending
+        )
         if leaked:
             self._held_at = None
-        elif search == TicketSearch(open_only=True, order_by=search.order_by,
-                                    descending=search.descending):  # fmt: skip
+        elif search == unfiltered:
             self._held_at = self.clock()
 
 

@@ -277,8 +277,10 @@ async def _read(
     nothing a cancellation (Ctrl-C) has to wait for. Ends at the end of input, once
     every request read has been answered."""
     lines = Lines(limit)
+    # A regular file is always ready, and cannot be waited on.
+    waits = not stat.S_ISREG(os.fstat(fd).st_mode)
     async with to_server, to_client:
-        while chunk := await _read_chunk(fd):
+        while chunk := await _read_chunk(fd, waits=waits):
             for line in lines.feed(chunk):
                 if not await _route(line, limit, pending, to_server, to_client):
                     return
@@ -312,12 +314,11 @@ async def _route(
     return True
 
 
-async def _read_chunk(fd: int) -> bytes:
+async def _read_chunk(fd: int, *, waits: bool) -> bytes:
     """The next bytes on ``fd``, once there are some; b"" at the end of input. Waiting
-    for readiness first means the read returns what is there without blocking the loop
-    (a regular file is always ready, and cannot be waited on)."""
+    for readiness first means the read returns what is there without blocking the loop."""
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        if waits:
             await anyio.wait_readable(fd)
         return os.read(fd, _CHUNK)
     except OSError:
@@ -329,6 +330,7 @@ async def _write(
     messages: MemoryObjectReceiveStream[SessionMessage], fd: int, pending: _Unanswered
 ) -> None:
     broken = False
+    room = _room_on(fd)
     async with messages:
         async for session_message in messages:
             pending.answered(session_message.message)
@@ -336,23 +338,31 @@ async def _write(
                 continue  # drained, so the server never blocks on a reader that is gone
             text = session_message.message.model_dump_json(by_alias=True, exclude_unset=True)
             try:
-                await _write_all(fd, text.encode() + b"\n")
+                await _write_all(fd, text.encode() + b"\n", room)
             except OSError:
                 broken = True
                 log.warning("stdio: stdout is closed; answers are dropped until stdin ends")
 
 
-async def _write_all(fd: int, data: bytes) -> None:
+def _room_on(fd: int) -> select.poll | None:
+    """What tells whether a pipe (or socket) ``fd`` has room to write; None for a file or
+    terminal, which are written as they are."""
+    if not _is_pipe(fd):
+        return None
+    room = select.poll()
+    room.register(fd, select.POLLOUT)
+    return room
+
+
+async def _write_all(fd: int, data: bytes, room: select.poll | None) -> None:
     """Writes ``data`` without holding up the event loop while the client is slow to
     read. The pipe is not made non-blocking (its mode is shared with every holder of its
     write end and would outlive a SIGTERM): each piece is at most PIPE_BUF bytes, written
     only once the pipe has room for it, which a write of that size then never waits for."""
-    if not _is_pipe(fd):
+    if room is None:
         _write_blocking(fd, data)
         return
     view = memoryview(data)
-    room = select.poll()
-    room.register(fd, select.POLLOUT)
     for start in range(0, len(view), select.PIPE_BUF):
         piece = view[start : start + select.PIPE_BUF]
         while piece:
