@@ -30,9 +30,9 @@ class Services:
     halo: HaloClient
     catalogs: CatalogCache
     settings: ServerSettings
-    creates: CreateGuard = field(default_factory=CreateGuard)
     # Whether HaloPSA's open_only holds here, learnt as the lookups are (same lifetime).
-    open_filter: OpenFilterSeen = field(default_factory=lambda: OpenFilterSeen(ttl=0.0))
+    open_filter: OpenFilterSeen
+    creates: CreateGuard = field(default_factory=CreateGuard)
     # Uploads handled at once. Each holds its file a few times over while it is checked
     # and sent (the caller's base64, the JSON body for HaloPSA), so the rest wait their
     # turn rather than multiply the server's peak memory.
