@@ -302,7 +302,10 @@ def _table(modes: list[Mode], rss: dict[str, tuple[float, float]]) -> list[Table
         headers=["process", "RSS after first call MB", "peak RSS (VmHWM) MB", "budget", "verdict"],
         note=(
             "Read from /proc/<pid>/status; the peak covers all bursts of all callers. Issue "
-            f"12's budget: the server's peak RSS under this load at most {RSS_BUDGET_MB} MB."
+            f"12's budget: the server's peak RSS under this load at most {RSS_BUDGET_MB} MB. "
+            "The floor is the SDK's one-tool hello-world served the same way (stateless "
+            "HTTP) under the same bursts of its own tool, whose calls end at once, so fewer "
+            "are in flight together than ours, which wait on HaloPSA."
         ),
     )
     for name, (warm, peak) in rss.items():
@@ -313,6 +316,63 @@ def _table(modes: list[Mode], rss: dict[str, tuple[float, float]]) -> list[Table
 
 
 RSS_BUDGET_MB = 80
+
+# The SDK's own floor: a one-tool MCPServer served the way ours is (stateless, JSON answers).
+HELLO_WORLD_HTTP = """\
+import sys
+
+import uvicorn
+from mcp.server import MCPServer
+from starlette.responses import JSONResponse
+
+server = MCPServer("hello")
+
+
+@server.tool()
+async def hello(name: str) -> str:
+    \"\"\"Say hello.\"\"\"
+    return f"Hello, {name}!"
+
+
+@server.custom_route("/healthz", methods=["GET"])
+async def healthz(_):
+    return JSONResponse({"status": "ok"})
+
+
+app = server.streamable_http_app(
+    streamable_http_path="/mcp", stateless_http=True, json_response=True, host="127.0.0.1"
+)
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+
+
+def _hello_world_rss() -> tuple[float, float]:
+    """RSS after the first call and peak of the SDK's hello-world under the same bursts
+    (one client with 50 calls at once, then 50 clients with one call each)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "hello_http.py"
+        script.write_text(HELLO_WORLD_HTTP)
+        with serve_process([sys.executable, str(script), str(port)], {}, f"{url}/healthz") as pid:
+
+            async def main() -> float:
+                async with httpx2.AsyncClient() as http, _mcp_client(url, http) as client:
+                    await client.call_tool("hello", {"name": "bench"})
+                    warm = _status_mb(pid, "VmRSS")
+                    for _ in range(BURSTS):
+                        calls = (client.call_tool("hello", {"name": "bench"}) for _ in range(CALLS))
+                        await asyncio.gather(*calls)
+                        await asyncio.gather(*(_hello_own_client(url) for _ in range(CALLS)))
+                return warm
+
+            warm = asyncio.run(main())
+            return warm, _status_mb(pid, "VmHWM")
+
+
+async def _hello_own_client(url: str) -> None:
+    async with httpx2.AsyncClient() as http, _mcp_client(url, http) as client:
+        await client.call_tool("hello", {"name": "bench"})
 
 
 def run() -> list[Table]:
@@ -360,6 +420,7 @@ def run() -> list[Table]:
             "halopsa-mcp (ours)": (modes_and_warm["server"], _status_mb(mcp_pid, "VmHWM")),
             "sandbox HaloPSA": (modes_and_warm["sandbox"], _status_mb(halo_pid, "VmHWM")),
         }
+    rss["SDK hello-world MCPServer (floor)"] = _hello_world_rss()
     return _table(modes, rss)
 
 

@@ -32,6 +32,7 @@ from anyio.streams.buffered import BufferedByteReceiveStream
 from cold_start import HELLO_WORLD
 from common import Table, halo_env, median_ms, sandbox
 from mcp import Client, StdioServerParameters
+from mcp.types import CallToolResult
 
 from halopsa_mcp.sandbox import FaultRule, SandboxServer
 from halopsa_mcp.sandbox.state import RequestRecord
@@ -155,6 +156,27 @@ async def record(box: SandboxServer, c: Client, tool: str, args: dict[str, Any])
     return list(box.state.request_log)[before:]
 
 
+async def client_side(c: Client, tool: str, args: dict[str, Any]) -> dict[str, float]:
+    """What the official client spends on one result of ``tool`` once it has the line:
+    parsing it into a CallToolResult and checking its structured content against the
+    tool's output schema (both inside every round trip measured here)."""
+    result = await c.call_tool(tool, args)
+    line = result.model_dump_json(by_alias=True, exclude_none=True)
+    parse = [time_of(lambda: CallToolResult.model_validate_json(line)) for _ in range(RUNS)]
+    check: list[float] = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        await c.session.validate_tool_result(tool, result)
+        check.append(time.perf_counter() - started)
+    return {"bytes": len(line), "parse": median_ms(parse), "check": median_ms(check)}
+
+
+def time_of(work: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
 async def measure_tool(
     box: SandboxServer, clients: dict[str, Client], sdk: Client, tool: str, make: Any
 ) -> dict[str, Any]:
@@ -175,7 +197,10 @@ async def measure_tool(
             drop_new_tickets(box, known)
     finally:
         await worker.aclose()
-    return {"waves": recorded, **{k: median_ms(v) for k, v in samples.items()}}
+    drop_new_tickets(box, known)
+    client = await client_side(clients["legacy handshake"], tool, make())
+    drop_new_tickets(box, known)
+    return {"waves": recorded, "client": client, **{k: median_ms(v) for k, v in samples.items()}}
 
 
 async def measure_floor(clients: dict[str, Client], sdk: Client) -> dict[str, float]:
@@ -184,6 +209,7 @@ async def measure_floor(clients: dict[str, Client], sdk: Client) -> dict[str, fl
     calls = {
         "SDK ping": sdk.send_ping,
         "SDK hello-world tool": lambda: sdk.call_tool("hello", {"name": "bench"}),
+        "ping to ours, legacy handshake": clients["legacy handshake"].send_ping,
         **{
             f"list_statuses, {mode}": lambda c=c: c.call_tool("list_statuses", {})
             for mode, c in clients.items()
@@ -214,6 +240,7 @@ async def measure(box: SandboxServer, hello: Path) -> dict[str, dict[str, Any]]:
             for tool, make in workloads().items()
         }
         found["floor"] = await measure_floor(clients, sdk)
+        found["floor client"] = await client_side(sdk, "hello", {"name": "bench"})
         return found
 
 
@@ -230,7 +257,7 @@ def _path_verdict(tool: str, measured: dict[str, Any]) -> str:
 
 
 def tables(measured: dict[str, dict[str, Any]]) -> list[Table]:
-    found = {tool: m for tool, m in measured.items() if tool != "floor"}
+    found = {tool: m for tool, m in measured.items() if not tool.startswith("floor")}
     rows = []
     for tool, m in found.items():
         for mode in MODES:
@@ -289,7 +316,24 @@ def tables(measured: dict[str, dict[str, Any]]) -> list[Table]:
             "list_statuses (served from the lookups cache) on ours."
         ),
     )
-    return [overhead, path, floor]
+    results = [("SDK hello-world tool", measured["floor client"])]
+    results += [(tool, m["client"]) for tool, m in found.items()]
+    client = Table(
+        "Reference: the official client's own work on one result (ms, medians, same run)",
+        ["result of", "bytes", "parse", "output-schema check", "sum", "sum / SDK ping"],
+        [_client_row(name, c, ping) for name, c in results],
+        note=(
+            "Part of every stdio round trip above, spent in the client after the answer "
+            "arrived: pydantic parsing of the line and jsonschema's check of the "
+            "structured content against the tool's published output schema."
+        ),
+    )
+    return [overhead, path, floor, client]
+
+
+def _client_row(name: str, c: dict[str, float], ping: float) -> list[Any]:
+    spent = c["parse"] + c["check"]
+    return [name, c["bytes"], c["parse"], c["check"], spent, f"{spent / ping:.2f}x"]
 
 
 def run() -> list[Table]:
