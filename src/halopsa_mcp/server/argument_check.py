@@ -117,19 +117,21 @@ def _type_step(rule: Any, where: str) -> _Step:
     return _Step("type", rule, lambda value: not any(test(value) for test in tests))
 
 
+# Each bound judges values of its own type only: a maximum says nothing about text.
+_BOUNDS: Mapping[str, Callable[[Any], Callable[[Any], bool]]] = {
+    "minimum": lambda rule: lambda value: _is_number(value) and value < rule,
+    "maximum": lambda rule: lambda value: _is_number(value) and value > rule,
+    "minLength": lambda rule: lambda value: isinstance(value, str) and len(value) < rule,
+    "maxLength": lambda rule: lambda value: isinstance(value, str) and len(value) > rule,
+    "maxItems": lambda rule: lambda value: isinstance(value, list) and len(value) > rule,
+}
+
+
 def _bound_step(keyword: str, rule: Any, where: str) -> _Step:
-    if not _is_number(rule):
+    counts = keyword not in ("minimum", "maximum")
+    if not _is_number(rule) or (counts and (not isinstance(rule, int) or rule < 0)):
         raise _unsupported(where, keyword, rule)
-    tests: dict[str, Callable[[Any], bool]] = {
-        "minimum": lambda value: _is_number(value) and value < rule,
-        "maximum": lambda value: _is_number(value) and value > rule,
-        "minLength": lambda value: isinstance(value, str) and len(value) < rule,
-        "maxLength": lambda value: isinstance(value, str) and len(value) > rule,
-        "maxItems": lambda value: isinstance(value, list) and len(value) > rule,
-    }
-    if keyword not in ("minimum", "maximum") and (not isinstance(rule, int) or rule < 0):
-        raise _unsupported(where, keyword, rule)
-    return _Step(keyword, rule, tests[keyword])
+    return _Step(keyword, rule, _BOUNDS[keyword](rule))
 
 
 def _enum_step(rule: Any, where: str) -> _Step:
@@ -183,7 +185,7 @@ def _required_step(rule: Any, where: str) -> _Step:
 
 
 def _step(keyword: str, rule: Any, where: str) -> _Step:
-    if keyword in ("minimum", "maximum", "minLength", "maxLength", "maxItems"):
+    if keyword in _BOUNDS:
         return _bound_step(keyword, rule, where)
     steps: dict[str, Callable[[Any, str], _Step]] = {
         "type": _type_step,
