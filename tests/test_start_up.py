@@ -48,10 +48,12 @@ sys.exit(main([]))
 
 TOOLS_LIST = {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}
 
-# What no answer before the first tool call needs: the argument check's JSON-schema
-# library (and what it brings), the HTTP client, and the sandbox, which a stdio start
-# never uses.
-DEFERRED = ("jsonschema", "referencing", "rpds", "httpx", "halopsa_mcp.sandbox")
+# What no answer before the first tool call needs: the HTTP client, and the sandbox,
+# which a stdio start never uses.
+DEFERRED = ("httpx", "halopsa_mcp.sandbox")
+# What the server never needs: the argument check is its own, and a general JSON-schema
+# library (with what it brings) would cost memory every session pays for.
+NEVER = ("jsonschema", "jsonschema_specifications", "referencing", "rpds")
 
 
 class Session:
@@ -154,7 +156,7 @@ def test_a_stdio_start_answers_tools_list_without_the_deferred_modules(
         assert len(session.answer()["result"]["tools"]) == 14
         session.close()
     modules = loaded(tmp_path)
-    assert [p for p in DEFERRED if imported(modules, p)] == []
+    assert [p for p in DEFERRED + NEVER if imported(modules, p)] == []
     # Nothing reached HaloPSA: the HTTP channel opens when first used.
     assert list(sandbox.state.request_log) == []
 
@@ -180,7 +182,7 @@ def test_without_warm_up_the_first_call_still_checks_its_arguments(
     assert list(sandbox.state.request_log) == []
 
 
-def test_the_warm_up_prepares_the_argument_check_before_any_call(
+def test_neither_the_warm_up_nor_a_checked_call_loads_a_json_schema_library(
     tmp_path: Path, sandbox: SandboxServer
 ) -> None:
     with started(tmp_path, sandbox, HALOPSA_LOG_LEVEL="INFO") as session:
@@ -188,9 +190,19 @@ def test_the_warm_up_prepares_the_argument_check_before_any_call(
         assert "result" in session.answer()
         # The last thing the warm-up does is log that it is done.
         assert session.wait_for_stderr("warmed up")
+        session.send(
+            {
+                "jsonrpc": "2.0",
+                "id": 3,
+                "method": "tools/call",
+                "params": {"name": "get_ticket", "arguments": {"ticket_id": 1001, "x": 1}},
+            }
+        )
+        text = session.answer()["result"]["content"][0]["text"]
         session.close()
+    assert "- 'x': no such argument" in text
     modules = loaded(tmp_path)
-    assert imported(modules, "jsonschema")
+    assert [p for p in NEVER if imported(modules, p)] == []
 
 
 def test_it_serves_collecting_garbage_but_not_scanning_what_start_up_built(

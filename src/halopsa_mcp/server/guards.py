@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import logging
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import anyio
 from mcp import MCPError
 from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerMiddleware, ServerRequestContext
@@ -26,11 +25,14 @@ from mcp.types import INVALID_PARAMS, METHOD_NOT_FOUND, CallToolResult, TextCont
 from halopsa_mcp.rules.files import size_problem
 from halopsa_mcp.rules.verdict import Problem
 from halopsa_mcp.rules.wording import shown
+from halopsa_mcp.server.argument_check import (
+    ArgumentCheck,
+    UnsupportedSchema,
+    Violation,
+    compile_arguments,
+)
 
-if TYPE_CHECKING:
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import ValidationError
-    from mcp.types import Tool
+log = logging.getLogger("halopsa_mcp.guards")
 
 # Words models reach for that are not close in spelling to the argument they mean.
 _SYNONYMS = {
@@ -61,34 +63,22 @@ class ArgumentGuard:
 
     def __init__(self, server: MCPServer[Any]) -> None:
         self._server = server
-        self._validators: dict[str, Draft202012Validator] | None = None
-        self._building: anyio.Event | None = None
+        self._checks: dict[str, ArgumentCheck] | None = None
 
     async def prepare(self) -> None:
-        """Build the validators now, not on the first call: the warm-up calls this once
-        the client's handshake is answered."""
-        while self._validators is None:
-            if self._building is not None:
-                # Calls arriving meanwhile wait for that one build, then all go on
-                # together, as they arrived; after a failed build, one tries again.
-                await self._building.wait()
-                continue
-            building = self._building = anyio.Event()
+        """Compile the tools' input schemas now, not on the first call: the warm-up calls
+        this once the client's handshake is answered. A schema keyword the check does not
+        know raises UnsupportedSchema here, before any call is let through unchecked."""
+        if self._checks is None:
+            # Tools are fixed once the server runs, so their schemas are read once. On the
+            # event loop: compiling all of them takes well under a millisecond.
+            tools = await self._server.list_tools()
             try:
-                # Tools are fixed once the server runs, so their schemas are read once.
-                tools = await self._server.list_tools()
-                # In a worker thread: on the event loop, importing jsonschema and building
-                # the validators would hold up everything else, the answer the warm-up
-                # follows too.
-                self._validators = await anyio.to_thread.run_sync(_validators, tools)
-            finally:
-                self._building = None
-                building.set()
-
-    async def _validator(self, tool: str) -> Draft202012Validator | None:
-        await self.prepare()
-        assert self._validators is not None
-        return self._validators.get(tool)
+                self._checks = {t.name: compile_arguments(t.name, t.input_schema) for t in tools}
+            except UnsupportedSchema as exc:
+                # Names a tool and a schema keyword, never an argument.
+                log.error("the argument check cannot be built: %s", exc)
+                raise
 
     async def __call__(
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
@@ -96,14 +86,15 @@ class ArgumentGuard:
         if ctx.method == "tools/call" and ctx.params is not None:
             tool = str(ctx.params.get("name"))
             arguments = ctx.params.get("arguments") or {}
-            validator = await self._validator(tool)
-            if validator is None:
+            await self.prepare()
+            assert self._checks is not None
+            check = self._checks.get(tool)
+            if check is None:
                 # The SDK would echo the whole name, however long or invisible, and log
                 # it; a plain one is still answered in the SDK's words.
                 plain = shown(tool) == f"'{tool}'"
                 return _error_result(f"Unknown tool: {tool if plain else shown(tool)}")
-            given = _whole_numbers(validator, _without_nulls(validator, arguments))
-            problems = _problems(validator, given)
+            given, problems = checked(check, arguments)
             if problems:
                 return _refusal(tool, problems)
             if given is not arguments:
@@ -111,14 +102,11 @@ class ArgumentGuard:
         return await call_next(ctx)
 
 
-def _validators(tools: Iterable[Tool]) -> dict[str, Draft202012Validator]:
-    # Imported here, not at the top: jsonschema and what it brings (referencing, rpds,
-    # attrs) are a large part of a cold start, and no answer before the first tool call
-    # needs them.
-    from jsonschema import Draft202012Validator
-
-    checker = Draft202012Validator.FORMAT_CHECKER
-    return {t.name: Draft202012Validator(t.input_schema, format_checker=checker) for t in tools}
+def checked(check: ArgumentCheck, arguments: Any) -> tuple[Any, list[str]]:
+    """The arguments the tool is to be called with (optional nulls dropped, whole numbers
+    sent as text made numbers) and the problems that refuse them, none when they fit."""
+    given = _whole_numbers(check, _without_nulls(check, arguments))
+    return given, _problems(check, given)
 
 
 def base64_length_limit(max_bytes: int) -> int:
@@ -161,41 +149,39 @@ def upload_size_guard(max_bytes: int) -> ServerMiddleware[Any]:
 _SHOWN_PROBLEMS = 10
 
 
-def _problems(validator: Draft202012Validator, arguments: Any) -> list[str]:
+def _problems(check: ArgumentCheck, arguments: Any) -> list[str]:
     if not isinstance(arguments, dict):
         return ["arguments: must be an object of named arguments"]
-    schema = validator.schema if isinstance(validator.schema, dict) else {}
-    properties = schema.get("properties", {})
-    problems = _unknown_names(sorted(properties), set(arguments) - set(properties))
+    problems = _unknown_names(list(check.names), set(arguments) - set(check.names))
     # Numbers no argument means, and lists longer than allowed, are refused here: the
     # schema check would misreport the one ("must be of type integer") and walk every
     # element of the other. The rest of the arguments are still checked.
     skipped: dict[str, str] = {}
     for name, value in sorted(arguments.items()):
-        most = _max_items(properties.get(name))
+        most = check.max_items.get(name)
         if _out_of_range(value):
             skipped[name] = f"{shown(name)}: the number is out of range"
         elif isinstance(value, list) and most is not None and len(value) > most:
             skipped[name] = f"{name}: must have at most {most} items"
     problems += list(skipped.values())
     rest = {name: value for name, value in arguments.items() if name not in skipped}
-    errors = itertools.islice(validator.iter_errors(rest), _SHOWN_PROBLEMS)
-    for error in sorted(errors, key=lambda e: list(e.path)):
-        if error.validator == "required" and any(f"'{name}'" in error.message for name in skipped):
+    found = itertools.islice(check.violations(rest), _SHOWN_PROBLEMS)
+    for violation in sorted(found, key=lambda v: v.path):
+        # A skipped argument is missing from the rest; it is not missing from the call.
+        if violation.keyword == "required" and violation.rule in skipped:
             continue
-        problems.append(_describe(error))
+        problems.append(_describe(violation))
     return problems
 
 
-def _without_nulls(validator: Draft202012Validator, arguments: Any) -> Any:
+def _without_nulls(check: ArgumentCheck, arguments: Any) -> Any:
     """The arguments without optional ones sent as null: every tool reads a missing
     optional argument as null, so the published schemas leave null out (see
     server/schemas.py) and a model sending one is not refused for it. The same object
     when nothing changed."""
     if not isinstance(arguments, dict) or None not in arguments.values():
         return arguments
-    schema = validator.schema if isinstance(validator.schema, dict) else {}
-    optional = set(schema.get("properties", {})) - set(schema.get("required", []))
+    optional = set(check.names) - check.required
     # An unknown name stays, to be refused as one.
     return {k: v for k, v in arguments.items() if v is not None or k not in optional}
 
@@ -204,34 +190,21 @@ def _without_nulls(validator: Draft202012Validator, arguments: Any) -> Any:
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,16}", re.ASCII)
 
 
-def _whole_numbers(validator: Draft202012Validator, arguments: Any) -> Any:
+def _whole_numbers(check: ArgumentCheck, arguments: Any) -> Any:
     """The arguments with each optional integer sent as text holding a whole number
     ("5001") made that number, as some MCP clients send them (the MCP Inspector CLI for
     Node 20). Any other text stays, to be refused by the schema check. The same object
     when nothing changed."""
     if not isinstance(arguments, dict):
         return arguments
-    schema = validator.schema if isinstance(validator.schema, dict) else {}
-    properties, required = schema.get("properties", {}), set(schema.get("required", []))
     converted = {
         name: int(value)
         for name, value in arguments.items()
         if isinstance(value, str)
-        and name not in required
-        and _takes_integer_not_text(properties.get(name))
+        and name in check.numbers_as_text
         and _WHOLE_NUMBER.fullmatch(value)
     }
     return {**arguments, **converted} if converted else arguments
-
-
-def _takes_integer_not_text(schema: Any) -> bool:
-    branches = [schema, *schema.get("anyOf", [])] if isinstance(schema, dict) else []
-    kinds: set[Any] = set()
-    for branch in branches:
-        # A published schema may list a value's types at once (server/schemas.py).
-        kind = branch.get("type") if isinstance(branch, dict) else None
-        kinds.update(kind if isinstance(kind, list) else [kind])
-    return "integer" in kinds and "string" not in kinds
 
 
 def _unknown_names(declared: list[str], unknown: set[str]) -> list[str]:
@@ -248,13 +221,6 @@ def _unknown_names(declared: list[str], unknown: set[str]) -> list[str]:
     return problems
 
 
-def _max_items(schema: Any) -> int | None:
-    """The most items an argument's schema allows, an optional ("or null") one included."""
-    branches = [schema, *schema.get("anyOf", [])] if isinstance(schema, dict) else []
-    limits = [b["maxItems"] for b in branches if isinstance(b, dict) and "maxItems" in b]
-    return max(limits) if limits else None
-
-
 # Larger numbers pass a JSON schema's "integer" (1e20 is integral) yet no tool argument
 # means them, and Python's own conversion would then fail with its internal wording.
 _MAX_NUMBER = 2**53
@@ -269,38 +235,24 @@ def _out_of_range(value: Any) -> bool:
         return True
 
 
-def _describe(error: ValidationError) -> str:
-    if error.validator == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else "argument"
-        return f"{missing}: is required"
-    field = ".".join(str(p) for p in error.path) or "arguments"
-    rule: Any = error.validator_value
-    messages = {
-        "type": lambda: f"must be of type {_type_name(rule)}",
-        "minimum": lambda: f"must be at least {rule}",
-        "maximum": lambda: f"must be at most {rule}",
-        "minLength": lambda: f"must have at least {rule} characters",
-        "maxLength": lambda: f"must have at most {rule} characters",
-        "maxItems": lambda: f"must have at most {rule} items",
-        "enum": lambda: "must be one of " + ", ".join(repr(v) for v in rule),
-        "format": lambda: f"must be a {rule} (e.g. 2026-01-31 for a date)",
-    }
-    describe = messages.get(str(error.validator))
-    if describe is not None:
-        return f"{field}: {describe()}"
-    if error.validator == "anyOf":
-        # Optional arguments are "<type> or null". Describe what is wrong against the
-        # type that was meant, preferring the real problem (a range, a length, a date
-        # format) over "wrong type", which would send the model chasing the wrong fix.
-        meant = [
-            e
-            for e in error.context or ()
-            if not (isinstance(e.schema, dict) and e.schema.get("type") == "null")
-        ]
-        if meant:
-            best = min(meant, key=lambda e: e.validator == "type")
-            return f"{field}: {_describe(best).split(': ', 1)[1]}"
-    return f"{field}: is not valid here"
+_MESSAGES = {
+    "type": lambda rule: f"must be of type {_type_name(rule)}",
+    "minimum": lambda rule: f"must be at least {rule}",
+    "maximum": lambda rule: f"must be at most {rule}",
+    "minLength": lambda rule: f"must have at least {rule} characters",
+    "maxLength": lambda rule: f"must have at most {rule} characters",
+    "maxItems": lambda rule: f"must have at most {rule} items",
+    "enum": lambda rule: "must be one of " + ", ".join(repr(v) for v in rule),
+    "format": lambda rule: f"must be a {rule} (e.g. 2026-01-31 for a date)",
+}
+
+
+def _describe(violation: Violation) -> str:
+    if violation.keyword == "required":
+        return f"{violation.rule}: is required"
+    field = ".".join(str(p) for p in violation.path) or "arguments"
+    # Every keyword the check knows that judges a value has its words here.
+    return f"{field}: {_MESSAGES[violation.keyword](violation.rule)}"
 
 
 def _type_name(kind: Any) -> str:

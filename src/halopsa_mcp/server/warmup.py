@@ -67,11 +67,10 @@ async def warm_up(
 ) -> None:
     """Never raises: a failed warm-up must not stop the server, whose tools report the
     same problem when called. ``prepare`` does the start-up work deferred until after
-    the handshake (the argument check's validators), so the first call does not pay it."""
+    the handshake (compiling the argument check), so the first call does not pay it."""
     await handshake.wait()
     try:
-        # First: it runs in a worker thread, so the answer that ended the handshake is
-        # written out meanwhile, before opening the HTTP client holds the event loop.
+        # First: a schema the argument check cannot check is reported at once.
         await prepare()
     except Exception as exc:
         # The first call prepares it again, and reports what is wrong then.
