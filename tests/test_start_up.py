@@ -39,7 +39,9 @@ def run_stdio(*args, **kwargs):
 
 def write(path=sys.argv[1]):
     with open(path, "w") as out:
-        json.dump({**seen, "modules": sorted(sys.modules)}, out)
+        # A module marked absent (None) was kept out, not loaded.
+        modules = sorted(name for name, module in sys.modules.items() if module is not None)
+        json.dump({**seen, "modules": modules}, out)
 
 stdio.run_stdio = run_stdio
 atexit.register(write)
