@@ -26,8 +26,28 @@ HANG = 60
 # Runs the command's entry point, then writes what the process had loaded and how its
 # garbage collector stood when serving began.
 PROBE = """\
-import atexit, gc, json, sys
+import atexit, gc, json, os, sys
 import halopsa_mcp.server.stdio as stdio
+
+# In order: each answer as its line is written, and the first import of httpx.
+events = []
+
+class WatchHttpx:
+    def find_spec(self, name, path=None, target=None):
+        if name == "httpx" and "httpx imported" not in events:
+            events.append("httpx imported")
+
+sys.meta_path.insert(0, WatchHttpx())
+write_fd = os.write
+
+def counting_write(fd, data):
+    written = write_fd(fd, data)
+    if fd != 2:  # the answers go to a copy of stdout
+        for _ in range(bytes(data[:written]).count(b"\\n")):
+            events.append(f"answer {sum(e.startswith('answer') for e in events) + 1}")
+    return written
+
+os.write = counting_write
 from halopsa_mcp.cli import main
 
 seen = {}
@@ -41,7 +61,7 @@ def write(path=sys.argv[1]):
     with open(path, "w") as out:
         # A module marked absent (None) was kept out, not loaded.
         modules = sorted(name for name, module in sys.modules.items() if module is not None)
-        json.dump({**seen, "modules": modules}, out)
+        json.dump({**seen, "modules": modules, "events": events}, out)
 
 stdio.run_stdio = run_stdio
 atexit.register(write)
@@ -205,6 +225,20 @@ def test_neither_the_warm_up_nor_a_checked_call_loads_a_json_schema_library(
     assert "- 'x': no such argument" in text
     modules = loaded(tmp_path)
     assert [p for p in NEVER if imported(modules, p)] == []
+
+
+def test_the_warm_up_opens_the_http_client_only_once_tools_list_is_answered(
+    tmp_path: Path, sandbox: SandboxServer
+) -> None:
+    # Importing httpx takes tens of milliseconds on the event loop: the client waiting for
+    # tools/list must not wait for it too.
+    with started(tmp_path, sandbox, HALOPSA_LOG_LEVEL="INFO") as session:
+        session.send(TOOLS_LIST)
+        assert "result" in session.answer()
+        assert session.wait_for_stderr("warmed up")
+        session.close()
+    events = probed(tmp_path)["events"]
+    assert events.index("answer 2") < events.index("httpx imported"), events
 
 
 def test_it_serves_collecting_garbage_but_not_scanning_what_start_up_built(

@@ -12,6 +12,7 @@ started the server should not wait for them.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -69,6 +70,10 @@ async def warm_up(
     same problem when called. ``prepare`` does the start-up work deferred until after
     the handshake (compiling the argument check), so the first call does not pay it."""
     await handshake.wait()
+    # The handshake's answer is noted before it is written out. Importing the HTTP stack
+    # takes tens of milliseconds: in a worker thread, the event loop meanwhile sends that
+    # answer (and any other) instead of holding it until the import is done.
+    await anyio.to_thread.run_sync(importlib.import_module, "halopsa_mcp.client.transport")
     try:
         # First: a schema the argument check cannot check is reported at once.
         await prepare()
