@@ -21,7 +21,9 @@ from common import Table, halo_env, median_ms, percentile_ms, sandbox
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
-RUNS = 10  # per server, alternating ours / floor, after one untimed warm-up each
+# Per server, alternating ours / floor, after one untimed warm-up each. Fewer left the
+# verdict to the machine's noise: 10-run medians of the same code ranged 1.02x to 1.21x.
+RUNS = 30
 IMPORT_RUNS = 3
 
 HELLO_WORLD = '''\
