@@ -126,3 +126,19 @@ async def test_warm_up_waits_for_the_client_handshake(sandbox: SandboxServer) ->
             while len(requests_to(sandbox, "GET", "/api/Team")) < 1:  # noqa: ASYNC110
                 await anyio.sleep(0.05)
     assert requests_to(sandbox, "POST", "/auth/token") == [200]
+
+
+async def test_a_warm_up_whose_http_stack_fails_to_import_leaves_the_server_serving(
+    sandbox: SandboxServer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As a broken install would (no ssl, a half-removed httpx): the import raises.
+    monkeypatch.setitem(sys.modules, "halopsa_mcp.client.transport", None)
+    caplog.set_level(logging.WARNING, logger="halopsa_mcp.warmup")
+    server = build_server(halo_settings(sandbox), ServerSettings(), policy=FAST)
+    async with Client(server) as c:
+        await c.list_tools()  # the handshake is done: the warm-up starts
+        with anyio.fail_after(10):
+            while not any("warm-up failed" in m for m in caplog.messages):  # noqa: ASYNC110
+                await anyio.sleep(0.05)
+        # Still serving: the warm-up's failure is logged, not raised.
+        assert len((await c.list_tools()).tools) == 14

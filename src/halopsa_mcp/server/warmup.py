@@ -73,7 +73,12 @@ async def warm_up(
     # The handshake's answer is noted before it is written out. Importing the HTTP stack
     # takes tens of milliseconds: in a worker thread, the event loop meanwhile sends that
     # answer (and any other) instead of holding it until the import is done.
-    await anyio.to_thread.run_sync(importlib.import_module, "halopsa_mcp.client.transport")
+    try:
+        await anyio.to_thread.run_sync(importlib.import_module, "halopsa_mcp.client.transport")
+    except Exception as exc:
+        # HaloClient imports it again when first used: the failure shows on that call.
+        log.warning("warm-up failed (%s); tool calls will try again", type(exc).__name__)
+        return
     try:
         # First: a schema the argument check cannot check is reported at once.
         await prepare()
