@@ -321,6 +321,8 @@ RSS_BUDGET_MB = 80
 HELLO_WORLD_HTTP = """\
 import sys
 
+sys.modules["rich"] = None  # on our footing, as in cold_start.py
+
 import uvicorn
 from mcp.server import MCPServer
 from starlette.responses import JSONResponse

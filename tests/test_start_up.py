@@ -26,16 +26,19 @@ HANG = 60
 # Runs the command's entry point, then writes what the process had loaded and how its
 # garbage collector stood when serving began.
 PROBE = """\
-import atexit, gc, json, os, sys
+import atexit, gc, json, os, sys, time
 import halopsa_mcp.server.stdio as stdio
 
-# In order: each answer as its line is written, and the first import of httpx.
+# In order: each answer as its line is written, and the first import of httpx, made to
+# take a second when SLOW_HTTPX_IMPORT is set.
 events = []
 
 class WatchHttpx:
     def find_spec(self, name, path=None, target=None):
-        if name == "httpx" and "httpx imported" not in events:
-            events.append("httpx imported")
+        if name == "httpx" and "httpx import started" not in events:
+            events.append("httpx import started")
+            time.sleep(float(os.environ.get("SLOW_HTTPX_IMPORT", "0")))
+            events.append("httpx import ended")
 
 sys.meta_path.insert(0, WatchHttpx())
 write_fd = os.write
@@ -230,18 +233,19 @@ def test_neither_the_warm_up_nor_a_checked_call_loads_a_json_schema_library(
     assert [p for p in NEVER if imported(modules, p)] == []
 
 
-def test_the_warm_up_opens_the_http_client_only_once_tools_list_is_answered(
+def test_the_warm_ups_import_of_the_http_stack_never_holds_up_an_answer(
     tmp_path: Path, sandbox: SandboxServer
 ) -> None:
-    # Importing httpx takes tens of milliseconds on the event loop: the client waiting for
-    # tools/list must not wait for it too.
-    with started(tmp_path, sandbox, HALOPSA_LOG_LEVEL="INFO") as session:
+    # The import takes tens of milliseconds; made to take a second here, an answer
+    # written only after it ends was held up by it.
+    slow = {"SLOW_HTTPX_IMPORT": "1", "HALOPSA_LOG_LEVEL": "INFO"}
+    with started(tmp_path, sandbox, **slow) as session:
         session.send(TOOLS_LIST)
         assert "result" in session.answer()
         assert session.wait_for_stderr("warmed up")
         session.close()
     events = probed(tmp_path)["events"]
-    assert events.index("answer 2") < events.index("httpx imported"), events
+    assert events.index("answer 2") < events.index("httpx import ended"), events
 
 
 def test_it_serves_collecting_garbage_but_not_scanning_what_start_up_built(
