@@ -203,6 +203,19 @@ def test_prompt_arguments_of_the_wrong_type_are_named(
     assert "Traceback" not in end(session)
 
 
+@pytest.mark.parametrize("arguments", [[], 0, "", False, [1], "x"])
+@pytest.mark.parametrize("tool", ["list_statuses", "get_ticket"])
+def test_tool_arguments_that_are_not_an_object_are_named(
+    session: Session, tool: str, arguments: Any
+) -> None:
+    # An empty or false value is not "no arguments": it is refused like any other.
+    answer = session.request("tools/call", {"name": tool, "arguments": arguments})
+    assert answer["result"]["isError"] is True, answer
+    text = answer["result"]["content"][0]["text"]
+    assert "arguments: must be an object of named arguments" in text, text
+    assert "Traceback" not in end(session)
+
+
 _OPENING = [INITIALIZE, INITIALIZED]
 
 

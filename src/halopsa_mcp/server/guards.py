@@ -85,7 +85,9 @@ class ArgumentGuard:
     ) -> HandlerResult:
         if ctx.method == "tools/call" and ctx.params is not None:
             tool = str(ctx.params.get("name"))
-            arguments = ctx.params.get("arguments") or {}
+            arguments = ctx.params.get("arguments")
+            # Absent or null is no arguments; an empty list, 0 or "" is still not an object.
+            arguments = {} if arguments is None else arguments
             await self.prepare()
             assert self._checks is not None
             check = self._checks.get(tool)
