@@ -30,7 +30,7 @@ import httpx
 from anyio.abc import Process
 from anyio.streams.buffered import BufferedByteReceiveStream
 from cold_start import HELLO_WORLD
-from common import Table, halo_env, median_ms, sandbox
+from common import Table, halo_env, median_ms, sandbox, timed
 from mcp import Client, StdioServerParameters
 from mcp.types import CallToolResult
 
@@ -162,19 +162,13 @@ async def client_side(c: Client, tool: str, args: dict[str, Any]) -> dict[str, f
     tool's output schema (both inside every round trip measured here)."""
     result = await c.call_tool(tool, args)
     line = result.model_dump_json(by_alias=True, exclude_none=True)
-    parse = [time_of(lambda: CallToolResult.model_validate_json(line)) for _ in range(RUNS)]
-    check: list[float] = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        await c.session.validate_tool_result(tool, result)
-        check.append(time.perf_counter() - started)
-    return {"bytes": len(line), "parse": median_ms(parse), "check": median_ms(check)}
 
+    async def parse() -> None:
+        CallToolResult.model_validate_json(line)
 
-def time_of(work: Callable[[], Any]) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
+    parsing = await timed(parse, RUNS)
+    checking = await timed(lambda: c.session.validate_tool_result(tool, result), RUNS)
+    return {"bytes": len(line), "parse": median_ms(parsing), "check": median_ms(checking)}
 
 
 async def measure_tool(
