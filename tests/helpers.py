@@ -1,5 +1,6 @@
 """Helpers for tests that run against the sandbox HaloPSA."""
 
+import os
 from dataclasses import replace
 from typing import Any
 
@@ -41,6 +42,18 @@ INITIALIZED: dict[str, Any] = {"jsonrpc": "2.0", "method": "notifications/initia
 def requests_to(sandbox: SandboxServer, method: str, path: str) -> list[int]:
     """Statuses of the requests the sandbox received for ``method path`` (exact path)."""
     return [r.status for r in sandbox.state.request_log if r.method == method and r.path == path]
+
+
+def command_env(sandbox: SandboxServer, **extra: str) -> dict[str, str]:
+    """The environment a halopsa-mcp process needs to serve ``sandbox``, and no more."""
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HALOPSA_URL": sandbox.url,
+        "HALOPSA_CLIENT_ID": sandbox.state.config.client_id,
+        "HALOPSA_CLIENT_SECRET": sandbox.state.config.client_secret,
+        "HALOPSA_LOG_LEVEL": "WARNING",
+        **extra,
+    }
 
 
 def halo_settings(sandbox: SandboxServer, **env: str) -> HaloSettings:

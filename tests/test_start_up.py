@@ -7,7 +7,6 @@ the time.
 """
 
 import json
-import os
 import queue
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from halopsa_mcp.sandbox import SandboxServer
-from tests.helpers import INITIALIZE, INITIALIZED
+from tests.helpers import INITIALIZE, INITIALIZED, command_env
 
 # Generous: a bound that proves "does not hang", not a speed requirement.
 HANG = 60
@@ -135,18 +134,9 @@ def _read(stream: IO[str] | None, lines: queue.Queue[str | None]) -> None:
 def started(tmp_path: Path, sandbox: SandboxServer, **env: str) -> Iterator[Session]:
     """A stdio start against the sandbox, initialized; the modules it loaded are written
     to ``tmp_path / "probe.json"`` when it exits."""
-    config = sandbox.state.config
-    environment = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", ""),
-        "HALOPSA_URL": sandbox.url,
-        "HALOPSA_CLIENT_ID": config.client_id,
-        "HALOPSA_CLIENT_SECRET": config.client_secret,
-        **env,
-    }
     with subprocess.Popen(  # noqa: S603 - our own interpreter and entry point
         [sys.executable, "-c", PROBE, str(tmp_path / "probe.json")],
-        env=environment,
+        env=command_env(sandbox, **env),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

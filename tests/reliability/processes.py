@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import httpx
 from anyio.abc import Process
 
 from halopsa_mcp.sandbox import SandboxServer
+from tests.helpers import command_env
 
 COMMAND = str(Path(sys.executable).parent / "halopsa-mcp")
 
@@ -23,17 +23,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def environment(sandbox: SandboxServer, **extra: str) -> dict[str, str]:
-    return {
-        "PATH": os.environ.get("PATH", ""),
-        "HALOPSA_URL": sandbox.url,
-        "HALOPSA_CLIENT_ID": sandbox.state.config.client_id,
-        "HALOPSA_CLIENT_SECRET": sandbox.state.config.client_secret,
-        "HALOPSA_LOG_LEVEL": "WARNING",
-        **extra,
-    }
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -60,7 +49,7 @@ async def http_server(
     with stderr.open("w") as errlog:
         process = await anyio.open_process(
             [COMMAND, "--transport", "http", "--port", str(port), *args],
-            env=environment(sandbox, **env),
+            env=command_env(sandbox, **env),
             stdout=subprocess.DEVNULL,
             stderr=errlog,
         )

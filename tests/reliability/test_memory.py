@@ -18,8 +18,8 @@ import httpx
 import pytest
 
 from halopsa_mcp.sandbox import SandboxServer
-from tests.helpers import INITIALIZE, INITIALIZED
-from tests.reliability.processes import COMMAND, environment, http_server, peak_rss_mb
+from tests.helpers import INITIALIZE, INITIALIZED, command_env
+from tests.reliability.processes import COMMAND, http_server, peak_rss_mb
 from tests.reliability.report import FIGURES
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
@@ -91,7 +91,7 @@ async def test_a_100_mb_base64_argument_over_stdio_is_refused_with_a_bounded_pea
     del content, call
     with (tmp_path / "stderr.txt").open("w") as errlog:
         process = await anyio.open_process(
-            [COMMAND], env=environment(sandbox), stderr=errlog, stdout=subprocess.PIPE
+            [COMMAND], env=command_env(sandbox), stderr=errlog, stdout=subprocess.PIPE
         )
     buffer = bytearray()
     try:
