@@ -21,7 +21,6 @@ from halopsa_mcp.config import ConfigError, HaloSettings, ServerSettings
 from halopsa_mcp.rules.catalog import Catalog, Lookup
 from halopsa_mcp.server import results
 from halopsa_mcp.server.catalog_cache import CatalogCache
-from halopsa_mcp.server.compact import CompactResults
 from halopsa_mcp.server.deadline import CallDeadline
 from halopsa_mcp.server.guards import (
     ArgumentGuard,
@@ -34,6 +33,7 @@ from halopsa_mcp.server.logs import CallLog
 from halopsa_mcp.server.open_search import OpenFilterSeen
 from halopsa_mcp.server.policy import exposed_tools, unknown_tool_names
 from halopsa_mcp.server.services import Services
+from halopsa_mcp.server.tool_calls import ToolCalls
 from halopsa_mcp.server.tools.registry import TOOLS, add_tools
 from halopsa_mcp.server.warmup import Handshake, warm_up
 
@@ -112,17 +112,18 @@ def _middleware(
     handshake: Handshake,
     arguments: ArgumentGuard,
 ) -> list[ServerMiddleware[Any]]:
-    """Outermost first: the call log also sees calls the guards refuse."""
+    """Outermost first: the call log also sees calls the guards refuse, and a tool runs
+    only once every guard has let its call through."""
     return [
         CallLog(server),
         handshake,
         unknown_method_guard,
         CallDeadline(halo_settings.call_timeout),
-        CompactResults(),
         upload_size_guard(server_settings.max_attachment_bytes),
         arguments,
         PromptGuard(server),
         ResourceGuard(server),
+        ToolCalls(server),
     ]
 
 
