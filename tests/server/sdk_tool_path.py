@@ -13,6 +13,8 @@ from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 
 from halopsa_mcp.server.compact import text_of
 from halopsa_mcp.server.tool_calls import ToolCalls
+from halopsa_mcp.server.tools.published import BuiltTools
+from halopsa_mcp.server.tools.registry import TOOLS
 
 
 class CompactResults:
@@ -32,8 +34,18 @@ class CompactResults:
 
 
 def on_the_sdk_path(server: MCPServer[Any]) -> MCPServer[Any]:
-    """``server`` with its tool calls answered the SDK's way instead of ToolCalls'."""
+    """``server`` with its tool calls answered the SDK's way instead of ToolCalls', by
+    its tools built up front as the SDK builds them."""
     chain = server.middleware
     at = next(i for i, m in enumerate(chain) if isinstance(m, ToolCalls))
     chain[at] = CompactResults()
+    tools = server._tool_manager._tools
+    built = BuiltTools(TOOLS)
+    for name, listed in tools.items():
+        # With the schemas listed, which the argument check and the client read.
+        tool = built.runnable(listed)
+        shown = tool.fn_metadata.model_copy(update={"output_schema": listed.output_schema})
+        tools[name] = tool.model_copy(
+            update={"parameters": listed.parameters, "fn_metadata": shown}
+        )
     return server

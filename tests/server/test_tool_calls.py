@@ -18,12 +18,11 @@ from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import ToolAnnotations
 from pydantic import AfterValidator, BaseModel
 
 from halopsa_mcp.sandbox import SandboxServer
 from halopsa_mcp.server.services import Services
-from halopsa_mcp.server.tools.registry import ToolSpec, add_tools
+from halopsa_mcp.server.tools.registry import READ
 from tests.server.sdk_tool_path import on_the_sdk_path
 
 CALLS: list[tuple[str, dict[str, Any]]] = [
@@ -50,7 +49,7 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
 
 
 class _Sent:
-    """Outermost middleware: the last answer as the server hands it to the transport."""
+    """Outermost middleware: the last tools/call answer as the server hands it on."""
 
     answer: Any = None
 
@@ -58,6 +57,8 @@ class _Sent:
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
     ) -> HandlerResult:
         answer = await call_next(ctx)
+        if ctx.method != "tools/call":
+            return answer
         # As the SDK writes out what a middleware returns.
         dump = getattr(answer, "model_dump", None)
         self.answer = dump(by_alias=True, mode="json", exclude_none=True) if dump else answer
@@ -146,7 +147,7 @@ async def test_failures_of_every_kind_are_worded_as_the_sdk_words_them(
 ) -> None:
     servers = []
     for server in (make_server(), on_the_sdk_path(make_server())):
-        add_tools(server, (ToolSpec(echo, "Echo", ToolAnnotations(readOnlyHint=True)),))
+        server.tool(title="Echo", annotations=READ)(echo)
         servers.append(server)
     # A blank is refused by the argument's own validator, past the schema check.
     said = ("hello", "refuse", "crash", "no model", "bad model", " ")

@@ -34,6 +34,7 @@ from mcp.types.version import MODERN_PROTOCOL_VERSIONS
 from pydantic import BaseModel, ValidationError
 
 from halopsa_mcp.server.compact import text_of
+from halopsa_mcp.server.tools.published import BuiltTools
 
 # The SDK's logger and wording for a failed call: logfmt rewrites these lines so they
 # name the tool only, as it does the SDK's own.
@@ -45,16 +46,18 @@ _METHOD = "tools/call"
 class ToolCalls:
     """Server middleware, innermost: answers a tools/call of a served tool itself."""
 
-    def __init__(self, server: MCPServer[Any]) -> None:
+    def __init__(self, server: MCPServer[Any], tools: BuiltTools) -> None:
         self._server = server
+        self._tools = tools
 
     async def __call__(
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
     ) -> HandlerResult:
         params = _valid_params(ctx)
-        tool = None if params is None else self._server._tool_manager.get_tool(params.name)
-        if params is None or tool is None:
+        listed = None if params is None else self._server._tool_manager.get_tool(params.name)
+        if params is None or listed is None:
             return await call_next(ctx)
+        tool = self._tools.runnable(listed)
         context = Context(
             request_context=ctx,
             mcp_server=self._server,
