@@ -56,3 +56,70 @@ def test_our_commands_do_without_the_display_libraries_the_dev_tools_bring() -> 
     if _run(bare)[-1] != "True":
         pytest.skip("rich is not installed here: nothing would import it anyway")
     assert _run(COMMANDS) == ["True", "neither"]
+
+
+# Builds the server as a start does and lists its tools, then calls one: the tools'
+# modules and their result models come with the call, not before.
+LISTED_THEN_CALLED = """
+import sys, anyio
+from mcp import Client
+from halopsa_mcp.config import HaloSettings, ServerSettings
+from halopsa_mcp.server.app import build_server
+from halopsa_mcp.server.tools.registry import TOOLS
+halo = HaloSettings.from_env(
+    {"HALOPSA_URL": "http://127.0.0.1:9", "HALOPSA_CLIENT_ID": "x", "HALOPSA_CLIENT_SECRET": "y"}
+)
+server = build_server(halo, ServerSettings.from_env({"HALOPSA_WARM_UP": "false"}))
+BUILT = ("halopsa_mcp.server.models", *{spec.module for spec in TOOLS})
+
+async def main():
+    async with Client(server) as c:
+        listed = len((await c.list_tools()).tools)
+        print(listed, any(m in sys.modules for m in BUILT))
+        await c.call_tool("get_ticket", {"ticket_id": 1})
+        print("halopsa_mcp.server.models" in sys.modules)
+
+anyio.run(main)
+"""
+
+
+def test_tools_are_listed_without_building_them_and_built_when_called() -> None:
+    ran = subprocess.run(  # noqa: S603 - this interpreter, our own script
+        [sys.executable, "-c", LISTED_THEN_CALLED],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert ran.stdout.split() == ["14", "False", "True"]
+
+
+# The same server with its warm-up on: once the client's handshake is answered, the
+# warm-up builds the tools, so the first call does not wait for that.
+WARMED = """
+import sys, time, anyio
+from mcp import Client
+from halopsa_mcp.config import HaloSettings, ServerSettings
+from halopsa_mcp.server.app import build_server
+halo = HaloSettings.from_env(
+    {"HALOPSA_URL": "http://127.0.0.1:9", "HALOPSA_CLIENT_ID": "x", "HALOPSA_CLIENT_SECRET": "y"}
+)
+server = build_server(halo, ServerSettings.from_env({}))
+
+async def main():
+    async with Client(server) as c:
+        await c.list_tools()
+        with anyio.move_on_after(20):
+            while "halopsa_mcp.server.tools.tickets" not in sys.modules:
+                await anyio.sleep(0.05)
+        print("halopsa_mcp.server.tools.tickets" in sys.modules)
+
+anyio.run(main)
+"""
+
+
+def test_the_warm_up_builds_the_tools_before_the_first_call() -> None:
+    ran = subprocess.run(  # noqa: S603 - this interpreter, our own script
+        [sys.executable, "-c", WARMED], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert ran.stdout.split() == ["True"]

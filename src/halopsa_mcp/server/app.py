@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from functools import partial
 from importlib.metadata import version
 from typing import Annotated, Any
 
@@ -19,9 +20,7 @@ from pydantic import BaseModel, Field
 from halopsa_mcp.client import HaloClient, RetryPolicy
 from halopsa_mcp.config import ConfigError, HaloSettings, ServerSettings
 from halopsa_mcp.rules.catalog import Catalog, Lookup
-from halopsa_mcp.server import results
 from halopsa_mcp.server.catalog_cache import CatalogCache
-from halopsa_mcp.server.compact import CompactResults
 from halopsa_mcp.server.deadline import CallDeadline
 from halopsa_mcp.server.guards import (
     ArgumentGuard,
@@ -34,7 +33,9 @@ from halopsa_mcp.server.logs import CallLog
 from halopsa_mcp.server.open_search import OpenFilterSeen
 from halopsa_mcp.server.policy import exposed_tools, unknown_tool_names
 from halopsa_mcp.server.services import Services
-from halopsa_mcp.server.tools.registry import TOOLS, add_tools
+from halopsa_mcp.server.tool_calls import ToolCalls
+from halopsa_mcp.server.tools.published import BuiltTools, published
+from halopsa_mcp.server.tools.registry import TOOLS
 from halopsa_mcp.server.warmup import Handshake, warm_up
 
 INSTRUCTIONS = """\
@@ -55,6 +56,7 @@ def build_server(
 ) -> MCPServer[Services]:
     running = _ServicesWhileRunning()
     handshake = Handshake()
+    tools = BuiltTools(TOOLS)
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[Services]) -> AsyncIterator[Services]:
@@ -71,7 +73,8 @@ def build_server(
             if server_settings.warm_up:
                 handshake.begin()
                 catalogs = running.services.catalogs
-                tg.start_soon(warm_up, halo, catalogs, handshake, arguments.prepare)
+                build = partial(tools.build_all, exposed)
+                tg.start_soon(warm_up, halo, catalogs, handshake, arguments.prepare, build)
             try:
                 yield running.services
             finally:
@@ -89,13 +92,13 @@ def build_server(
         # fixed once the server runs), so neither subscriptions nor listChanged are
         # advertised: a client would wait for notifications that never come.
         subscriptions=False,
+        tools=published(TOOLS),
     )
     # Bound before the lifespan above can run: it is entered only when the server runs.
     arguments = ArgumentGuard(server)
     server.middleware.extend(
-        _middleware(server, halo_settings, server_settings, handshake, arguments)
+        _middleware(server, halo_settings, server_settings, handshake, arguments, tools)
     )
-    add_tools(server)
     exposed = _apply_policy(server, server_settings)
     _register_resources(server, running)
     # The prompt walks through these tools; offering it without them would point the
@@ -111,18 +114,20 @@ def _middleware(
     server_settings: ServerSettings,
     handshake: Handshake,
     arguments: ArgumentGuard,
+    tools: BuiltTools,
 ) -> list[ServerMiddleware[Any]]:
-    """Outermost first: the call log also sees calls the guards refuse."""
+    """Outermost first: the call log also sees calls the guards refuse, and a tool runs
+    only once every guard has let its call through."""
     return [
         CallLog(server),
         handshake,
         unknown_method_guard,
         CallDeadline(halo_settings.call_timeout),
-        CompactResults(),
         upload_size_guard(server_settings.max_attachment_bytes),
         arguments,
         PromptGuard(server),
         ResourceGuard(server),
+        ToolCalls(server, tools),
     ]
 
 
@@ -162,55 +167,60 @@ class _ServicesWhileRunning:
 
 
 # The lookup tables as resources too, so a client can pin them into context once instead
-# of the model calling list_* tools: (name, title, description, the lookup it shows,
-# rows from the catalog).
-_RESOURCES: tuple[tuple[str, str, str, Lookup, Callable[[Catalog], Sequence[BaseModel]]], ...] = (
+# of the model calling list_* tools: (name, title, description, the lookup it shows).
+_RESOURCES: tuple[tuple[str, str, str, Lookup], ...] = (
     (
         "statuses",
         "Ticket statuses",
         "This instance's statuses, their roles, and which need a resolution.",
         "statuses",
-        lambda catalog: results.status_rows(catalog, None),
     ),
     (
         "ticket-types",
         "Ticket types",
         "Ticket types with their SLA and initial status.",
         "ticket_types",
-        results.ticket_type_rows,
     ),
     (
         "outcomes",
         "Action outcomes",
         "Action outcomes (add_action's outcome_id) and the status each one sets.",
         "outcomes",
-        lambda catalog: results.outcome_rows(catalog, None),
     ),
 )
 
 
+def _rows(lookup: Lookup, catalog: Catalog) -> Sequence[BaseModel]:
+    # Imported at the first read: starting the server needs none of the result models.
+    from halopsa_mcp.server import results
+
+    if lookup == "statuses":
+        return results.status_rows(catalog, None)
+    if lookup == "ticket_types":
+        return results.ticket_type_rows(catalog)
+    return results.outcome_rows(catalog, None)
+
+
 def _register_resources(server: MCPServer[Services], running: _ServicesWhileRunning) -> None:
-    for name, title, description, lookup, rows in _RESOURCES:
+    for name, title, description, lookup in _RESOURCES:
         server.resource(
             f"halopsa://lookups/{name}",
             name=name,
             title=title,
             description=description,
             mime_type="application/json",
-        )(_resource_reader(running, lookup, rows))
+        )(_resource_reader(running, lookup))
 
 
 def _resource_reader(
-    running: _ServicesWhileRunning,
-    lookup: Lookup,
-    rows: Callable[[Catalog], Sequence[BaseModel]],
+    running: _ServicesWhileRunning, lookup: Lookup
 ) -> Callable[[], Awaitable[str]]:
     # Static resources take no arguments and get no Context, hence the running server's
     # lookups, bound here for each table.
     async def read() -> str:
         # Statuses only name the status an outcome sets.
         catalog = await running.catalog(lookup, uses=("statuses",))
-        return json.dumps([row.model_dump() for row in rows(catalog)])
+        return json.dumps([row.model_dump() for row in _rows(lookup, catalog)])
 
     return read
 

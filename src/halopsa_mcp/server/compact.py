@@ -2,9 +2,10 @@
 
 The SDK sends each structured result twice, as structuredContent and as a text block for
 clients that do not read structured results, and it pretty-prints that text with a
-two-space indent. Many clients hand the model only the text block. This middleware
-re-serialises it compactly: JSON without padding, and a list of flat rows as a table
-(see ``text_of``), where repeating every key in every row would cost most of the bytes.
+two-space indent. Many clients hand the model only the text block. Ours is written
+compactly instead (server/tool_calls.py): JSON without padding, and a list of flat rows
+as a table (see ``text_of``), where repeating every key in every row would cost most of
+the bytes.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-
-from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 
 _SCALARS = (str, int, float, bool, type(None))
 # Service-desk times to the minute: the seconds only cost bytes in a table.
@@ -23,23 +22,6 @@ _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?")
 _DAY_COLUMNS = frozenset({"created"})
 # A bare cell must read back as the same text: nothing CSV would quote, no padding.
 _BARE = re.compile(r'[^,"\r\n\u2028\u2029]*')
-
-
-class CompactResults:
-    async def __call__(
-        self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
-    ) -> HandlerResult:
-        result = await call_next(ctx)
-        # Middleware sees the result already serialised for the wire (camelCase keys).
-        if (
-            ctx.method == "tools/call"
-            and isinstance(result, dict)
-            and isinstance(result.get("structuredContent"), dict)
-            and not result.get("isError")
-        ):
-            text = text_of(result["structuredContent"])
-            return {**result, "content": [{"type": "text", "text": text}]}
-        return result
 
 
 def _compact(value: Any) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from mcp.types import ToolAnnotations
 from pydantic import Field
 
 from halopsa_mcp.rules.tickets import MAX_SUMMARY
@@ -42,15 +41,3 @@ NewSummary = Annotated[str | None, Field(max_length=MAX_SUMMARY)]
 Team = Annotated[str | None, Field(max_length=100, description="Team name (search_directory).")]
 Category = Annotated[str | None, Field(max_length=255, description="Category (level 1).")]
 DryRun = Annotated[bool, Field(description="Preview only; write nothing.")]
-
-READ = ToolAnnotations(
-    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
-)
-# Adds something new (a ticket, an action, a file): repeating it adds it twice.
-ADD = ToolAnnotations(
-    read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True
-)
-# Overwrites fields: repeating it changes nothing more, but the old values are gone.
-CHANGE = ToolAnnotations(
-    read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True
-)

@@ -1,80 +1,71 @@
-"""Every tool the server offers, as data: the function, its title and its annotations.
+"""Every tool the server offers, as data: where its function is, its title, its annotations.
 
-The order here is the order clients list the tools in.
+The order here is the order clients list the tools in. A tool's module is imported when
+the tool is first built (see server/tools/published.py), not at start-up.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from mcp.server import MCPServer
 from mcp.types import ToolAnnotations
 
-from halopsa_mcp.server.schemas import input_schema, output_schema
-from halopsa_mcp.server.tools import actions, attachments, bulk, directory, lookups, tickets
-from halopsa_mcp.server.tools.params import ADD, CHANGE, READ
+READ = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+)
+# Adds something new (a ticket, an action, a file): repeating it adds it twice.
+ADD = ToolAnnotations(
+    read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True
+)
+# Overwrites fields: repeating it changes nothing more, but the old values are gone.
+CHANGE = ToolAnnotations(
+    read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True
+)
 
 
 @dataclass(frozen=True)
 class ToolSpec:
-    fn: Callable[..., Any]
+    """A tool: the function ``name`` in ``module``."""
+
+    name: str
     title: str
     annotations: ToolAnnotations
+    module: str
 
     @property
-    def name(self) -> str:
-        return self.fn.__name__
+    def fn(self) -> Callable[..., Any]:
+        function: Callable[..., Any] = getattr(importlib.import_module(self.module), self.name)
+        return function
 
     @property
     def read_only(self) -> bool:
         return bool(self.annotations.read_only_hint)
 
 
+def _in(module: str) -> str:
+    return f"halopsa_mcp.server.tools.{module}"
+
+
 TOOLS: tuple[ToolSpec, ...] = (
-    ToolSpec(tickets.search_tickets, "Search tickets", READ),
-    ToolSpec(tickets.get_ticket, "Get a ticket", READ),
-    ToolSpec(tickets.create_ticket, "Create a ticket", ADD),
-    ToolSpec(tickets.update_ticket, "Update a ticket", CHANGE),
-    ToolSpec(bulk.update_tickets, "Update several tickets", CHANGE),
-    ToolSpec(actions.add_action, "Add an action (note, time, status change)", ADD),
-    ToolSpec(actions.list_actions, "List a ticket's actions", READ),
-    ToolSpec(attachments.upload_attachment, "Upload an attachment", ADD),
-    ToolSpec(attachments.list_attachments, "List a ticket's attachments", READ),
-    ToolSpec(directory.search_directory, "Find clients, end users, agents, teams", READ),
-    ToolSpec(lookups.list_statuses, "List statuses", READ),
-    ToolSpec(lookups.list_priorities, "List priorities", READ),
-    ToolSpec(lookups.list_ticket_types, "List ticket types", READ),
-    ToolSpec(lookups.list_outcomes, "List outcomes", READ),
+    ToolSpec("search_tickets", "Search tickets", READ, _in("tickets")),
+    ToolSpec("get_ticket", "Get a ticket", READ, _in("tickets")),
+    ToolSpec("create_ticket", "Create a ticket", ADD, _in("tickets")),
+    ToolSpec("update_ticket", "Update a ticket", CHANGE, _in("tickets")),
+    ToolSpec("update_tickets", "Update several tickets", CHANGE, _in("bulk")),
+    ToolSpec("add_action", "Add an action (note, time, status change)", ADD, _in("actions")),
+    ToolSpec("list_actions", "List a ticket's actions", READ, _in("actions")),
+    ToolSpec("upload_attachment", "Upload an attachment", ADD, _in("attachments")),
+    ToolSpec("list_attachments", "List a ticket's attachments", READ, _in("attachments")),
+    ToolSpec("search_directory", "Find clients, end users, agents, teams", READ, _in("directory")),
+    ToolSpec("list_statuses", "List statuses", READ, _in("lookups")),
+    ToolSpec("list_priorities", "List priorities", READ, _in("lookups")),
+    ToolSpec("list_ticket_types", "List ticket types", READ, _in("lookups")),
+    ToolSpec("list_outcomes", "List outcomes", READ, _in("lookups")),
 )
 
 # The names alone, so the command line checks HALOPSA_TOOLS_ALLOW/DENY with the other
 # settings before any server is built.
 TOOL_NAMES = frozenset(spec.name for spec in TOOLS)
-
-
-def add_tools(server: MCPServer[Any], tools: tuple[ToolSpec, ...] = TOOLS) -> None:
-    """Register ``tools``. A description is the docstring as one paragraph, and the
-    schemas are compacted (server/schemas.py): every client would otherwise pay for
-    both in tokens."""
-    for spec in tools:
-        server.tool(
-            title=spec.title,
-            annotations=spec.annotations,
-            description=_one_paragraph(spec.fn.__doc__ or ""),
-        )(spec.fn)
-        # The SDK reads both afresh on every tools/list and call; only what is published
-        # changes, results are still validated against the return type.
-        tool = server._tool_manager.get_tool(spec.name)
-        assert tool is not None
-        tool.parameters = input_schema(tool.parameters)
-        metadata = tool.fn_metadata
-        if metadata.output_schema is not None:
-            metadata.output_schema = output_schema(metadata.output_schema)
-
-
-def _one_paragraph(docstring: str) -> str:
-    """The docstring's words, single-spaced: its indentation and line breaks would cost
-    every client tokens for nothing."""
-    return " ".join(docstring.split())
