@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from typing import Any
 from halopsa_mcp.client.download import Download
 from halopsa_mcp.client.envelopes import single
 from halopsa_mcp.client.errors import HaloResponseError
+from halopsa_mcp.client.json_body import parsed
 from halopsa_mcp.client.payloads import ActionFields, AttachmentUpload, TicketFields, TicketQuery
 from halopsa_mcp.client.statuses import with_roles
 from halopsa_mcp.client.values import (
@@ -289,7 +289,7 @@ def attachment_file(answer: Download) -> tuple[str | None, bytes]:
     if not answer.is_json or answer.filename is not None:
         return answer.filename, answer.content
     try:
-        row = single(json.loads(answer.content), "attachments")
+        row = single(parsed(answer.content), "attachments")
     except (ValueError, RecursionError):
         raise HaloResponseError("HaloPSA sent an attachment record that is not JSON") from None
     data = row.get("data_base64")
