@@ -6,6 +6,7 @@ then; not to be edited along with the client.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -149,6 +150,4 @@ def _id(row: Row, kind: str) -> int:
 
 def json_body(content: bytes) -> Any:
     """What httpx's ``Response.json()`` did with a body: ``json.loads`` of its bytes."""
-    import json
-
     return json.loads(content)
