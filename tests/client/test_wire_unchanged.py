@@ -23,7 +23,7 @@ from tests.client import wire_reference as before
 
 # Deterministic in CI: the same examples on every run.
 SETTINGS = settings(
-    max_examples=600,
+    max_examples=400,
     derandomize=True,
     database=None,
     deadline=None,
