@@ -38,6 +38,7 @@ from halopsa_mcp.client.errors import (
     clip,
     error_for_status,
 )
+from halopsa_mcp.client.json_body import parsed
 from halopsa_mcp.client.metering import count_request
 from halopsa_mcp.client.ratelimit import BudgetSpent, RollingWindowLimiter
 from halopsa_mcp.client.retry import (
@@ -100,7 +101,7 @@ class _Failed(Exception):
 def _json_of(response: httpx.Response) -> Any:
     status = response.status_code
     try:
-        return response.json()
+        return parsed(response.content)
     except (ValueError, RecursionError):
         # ValueError covers invalid JSON and undecodable text; absurdly deep
         # nesting exhausts the parser's recursion instead.
@@ -484,7 +485,7 @@ def _path_of(url: str) -> str:
 def _error_text(response: httpx.Response) -> str:
     """HaloPSA's message: free text, or the useful fields of an OAuth-style JSON error."""
     try:
-        body = response.json()
+        body = parsed(response.content)
     except (ValueError, RecursionError):
         return response.text or response.reason_phrase
     if isinstance(body, dict):

@@ -16,7 +16,11 @@ V = TypeVar("V")
 
 def integer(value: object) -> int | None:
     """An int from an int, an integral float or a string of digits; never from a bool."""
-    if isinstance(value, bool):
+    # Most IDs are plain ints and most absent ones None: each page of rows reads
+    # hundreds, so these two are answered before any other test is made.
+    if type(value) is int:
+        return value
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
@@ -32,6 +36,8 @@ def integer(value: object) -> int | None:
 
 def reference(value: object) -> int | None:
     """An ID that refers to another record; HaloPSA writes 0 (or nothing) for "none"."""
+    if type(value) is int:
+        return value if value > 0 else None
     id_ = integer(value)
     return id_ if id_ is not None and id_ > 0 else None
 
@@ -65,7 +71,11 @@ def flag(value: object, *, default: bool) -> bool:
 
 def first(row: Row, *keys: str) -> object:
     """The value under the first of ``keys`` the row has with a value."""
-    return next((row[k] for k in keys if row.get(k) not in (None, "")), None)
+    for key in keys:
+        value = row.get(key)
+        if value is not None and value != "":
+            return value
+    return None
 
 
 def mappings(rows: Iterable[object]) -> Iterator[Row]:
