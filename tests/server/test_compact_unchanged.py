@@ -35,7 +35,24 @@ def _time(draw: st.DrawFn) -> str:
                                  f"{text},x", f"{text}\n"]))  # fmt: skip
 
 
-_TEXT = _FREE_TEXT | _time() | st.sampled_from(["", " ", "Ann", "Ann ", "a,b", 'q"', "\u2028"])
+# Plain names, and texts that are plain but for a line break (a row faked in a cell).
+_TEXT = (
+    _FREE_TEXT
+    | _time()
+    | st.sampled_from(
+        [
+            "",
+            " ",
+            "Ann",
+            "Ann ",
+            "a,b",
+            'q"',
+            "\u2028",
+            "Ann\nBob",
+            "2026-11-01T06:05:09\n2026-11-01T06:05:09",
+        ]
+    )
+)
 _VALUE = (
     st.none()
     | st.booleans()
@@ -81,6 +98,16 @@ def test_text_of_writes_what_the_earlier_implementation_wrote(structured: dict[s
 def test_columns_of_text_alone_are_written_as_before(rows: list[dict[str, Any]]) -> None:
     """Columns holding only text and blanks: the kind whose cells are judged as a whole."""
     assert text_of({"rows": rows}) == compact_reference.text_of({"rows": rows})
+
+
+def test_a_line_break_in_one_cell_of_a_plain_column_is_quoted() -> None:
+    """Names or times on either side of a line break: still one cell, quoted."""
+    time = "2026-11-01T06:05:09"
+    for column in (["Ann", "Ann\nBob", "Cy"], [time, f"{time}\n{time}", time]):
+        rows = [{"id": i, "who": v} for i, v in enumerate(column)]
+        text = text_of({"rows": rows})
+        assert text == compact_reference.text_of({"rows": rows})
+        assert len(text.split("\n")) == 6  # the JSON line, the name, the header, 3 rows
 
 
 async def test_a_full_page_of_tickets_reads_as_before(make_server: Make) -> None:
