@@ -23,6 +23,8 @@ _TEXTS = frozenset({str, type(None)})
 _TIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?"
 _TIMESTAMP = re.compile(_TIME)
 _TIMES = re.compile(rf"{_TIME}(?:\n{_TIME})*")
+# The same on ASCII text, where \d is [0-9] either way, a third faster.
+_ASCII_TIMES = re.compile(rf"(?a){_TIMES.pattern}")
 # When a ticket was logged, to the day in a table: search_tickets filters it by day,
 # and get_ticket shows the minute. Every other time keeps its minute.
 _DAY_COLUMNS = frozenset({"created"})
@@ -86,7 +88,7 @@ def text_of(structured: dict[str, Any]) -> str:
 
 def _table_of(rows: list[Any]) -> _Table | None:
     """``rows`` as a table, if there are some and each is a dict of scalars."""
-    if not rows or not all(isinstance(row, dict) for row in rows):
+    if not rows or not all(issubclass(kind, dict) for kind in set(map(type, rows))):
         return None
     keys = list(map(tuple, rows))
     # The rows of a page share one or two orders of keys: each order is read once.
@@ -107,7 +109,7 @@ def _table_of(rows: list[Any]) -> _Table | None:
 
 
 def _csv(table: _Table, rows: int) -> str:
-    shown = [c for c in table.columns if not _named(c, table)]
+    shown = [c for c in table.columns if not (c.endswith("_id") and _named(c, table))]
     # Column by column: each column's values are of one or two types, and most of them
     # need no per-cell work.
     cells = [_column(table.columns[c], table.kinds[c], day=c in _DAY_COLUMNS) for c in shown]
@@ -116,9 +118,9 @@ def _csv(table: _Table, rows: int) -> str:
 
 
 def _named(column: str, table: _Table) -> bool:
-    """An ``x_id`` column every row of which that has an ID also has the name ``x``."""
+    """Of an ``x_id`` column: every row of it that has an ID also has the name ``x``."""
     name = column[:-3]
-    if not column.endswith("_id") or name not in table.complete:
+    if name not in table.complete:
         return False
     if type(None) not in table.kinds[name]:
         return True
@@ -146,7 +148,7 @@ def _texts(texts: tuple[str, ...], end: int) -> list[str]:
     joined = "\n".join(texts)
     # No text holds a line break, so each line of the joined text is one of them.
     if joined.count("\n") == len(texts) - 1:
-        if _TIMES.fullmatch(joined):
+        if (_ASCII_TIMES if joined.isascii() else _TIMES).fullmatch(joined):
             return [t[:end] for t in texts]
         if _plain(texts, joined):
             return list(texts)
