@@ -118,7 +118,7 @@ def _csv(table: _Table, rows: int) -> str:
 
 
 def _named(column: str, table: _Table) -> bool:
-    """Of an ``x_id`` column: every row of it that has an ID also has the name ``x``."""
+    """An ``x_id`` column every row of which that has an ID also has the name ``x``."""
     name = column[:-3]
     if name not in table.complete:
         return False
