@@ -52,6 +52,7 @@ class _PriorityNames:
             self.any_sla.setdefault(p.priority_id, p.name)
 
 
+# One slot, replaced whole: a call keeps the names of the catalog it checked them for.
 _last_priorities = [_PriorityNames(Catalog())]
 
 
