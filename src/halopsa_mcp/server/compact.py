@@ -135,13 +135,13 @@ def _column(values: tuple[Any, ...], kinds: set[type], *, day: bool) -> list[str
         return [_cell(v, day=day) for v in values]
     end = 10 if day else 16
     if type(None) not in kinds:
-        return _texts(values, end)
+        return _texts(list(values), end)
     # Blanks stay blank; the texts between them are judged as a column of their own.
-    texts = iter(_texts(tuple(v for v in values if v is not None), end))
+    texts = iter(_texts([v for v in values if v is not None], end))
     return ["" if v is None else next(texts) for v in values]
 
 
-def _texts(texts: tuple[str, ...], end: int) -> list[str]:
+def _texts(texts: list[str], end: int) -> list[str]:
     """A column's texts, judged as a whole where that settles every cell (most columns
     are all times or all plain names), else one by one. ``end``: where a time is cut,
     after its day or its minute."""
@@ -151,16 +151,16 @@ def _texts(texts: tuple[str, ...], end: int) -> list[str]:
         if (_ASCII_TIMES if joined.isascii() else _TIMES).fullmatch(joined):
             return [t[:end] for t in texts]
         if _plain(texts, joined):
-            return list(texts)
+            return texts
     return [_text(t, end) for t in texts]
 
 
-def _plain(texts: tuple[str, ...], joined: str) -> bool:
+def _plain(texts: list[str], joined: str) -> bool:
     """No text is empty, padded or a time, and none holds a character CSV would quote."""
     return (
         all(texts)
         and not any(c in joined for c in _QUOTED)
-        and tuple(map(str.strip, texts)) == texts
+        and list(map(str.strip, texts)) == texts
         # A time holds a colon; few other texts do.
         and not (":" in joined and any(len(t) >= 19 and t[10] == "T" for t in texts))
     )
