@@ -25,6 +25,10 @@ _TIMESTAMP = re.compile(_TIME)
 _TIMES = re.compile(rf"{_TIME}(?:\n{_TIME})*")
 # The same on ASCII text, where \d is [0-9] either way, a third faster.
 _ASCII_TIMES = re.compile(rf"(?a){_TIMES.pattern}")
+# A time to the second with its digits read as 0s: a column of them is told in one
+# comparison, four times faster than the match.
+_ZEROS = str.maketrans("123456789", "000000000")
+_ZERO_TIME = "0000-00-00T00:00:00"
 # When a ticket was logged, to the day in a table: search_tickets filters it by day,
 # and get_ticket shows the minute. Every other time keeps its minute.
 _DAY_COLUMNS = frozenset({"created"})
@@ -148,11 +152,19 @@ def _texts(texts: list[str], end: int) -> list[str]:
     joined = "\n".join(texts)
     # No text holds a line break, so each line of the joined text is one of them.
     if joined.count("\n") == len(texts) - 1:
-        if (_ASCII_TIMES if joined.isascii() else _TIMES).fullmatch(joined):
+        if _times(texts, joined):
             return [t[:end] for t in texts]
         if _plain(texts, joined):
             return texts
     return [_text(t, end) for t in texts]
+
+
+def _times(texts: list[str], joined: str) -> bool:
+    """Every text is a time (``joined``: the texts, one a line)."""
+    n = len(texts)
+    if len(joined) == n * 20 - 1 and joined.translate(_ZEROS) == "\n".join([_ZERO_TIME] * n):
+        return True
+    return bool((_ASCII_TIMES if joined.isascii() else _TIMES).fullmatch(joined))
 
 
 def _plain(texts: list[str], joined: str) -> bool:
