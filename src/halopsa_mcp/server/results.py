@@ -28,19 +28,44 @@ _NAME_LIMIT = 200
 # One action's note in a list; get_ticket and list_actions are for reading, not archives.
 _NOTE_LIMIT = 2000
 _DETAILS_LIMIT = 8000
+# The row model's own validator: the same checks as models.TicketRow(...) without the
+# handling of keyword arguments, which costs as much again on a page of rows.
+_TICKET_ROW = models.TicketRow.__pydantic_validator__
 
 
 def _name(value: str) -> str | None:
     return readable(value, limit=_NAME_LIMIT) or None
 
 
+class _PriorityNames:
+    """A catalog's priority names by SLA and ID, the first of each as a search through
+    the list finds it. A Catalog is frozen and holds tuples of frozen records, so they
+    stay true for as long as that catalog lives; the last one asked about is kept, as
+    every row of a page asks about the same one."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.in_sla: dict[tuple[int | None, int], str] = {}
+        self.any_sla: dict[int, str] = {}
+        for p in catalog.priorities:
+            self.in_sla.setdefault((p.sla_id, p.priority_id), p.name)
+            self.any_sla.setdefault(p.priority_id, p.name)
+
+
+# One slot, replaced whole: a call keeps the names of the catalog it checked them for.
+_last_priorities = [_PriorityNames(Catalog())]
+
+
 def priority_name(catalog: Catalog, sla_id: int | None, priority_id: int | None) -> str | None:
+    """The priority's name within the ticket's SLA, else its first name in any SLA."""
     if priority_id is None:
         return None
-    rows = [p for p in catalog.priorities if p.priority_id == priority_id]
-    in_sla = [p for p in rows if p.sla_id == sla_id]
-    chosen = in_sla or rows
-    return chosen[0].name if chosen else None
+    names = _last_priorities[0]
+    if names.catalog is not catalog:
+        names = _last_priorities[0] = _PriorityNames(catalog)
+    if (sla_id, priority_id) in names.in_sla:
+        return names.in_sla[sla_id, priority_id]
+    return names.any_sla.get(priority_id)
 
 
 def ticket_row(
@@ -51,39 +76,37 @@ def ticket_row(
     type_id = ticket.ticket_type_id
     ticket_type = catalog.ticket_type(type_id) if type_id is not None else None
     agent = catalog.agent(ticket.agent_id) if ticket.agent_id else None
-    return models.TicketRow(
-        id=ticket.id,
-        summary=readable(ticket.summary, limit=_NAME_LIMIT),
-        client_id=ticket.client_id,
-        client=_name(ticket.client_name),
-        site_id=ticket.site_id,
-        user_id=ticket.user_id,
-        status_id=ticket.status_id,
-        status=status.name if status else None,
-        priority_id=ticket.priority_id,
-        priority=priority_name(catalog, ticket.sla_id, ticket.priority_id),
-        agent_id=ticket.agent_id,
-        agent=agent.name if agent else None,
-        ticket_type_id=type_id,
-        ticket_type=ticket_type.name if ticket_type else None,
-        created=ticket.created,
-        last_action=ticket.last_action,
-        **_sla(ticket, catalog, now or datetime.now(UTC)),
-    )
-
-
-def _sla(ticket: TicketRow, catalog: Catalog, now: datetime) -> dict[str, str | None]:
-    """The row's SLA state, and its fix-by deadline while that still matters (open)."""
+    # The SLA state, and the fix-by deadline while that still matters (open).
     done = catalog.closes(ticket.status_id)
-    return {
-        "sla": sla_state(ticket.sla, done=done, now=now),
-        "fix_by": None if done else _when(ticket.sla.fix_by),
-    }
+    row: models.TicketRow = _TICKET_ROW.validate_python(
+        {
+            "id": ticket.id,
+            "summary": readable(ticket.summary, limit=_NAME_LIMIT),
+            "client_id": ticket.client_id,
+            "client": _name(ticket.client_name),
+            "site_id": ticket.site_id,
+            "user_id": ticket.user_id,
+            "status_id": ticket.status_id,
+            "status": status.name if status else None,
+            "priority_id": ticket.priority_id,
+            "priority": priority_name(catalog, ticket.sla_id, ticket.priority_id),
+            "agent_id": ticket.agent_id,
+            "agent": agent.name if agent else None,
+            "ticket_type_id": type_id,
+            "ticket_type": ticket_type.name if ticket_type else None,
+            "created": ticket.created,
+            "last_action": ticket.last_action,
+            "sla": sla_state(ticket.sla, done=done, now=now or datetime.now(UTC)),
+            "fix_by": None if done else _when(ticket.sla.fix_by),
+        }
+    )
+    return row
 
 
 def _when(moment: datetime | None) -> str | None:
-    """A deadline written as the service desk writes its dates (UTC, no offset)."""
-    return moment.replace(tzinfo=None).isoformat(timespec="seconds") if moment else None
+    """A deadline written as the service desk writes its dates (UTC, no offset): the
+    first 19 characters of the ISO form are the date and time, whatever the offset."""
+    return moment.isoformat(timespec="seconds")[:19] if moment else None
 
 
 def ticket_detail(
