@@ -57,7 +57,11 @@ class ToolCalls:
         listed = None if params is None else self._server._tool_manager.get_tool(params.name)
         if params is None or listed is None:
             return await call_next(ctx)
-        tool = self._tools.runnable(listed)
+        try:
+            tool = self._tools.runnable(listed)
+        except Exception:
+            # Its module failed to import: a bug in this install, answered as a crash.
+            return self._answer(ctx, _crashed(listed.name).result)
         context = Context(
             request_context=ctx,
             mcp_server=self._server,
@@ -101,13 +105,19 @@ class _Failed(Exception):
 
 def _valid_params(ctx: ServerRequestContext[Any, Any]) -> CallToolRequestParams | None:
     """The call's parameters, or None when this is not a tools/call the SDK would run."""
-    if ctx.method != _METHOD or ctx.params is None:
+    if ctx.method != _METHOD or ctx.params is None or not _handshake_done(ctx):
         return None
     try:
         methods.validate_client_request(_METHOD, ctx.protocol_version, ctx.params)
         return CallToolRequestParams.model_validate(ctx.params, by_name=False)
     except (ValidationError, KeyError):
         return None
+
+
+def _handshake_done(ctx: ServerRequestContext[Any, Any]) -> bool:
+    """Whether the SDK would run a call on this connection yet: before initialize it
+    refuses all but ping, and a tool (perhaps a write) must not run meanwhile."""
+    return bool(ctx.session._connection.initialize_accepted)
 
 
 async def _run(tool: Tool, arguments: dict[str, Any], context: Context[Any]) -> BaseModel:
@@ -125,7 +135,7 @@ async def _run(tool: Tool, arguments: dict[str, Any], context: Context[Any]) -> 
         sdk_log.info("Tool %r failed: %r", tool.name, message)
         raise _Failed(_error(message)) from None
     except Exception:
-        raise _crashed(tool) from None
+        raise _crashed(tool.name) from None
     return result
 
 
@@ -140,13 +150,13 @@ def _validated(tool: Tool, arguments: dict[str, Any]) -> Any:
     except MCPError:
         raise
     except Exception:
-        raise _crashed(tool) from None
+        raise _crashed(tool.name) from None
 
 
-def _crashed(tool: Tool) -> _Failed:
+def _crashed(name: str) -> _Failed:
     """A bug: logged with its traceback here; the caller learns only that it failed."""
-    sdk_log.exception("Tool %r raised an unexpected exception", tool.name)
-    return _Failed(_error(f"Error executing tool {tool.name}"))
+    sdk_log.exception("Tool %r raised an unexpected exception", name)
+    return _Failed(_error(f"Error executing tool {name}"))
 
 
 def _error(text: str) -> CallToolResult:

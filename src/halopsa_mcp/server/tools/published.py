@@ -15,6 +15,7 @@ model or docstring, regenerate it (tests/server/test_published_tools.py fails un
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from halopsa_mcp.server.schemas import input_schema, output_schema
 from halopsa_mcp.server.tools.registry import ToolSpec
 
 PATH = Path(__file__).with_name("published.json")
+
+log = logging.getLogger("halopsa_mcp.tools")
 
 
 def listing(spec: ToolSpec) -> dict[str, Any]:
@@ -89,9 +92,15 @@ class BuiltTools:
 
     def build_all(self, names: Iterable[str]) -> None:
         """Builds the tools named now (the warm-up does, in a worker thread): a tool
-        built twice at once is built the same both times, whichever is kept."""
+        built twice at once is built the same both times, whichever is kept. One that
+        cannot be built does not stop the others: its calls answer that it failed."""
         for name in names:
-            self._build(name)
+            try:
+                self._build(name)
+            except Exception as exc:
+                log.error(
+                    "tool %s cannot be built (%s); its calls will fail", name, type(exc).__name__
+                )
 
     def _build(self, name: str) -> Tool:
         tool = self._built.get(name)
