@@ -95,7 +95,7 @@ def test_tools_are_listed_without_building_them_and_built_when_called() -> None:
 
 
 # The same server with its warm-up on: once the client's handshake is answered, the
-# warm-up builds the tools, so the first call does not wait for that.
+# warm-up imports the tools' modules, so the first call does not wait for that.
 WARMED = """
 import sys, time, anyio
 from mcp import Client
@@ -118,7 +118,7 @@ anyio.run(main)
 """
 
 
-def test_the_warm_up_builds_the_tools_before_the_first_call() -> None:
+def test_the_warm_up_imports_the_tools_before_the_first_call() -> None:
     ran = subprocess.run(  # noqa: S603 - this interpreter, our own script
         [sys.executable, "-c", WARMED], capture_output=True, text=True, timeout=120, check=True
     )

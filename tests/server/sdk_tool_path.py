@@ -10,10 +10,10 @@ from typing import Any
 
 from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.server.mcpserver.tools import Tool
 
 from halopsa_mcp.server.compact import text_of
 from halopsa_mcp.server.tool_calls import ToolCalls
-from halopsa_mcp.server.tools.published import BuiltTools
 from halopsa_mcp.server.tools.registry import TOOLS
 
 
@@ -40,10 +40,10 @@ def on_the_sdk_path(server: MCPServer[Any]) -> MCPServer[Any]:
     at = next(i for i, m in enumerate(chain) if isinstance(m, ToolCalls))
     chain[at] = CompactResults()
     tools = server._tool_manager._tools
-    built = BuiltTools(TOOLS)
+    functions = {spec.name: spec.fn for spec in TOOLS}
     for name, listed in tools.items():
         # With the schemas listed, which the argument check and the client read.
-        tool = built.runnable(listed)
+        tool = Tool.from_function(functions[name], name=name)
         shown = tool.fn_metadata.model_copy(update={"output_schema": listed.output_schema})
         tools[name] = tool.model_copy(
             update={"parameters": listed.parameters, "fn_metadata": shown}

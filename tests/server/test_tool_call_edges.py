@@ -98,5 +98,5 @@ async def test_a_tool_that_cannot_be_built_does_not_stop_the_warm_up(
     assert requests_to(sandbox, "POST", "/auth/token") == [200]
     said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert said == [
-        "tool search_tickets cannot be built (ModuleNotFoundError); its calls will fail"
+        "tool search_tickets cannot be imported (ModuleNotFoundError); its calls will fail"
     ]

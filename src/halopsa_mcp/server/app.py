@@ -73,8 +73,8 @@ def build_server(
             if server_settings.warm_up:
                 handshake.begin()
                 catalogs = running.services.catalogs
-                build = partial(tools.build_all, exposed)
-                tg.start_soon(warm_up, halo, catalogs, handshake, arguments.prepare, build)
+                load_tools = partial(tools.import_all, exposed)
+                tg.start_soon(warm_up, halo, catalogs, handshake, arguments.prepare, load_tools)
             try:
                 yield running.services
             finally:

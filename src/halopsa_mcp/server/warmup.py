@@ -60,9 +60,9 @@ class Handshake:
                 await self._answered.wait()
 
 
-def _load(build: Callable[[], None]) -> None:
+def _load(load_tools: Callable[[], None]) -> None:
     importlib.import_module("halopsa_mcp.client.transport")
-    build()
+    load_tools()
 
 
 async def warm_up(
@@ -70,18 +70,18 @@ async def warm_up(
     catalogs: CatalogCache,
     handshake: Handshake,
     prepare: Callable[[], Awaitable[None]],
-    build: Callable[[], None],
+    load_tools: Callable[[], None],
 ) -> None:
     """Never raises: a failed warm-up must not stop the server, whose tools report the
-    same problem when called. ``prepare`` and ``build`` do the start-up work deferred
-    until after the handshake (compiling the argument check, building the tools), so
+    same problem when called. ``prepare`` and ``load_tools`` do the start-up work deferred
+    until after the handshake (compiling the argument check, importing the tools), so
     the first call does not pay it."""
     await handshake.wait()
     # The handshake's answer is noted before it is written out. Importing the HTTP stack
-    # and building the tools take tens of milliseconds: in a worker thread, the event
+    # and the tools' modules take tens of milliseconds: in a worker thread, the event
     # loop meanwhile sends that answer (and any other) instead of holding it.
     try:
-        await anyio.to_thread.run_sync(_load, build)
+        await anyio.to_thread.run_sync(_load, load_tools)
     except Exception as exc:
         # HaloClient imports it again when first used: the failure shows on that call.
         log.warning("warm-up failed (%s); tool calls will try again", type(exc).__name__)
