@@ -70,8 +70,24 @@ class Catalog:
     def _agents(self) -> dict[int, Agent]:
         return _first_of_each_id(self.agents)
 
+    @cached_property
+    def _priority_names(self) -> tuple[dict[tuple[int | None, int], str], dict[int, str]]:
+        in_sla: dict[tuple[int | None, int], str] = {}
+        any_sla: dict[int, str] = {}
+        for p in self.priorities:
+            in_sla.setdefault((p.sla_id, p.priority_id), p.name)
+            any_sla.setdefault(p.priority_id, p.name)
+        return in_sla, any_sla
+
     def status(self, status_id: int) -> Status | None:
         return self._statuses.get(status_id)
+
+    def priority_name(self, sla_id: int | None, priority_id: int) -> str | None:
+        """The priority's name in the ticket's SLA, else its first name in any SLA."""
+        in_sla, any_sla = self._priority_names
+        if (sla_id, priority_id) in in_sla:
+            return in_sla[sla_id, priority_id]
+        return any_sla.get(priority_id)
 
     def role(self, role: StatusRole) -> int | None:
         """The ID of the status playing ``role``, if any does on this instance."""

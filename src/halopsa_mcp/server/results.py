@@ -37,35 +37,8 @@ def _name(value: str) -> str | None:
     return readable(value, limit=_NAME_LIMIT) or None
 
 
-class _PriorityNames:
-    """A catalog's priority names by SLA and ID, the first of each as a search through
-    the list finds it. A Catalog is frozen and holds tuples of frozen records, so they
-    stay true for as long as that catalog lives; the last one asked about is kept, as
-    every row of a page asks about the same one."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        self.in_sla: dict[tuple[int | None, int], str] = {}
-        self.any_sla: dict[int, str] = {}
-        for p in catalog.priorities:
-            self.in_sla.setdefault((p.sla_id, p.priority_id), p.name)
-            self.any_sla.setdefault(p.priority_id, p.name)
-
-
-# One slot, replaced whole: a call keeps the names of the catalog it checked them for.
-_last_priorities = [_PriorityNames(Catalog())]
-
-
 def priority_name(catalog: Catalog, sla_id: int | None, priority_id: int | None) -> str | None:
-    """The priority's name within the ticket's SLA, else its first name in any SLA."""
-    if priority_id is None:
-        return None
-    names = _last_priorities[0]
-    if names.catalog is not catalog:
-        names = _last_priorities[0] = _PriorityNames(catalog)
-    if (sla_id, priority_id) in names.in_sla:
-        return names.in_sla[sla_id, priority_id]
-    return names.any_sla.get(priority_id)
+    return None if priority_id is None else catalog.priority_name(sla_id, priority_id)
 
 
 def ticket_row(
