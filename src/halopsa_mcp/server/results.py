@@ -38,7 +38,7 @@ def _name(value: str) -> str | None:
 
 
 def priority_name(catalog: Catalog, sla_id: int | None, priority_id: int | None) -> str | None:
-    return None if priority_id is None else catalog.priority_name(sla_id, priority_id)
+    return None if priority_id is None else catalog.name_of_priority(sla_id, priority_id)
 
 
 def ticket_row(
