@@ -180,20 +180,9 @@ async def client_side(
         "bytes": len(line),
         "parse": median_ms(parsing),
         "check": median_ms(checking),
-        "cpu": median_ms(await cpu_times(call, RUNS)),
-        "ping cpu": median_ms(await cpu_times(c.send_ping, RUNS)),
+        "cpu": median_ms(await timed(call, RUNS, clock=time.thread_time)),
+        "ping cpu": median_ms(await timed(c.send_ping, RUNS, clock=time.thread_time)),
     }
-
-
-async def cpu_times(call: Callable[[], Awaitable[Any]], runs: int) -> list[float]:
-    """This thread's CPU seconds for each of ``runs`` calls, after one untimed call."""
-    await call()
-    samples = []
-    for _ in range(runs):
-        started = time.thread_time()
-        await call()
-        samples.append(time.thread_time() - started)
-    return samples
 
 
 async def measure_tool(

@@ -19,10 +19,7 @@ print("rapidfuzz" in sys.modules)
 
 
 def test_a_server_start_imports_rapidfuzz_only_when_a_duplicate_check_runs() -> None:
-    ran = subprocess.run(  # noqa: S603 - this interpreter, our own script
-        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=60, check=True
-    )
-    assert ran.stdout.split() == ["False", "True"]
+    assert _run(SCRIPT) == ["False", "True"]
 
 
 # Run as the command runs: a full `halopsa-mcp check` against the built-in sandbox (every
@@ -39,6 +36,7 @@ print(codes == [0, 0] and used, loaded or "neither")
 
 
 def _run(script: str) -> list[str]:
+    """The words ``script`` prints, run by this interpreter in a process of its own."""
     ran = subprocess.run(  # noqa: S603 - this interpreter, our own script
         [sys.executable, "-c", script],
         capture_output=True,
@@ -47,7 +45,7 @@ def _run(script: str) -> list[str]:
         check=True,
         stdin=subprocess.DEVNULL,
     )
-    return ran.stdout.split()[-2:]
+    return ran.stdout.split()
 
 
 def test_our_commands_do_without_the_display_libraries_the_dev_tools_bring() -> None:
@@ -55,7 +53,8 @@ def test_our_commands_do_without_the_display_libraries_the_dev_tools_bring() -> 
     bare = "import sys, httpx, mcp.server.mcpserver; print('rich' in sys.modules)"
     if _run(bare)[-1] != "True":
         pytest.skip("rich is not installed here: nothing would import it anyway")
-    assert _run(COMMANDS) == ["True", "neither"]
+    # The check command prints its report first.
+    assert _run(COMMANDS)[-2:] == ["True", "neither"]
 
 
 # Builds the server as a start does and lists its tools, then calls one: the tools'
@@ -84,14 +83,7 @@ anyio.run(main)
 
 
 def test_tools_are_listed_without_building_them_and_built_when_called() -> None:
-    ran = subprocess.run(  # noqa: S603 - this interpreter, our own script
-        [sys.executable, "-c", LISTED_THEN_CALLED],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert ran.stdout.split() == ["14", "False", "True"]
+    assert _run(LISTED_THEN_CALLED) == ["14", "False", "True"]
 
 
 # The same server with its warm-up on: once the client's handshake is answered, the
@@ -119,7 +111,4 @@ anyio.run(main)
 
 
 def test_the_warm_up_imports_the_tools_before_the_first_call() -> None:
-    ran = subprocess.run(  # noqa: S603 - this interpreter, our own script
-        [sys.executable, "-c", WARMED], capture_output=True, text=True, timeout=120, check=True
-    )
-    assert ran.stdout.split() == ["True"]
+    assert _run(WARMED) == ["True"]
