@@ -82,8 +82,10 @@ class Catalog:
     def status(self, status_id: int) -> Status | None:
         return self._statuses.get(status_id)
 
-    def name_of_priority(self, sla_id: int | None, priority_id: int) -> str | None:
+    def name_of_priority(self, sla_id: int | None, priority_id: int | None) -> str | None:
         """The priority's name in the ticket's SLA, else its first name in any SLA."""
+        if priority_id is None:
+            return None
         in_sla, any_sla = self._priority_names
         if (sla_id, priority_id) in in_sla:
             return in_sla[sla_id, priority_id]

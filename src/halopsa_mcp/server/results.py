@@ -37,10 +37,6 @@ def _name(value: str) -> str | None:
     return readable(value, limit=_NAME_LIMIT) or None
 
 
-def priority_name(catalog: Catalog, sla_id: int | None, priority_id: int | None) -> str | None:
-    return None if priority_id is None else catalog.name_of_priority(sla_id, priority_id)
-
-
 def ticket_row(
     ticket: TicketRow, catalog: Catalog, *, now: datetime | None = None
 ) -> models.TicketRow:
@@ -62,7 +58,7 @@ def ticket_row(
             "status_id": ticket.status_id,
             "status": status.name if status else None,
             "priority_id": ticket.priority_id,
-            "priority": priority_name(catalog, ticket.sla_id, ticket.priority_id),
+            "priority": catalog.name_of_priority(ticket.sla_id, ticket.priority_id),
             "agent_id": ticket.agent_id,
             "agent": agent.name if agent else None,
             "ticket_type_id": type_id,

@@ -15,6 +15,7 @@ model or docstring, regenerate it (tests/server/test_published_tools.py fails un
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 from collections.abc import Iterable
@@ -98,7 +99,7 @@ class BuiltTools:
         cannot be imported does not stop the others: its calls answer that it failed."""
         for name in names:
             try:
-                self._specs[name].fn  # noqa: B018 - imported for its side effect
+                importlib.import_module(self._specs[name].module)
             except Exception as exc:
                 log.error(
                     "tool %s cannot be imported (%s); its calls will fail",
